@@ -1,0 +1,26 @@
+# Multi-stage build of the one candor binary. SQLite support needs cgo, so the
+# binary is linked statically against glibc in the build stage; the runtime
+# image has no shell and runs as a non-root user.
+# (No Docker engine runs on the development machines: this file is checked
+# by reading, not by building; see README.)
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN CGO_ENABLED=1 go build -trimpath \
+      -tags "sqlite_omit_load_extension,netgo,osusergo" \
+      -ldflags "-s -w -X main.version=${VERSION} -linkmode external -extldflags -static" \
+      -o /out/candor ./cmd/candor
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/candor /usr/local/bin/candor
+USER nonroot:nonroot
+WORKDIR /home/nonroot
+ENV CANDOR_LISTEN=0.0.0.0:8080 \
+    CANDOR_DATABASE_URL=sqlite:/home/nonroot/var/candor.db \
+    CANDOR_OUTBOX_DIR=/home/nonroot/var/outbox
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/candor"]
+CMD ["run"]

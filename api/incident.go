@@ -1,0 +1,179 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/store"
+	"github.com/gin-gonic/gin"
+)
+
+// IncidentStore keeps incidents and their timelines.
+type IncidentStore interface {
+	CreateIncident(ctx context.Context, in candor.Incident) (candor.Incident, error)
+	GetIncident(ctx context.Context, id string) (candor.Incident, error)
+	ListIncidents(ctx context.Context, f candor.IncidentFilter) (store.Page[candor.Incident], error)
+	UpdateIncident(ctx context.Context, id string, change func(*candor.Incident) error) (candor.Incident, error)
+	CreateEvent(ctx context.Context, incidentID string, e candor.Event) (candor.Event, error)
+	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
+}
+
+// incidentRequest is the writable part of an incident: ids and timestamps
+// the server keeps are unknown fields here, so a client cannot set them.
+type incidentRequest struct {
+	Title                   string                  `json:"title"`
+	Summary                 string                  `json:"summary"`
+	DiscoveredAt            *time.Time              `json:"discovered_at"`
+	OccurredFrom            *time.Time              `json:"occurred_from"`
+	OccurredTo              *time.Time              `json:"occurred_to"`
+	DeterminedAt            *time.Time              `json:"determined_at"`
+	MaterialityDeterminedAt *time.Time              `json:"materiality_determined_at"`
+	NotifiableAssessedAt    *time.Time              `json:"notifiable_assessed_at"`
+	Severity                string                  `json:"severity"`
+	Cause                   string                  `json:"cause"`
+	Malicious               *bool                   `json:"malicious"`
+	DataCategories          []string                `json:"data_categories"`
+	ReportingEntity         *candor.ReportingEntity `json:"reporting_entity"`
+	OwnerEmail              string                  `json:"owner_email"`
+	LegalContacts           []string                `json:"legal_contacts"`
+}
+
+func toIncidentRequest(in candor.Incident) incidentRequest {
+	d := in.DiscoveredAt
+	return incidentRequest{Title: in.Title, Summary: in.Summary, DiscoveredAt: &d, OccurredFrom: in.OccurredFrom,
+		OccurredTo: in.OccurredTo, DeterminedAt: in.DeterminedAt, MaterialityDeterminedAt: in.MaterialityDeterminedAt,
+		NotifiableAssessedAt: in.NotifiableAssessedAt, Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
+		DataCategories: in.DataCategories, ReportingEntity: in.ReportingEntity, OwnerEmail: in.OwnerEmail,
+		LegalContacts: in.LegalContacts}
+}
+
+func (r incidentRequest) apply(in *candor.Incident) {
+	in.Title, in.Summary = r.Title, r.Summary
+	in.DiscoveredAt = time.Time{}
+	if r.DiscoveredAt != nil {
+		in.DiscoveredAt = *r.DiscoveredAt
+	}
+	in.OccurredFrom, in.OccurredTo, in.DeterminedAt = r.OccurredFrom, r.OccurredTo, r.DeterminedAt
+	in.MaterialityDeterminedAt, in.NotifiableAssessedAt = r.MaterialityDeterminedAt, r.NotifiableAssessedAt
+	in.Severity, in.Cause, in.Malicious = r.Severity, r.Cause, r.Malicious
+	in.DataCategories, in.ReportingEntity = r.DataCategories, r.ReportingEntity
+	in.OwnerEmail, in.LegalContacts = r.OwnerEmail, r.LegalContacts
+}
+
+func (s *Server) createIncident(c *gin.Context) {
+	var req incidentRequest
+	if err := decode(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	var in candor.Incident
+	req.apply(&in)
+	out, err := s.store.CreateIncident(c.Request.Context(), in)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/incidents/"+out.ID)
+	c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) getIncident(c *gin.Context) {
+	out, err := s.store.GetIncident(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) listIncidents(c *gin.Context) {
+	n, err := pageLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := s.store.ListIncidents(c.Request.Context(), candor.IncidentFilter{Cursor: c.Query("cursor"), Limit: n})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+// updateIncident applies a JSON merge patch: fields present replace the
+// stored ones, null clears an optional one, absent ones stay.
+func (s *Server) updateIncident(c *gin.Context) {
+	if err := checkJSON(c); err != nil {
+		writeError(c, err)
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := s.store.UpdateIncident(c.Request.Context(), c.Param("id"), func(in *candor.Incident) error {
+		req := toIncidentRequest(*in)
+		if err := decodeBytes(body, &req); err != nil {
+			return err
+		}
+		req.apply(in)
+		return nil
+	})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) createEvent(c *gin.Context) {
+	var e candor.Event
+	var req struct {
+		OccurredAt  *time.Time `json:"occurred_at"`
+		OccurredOn  string     `json:"occurred_on"`
+		Description string     `json:"description"`
+		Public      *bool      `json:"public"`
+	}
+	if err := decode(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	if req.Public == nil {
+		writeError(c, candor.Invalid(candor.FieldError{Field: "public", Message: "is required: true if the event may appear in public statements"}))
+		return
+	}
+	e.OccurredAt, e.OccurredOn, e.Description, e.Public = req.OccurredAt, req.OccurredOn, req.Description, *req.Public
+	out, err := s.store.CreateEvent(c.Request.Context(), c.Param("id"), e)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) listEvents(c *gin.Context) {
+	out, err := s.store.ListEvents(c.Request.Context(), c.Param("id"), c.Query("public") == "true")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": nil})
+}
+
+// pageLimit reads ?limit=, refusing what is not a whole number from 1 to 1000.
+func pageLimit(c *gin.Context) (int, error) {
+	s := c.Query("limit")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, candor.Invalid(candor.FieldError{Field: "limit", Message: "must be a whole number from 1 to 1000"})
+	}
+	return n, nil
+}

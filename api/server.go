@@ -1,0 +1,121 @@
+// Package api is Candor's HTTP surface: the JSON API under /api/v1 for legal
+// and communications staff, health endpoints for operators, and (later) the
+// public statement pages.
+//
+// Handlers are thin: decode, call one store or service method, encode. All
+// routes are listed in routes.go; all errors become problem documents
+// through the one table in problem.go.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/store"
+	"github.com/gin-gonic/gin"
+)
+
+// Store is what the API needs of storage; *store.DB provides it. Each
+// resource file declares the part it uses.
+type Store interface {
+	TokenStore
+	IncidentStore
+	AuditStore
+}
+
+// TokenStore authenticates and manages API tokens.
+type TokenStore interface {
+	Authenticate(ctx context.Context, secret string) (candor.Token, error)
+	CreateToken(ctx context.Context, name string, role candor.Role) (candor.Token, string, error)
+	ListTokens(ctx context.Context) ([]candor.Token, error)
+	RevokeToken(ctx context.Context, id string) (candor.Token, error)
+}
+
+// AuditStore reads the audit log.
+type AuditStore interface {
+	ListAudit(ctx context.Context, f candor.AuditFilter) (store.Page[candor.AuditEntry], error)
+}
+
+// Check is one readiness probe (the database, Redis).
+type Check struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// Config holds the API's settings.
+type Config struct {
+	MaxBodyBytes int64 // JSON bodies; 0 means 1 MiB
+	Logger       *slog.Logger
+	Version      string
+}
+
+// Server is the HTTP handler with its dependencies.
+type Server struct {
+	cfg    Config
+	store  Store
+	checks []Check
+	engine *gin.Engine
+}
+
+// New builds the server and its routes.
+func New(cfg Config, st Store, checks ...Check) *Server {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.ContextWithFallback = true
+	s.engine.Use(requestID(), accessLog(cfg.Logger), recovery())
+	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, candor.ENOTFOUND, "no such route", nil) })
+	s.engine.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)
+	})
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Routes lists the registered method and path pairs (for the OpenAPI check).
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+// NewHTTPServer wraps h with the timeouts a public listener needs. The write
+// timeout is generous because exports and imports stream for minutes.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.cfg.Version})
+}
+
+// readyz answers 200 when every dependency answers, else 503 naming which
+// did not (without its error text, which may hold addresses).
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	status, code := gin.H{}, http.StatusOK
+	for _, ch := range s.checks {
+		if err := ch.Ping(ctx); err != nil {
+			status[ch.Name] = "unreachable"
+			code = http.StatusServiceUnavailable
+			s.cfg.Logger.Warn("readiness check failed", "check", ch.Name, "error", err.Error())
+		} else {
+			status[ch.Name] = "ok"
+		}
+	}
+	c.JSON(code, gin.H{"status": map[bool]string{true: "ok", false: "unavailable"}[code == http.StatusOK], "checks": status})
+}

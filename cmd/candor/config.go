@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/candor-dev/candor/store"
+)
+
+// Config is every setting, read from the environment. The README's
+// configuration table is this struct.
+type Config struct {
+	DatabaseURL       string        `env:"CANDOR_DATABASE_URL" envDefault:"sqlite:./var/candor.db"`
+	DBMaxOpenConns    int           `env:"CANDOR_DB_MAX_OPEN_CONNS" envDefault:"0"`
+	DBMaxIdleConns    int           `env:"CANDOR_DB_MAX_IDLE_CONNS" envDefault:"0"`
+	DBConnMaxLifetime time.Duration `env:"CANDOR_DB_CONN_MAX_LIFETIME" envDefault:"30m"`
+
+	RedisURL          string        `env:"CANDOR_REDIS_URL" envDefault:"redis://127.0.0.1:6379/0" secret:"url"`
+	RedisPoolSize     int           `env:"CANDOR_REDIS_POOL_SIZE" envDefault:"0"`
+	RedisDialTimeout  time.Duration `env:"CANDOR_REDIS_DIAL_TIMEOUT" envDefault:"5s"`
+	RedisReadTimeout  time.Duration `env:"CANDOR_REDIS_READ_TIMEOUT" envDefault:"3s"`
+	RedisWriteTimeout time.Duration `env:"CANDOR_REDIS_WRITE_TIMEOUT" envDefault:"3s"`
+
+	Listen       string `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
+	BaseURL      string `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
+	MaxBodyBytes int64  `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
+
+	OrgName         string `env:"CANDOR_ORG_NAME" envDefault:"Example Corporation"`
+	OrgContactEmail string `env:"CANDOR_ORG_CONTACT_EMAIL" envDefault:"privacy@example.com"`
+	OrgContactPhone string `env:"CANDOR_ORG_CONTACT_PHONE" envDefault:""`
+	OrgWebsiteURL   string `env:"CANDOR_ORG_WEBSITE_URL" envDefault:"https://www.example.com"`
+
+	SMTPURL   string  `env:"CANDOR_SMTP_URL" envDefault:"" secret:"url"`
+	OutboxDir string  `env:"CANDOR_OUTBOX_DIR" envDefault:"./var/outbox"`
+	MailFrom  string  `env:"CANDOR_MAIL_FROM" envDefault:"notices@example.com"`
+	MailRate  float64 `env:"CANDOR_MAIL_RATE" envDefault:"100"`
+
+	DataKey     string `env:"CANDOR_DATA_KEY" envDefault:"" secret:"all"`
+	DataKeyFile string `env:"CANDOR_DATA_KEY_FILE" envDefault:"./var/data.key"`
+	RulesDir    string `env:"CANDOR_RULES_DIR" envDefault:""`
+
+	WorkerConcurrency int           `env:"CANDOR_WORKER_CONCURRENCY" envDefault:"20"`
+	ShutdownTimeout   time.Duration `env:"CANDOR_SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	LogLevel          string        `env:"CANDOR_LOG_LEVEL" envDefault:"info"`
+}
+
+func loadConfig() (Config, error) {
+	var c Config
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("configuration: %w", err)
+	}
+	return c, nil
+}
+
+// Masked returns every setting as NAME=value lines with secrets hidden:
+// passwords in URLs are replaced, whole secrets are never shown.
+func (c Config) Masked() []string {
+	var out []string
+	v, t := reflect.ValueOf(c), reflect.TypeOf(c)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		val := fmt.Sprint(v.Field(i).Interface())
+		switch f.Tag.Get("secret") {
+		case "url":
+			val = store.Redact(val)
+		case "all":
+			if val != "" {
+				val = "(set, hidden)"
+			}
+		}
+		out = append(out, f.Tag.Get("env")+"="+val)
+	}
+	return out
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToLower(level))); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/candor-dev/candor/api"
+	"github.com/candor-dev/candor/jobs"
+)
+
+// runService runs the API and/or the worker and scheduler until ctx ends
+// (SIGINT or SIGTERM), then shuts them down in order: the HTTP server stops
+// accepting and drains in-flight requests, the worker finishes or requeues
+// its tasks.
+func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serveAPI, work bool) error {
+	log := newLogger(cfg.LogLevel)
+	slog.SetDefault(log)
+	db, err := openMigratedDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ropt, rc, err := openRedis(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+
+	var stops []func()
+	if work {
+		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log})
+		if err := w.Start(); err != nil {
+			return err
+		}
+		sched, err := jobs.NewScheduler(ropt, log)
+		if err != nil {
+			w.Shutdown()
+			return err
+		}
+		if err := sched.Start(); err != nil {
+			w.Shutdown()
+			return fmt.Errorf("start scheduler: %w", err)
+		}
+		stops = append(stops, sched.Shutdown, w.Shutdown)
+		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
+	}
+
+	errc := make(chan error, 1)
+	var srv *http.Server
+	if serveAPI {
+		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, Logger: log, Version: version}, db,
+			api.Check{Name: "database", Ping: db.Ping},
+			api.Check{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }})
+		ln, err := net.Listen("tcp", cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
+		}
+		srv = api.NewHTTPServer(cfg.Listen, h)
+		go func() { errc <- srv.Serve(ln) }()
+		log.Info("api listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+		fmt.Fprintf(out, "candor %s listening on http://%s (API under /api/v1, health at /healthz)\n", version, ln.Addr())
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+	}
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("http shutdown", "error", err.Error())
+		}
+	}
+	for _, stop := range stops {
+		stop()
+	}
+	log.Info("stopped")
+	return nil
+}

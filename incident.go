@@ -1,0 +1,150 @@
+package candor
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Incident is one security incident and the facts legal deadlines run from.
+type Incident struct {
+	ID                      string           `json:"id"`
+	Title                   string           `json:"title"`
+	Summary                 string           `json:"summary"`
+	DiscoveredAt            time.Time        `json:"discovered_at"`
+	OccurredFrom            *time.Time       `json:"occurred_from"`
+	OccurredTo              *time.Time       `json:"occurred_to"`
+	DeterminedAt            *time.Time       `json:"determined_at"`
+	MaterialityDeterminedAt *time.Time       `json:"materiality_determined_at"`
+	NotifiableAssessedAt    *time.Time       `json:"notifiable_assessed_at"`
+	Severity                string           `json:"severity"`
+	Cause                   string           `json:"cause,omitempty"`
+	Malicious               *bool            `json:"malicious"`
+	DataCategories          []string         `json:"data_categories"`
+	ReportingEntity         *ReportingEntity `json:"reporting_entity"`
+	OwnerEmail              string           `json:"owner_email,omitempty"`
+	LegalContacts           []string         `json:"legal_contacts"`
+	CreatedAt               time.Time        `json:"created_at"`
+	UpdatedAt               time.Time        `json:"updated_at"`
+}
+
+// ReportingEntity is the organisation that reports the incident: its country
+// and listing decide some obligations (a US listing brings SEC Form 8-K).
+type ReportingEntity struct {
+	Name     string `json:"name"`
+	Country  string `json:"country"`
+	ListedUS bool   `json:"listed_us"`
+}
+
+// Severities and causes accepted on an incident.
+var (
+	Severities = []string{"low", "medium", "high", "critical"}
+	Causes     = []string{"unauthorized_access", "malware", "lost_device", "misdelivery", "insider", "other"}
+)
+
+// Limits on free text, generous for real use and small enough that a body
+// can never make a row the database chokes on.
+const (
+	maxTitle       = 300
+	maxSummary     = 20000
+	maxDescription = 5000
+	maxCategories  = 50
+)
+
+// Validate checks an incident before it is stored, and normalises what has
+// one canonical form (times in UTC, categories trimmed and de-duplicated).
+func (in *Incident) Validate() error {
+	var v Validation
+	in.Title = strings.TrimSpace(in.Title)
+	if in.Title == "" || len(in.Title) > maxTitle {
+		v.Add("title", "is required, at most %d characters", maxTitle)
+	}
+	if len(in.Summary) > maxSummary {
+		v.Add("summary", "must be at most %d characters", maxSummary)
+	}
+	if in.DiscoveredAt.IsZero() {
+		v.Add("discovered_at", "is required (RFC 3339, e.g. 2020-06-11T00:00:00Z)")
+	}
+	in.DiscoveredAt = in.DiscoveredAt.UTC()
+	for _, t := range []**time.Time{&in.OccurredFrom, &in.OccurredTo, &in.DeterminedAt, &in.MaterialityDeterminedAt, &in.NotifiableAssessedAt} {
+		if *t != nil {
+			u := (**t).UTC()
+			*t = &u
+		}
+	}
+	if in.OccurredFrom != nil && in.OccurredTo != nil && in.OccurredTo.Before(*in.OccurredFrom) {
+		v.Add("occurred_to", "must not be before occurred_from")
+	}
+	if in.DeterminedAt != nil && in.DeterminedAt.Before(in.DiscoveredAt) {
+		v.Add("determined_at", "must not be before discovered_at")
+	}
+	if !slices.Contains(Severities, in.Severity) {
+		v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))
+	}
+	if in.Cause != "" && !slices.Contains(Causes, in.Cause) {
+		v.Add("cause", "must be one of %s", strings.Join(Causes, ", "))
+	}
+	cats, err := normalizeLabels(in.DataCategories)
+	if err != "" {
+		v.Add("data_categories", "%s", err)
+	}
+	in.DataCategories = cats
+	if e := in.ReportingEntity; e != nil {
+		e.Name = strings.TrimSpace(e.Name)
+		e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
+		if len(e.Country) != 2 || !isASCIIUpper(e.Country) {
+			v.Add("reporting_entity.country", "must be an ISO 3166-1 alpha-2 code")
+		}
+	}
+	if in.OwnerEmail != "" && !validEmail(in.OwnerEmail) {
+		v.Add("owner_email", "is not an email address")
+	}
+	if in.LegalContacts == nil {
+		in.LegalContacts = []string{}
+	}
+	for _, c := range in.LegalContacts {
+		if !validEmail(c) {
+			v.Add("legal_contacts", "%q is not an email address", c)
+		}
+	}
+	return v.Err()
+}
+
+// normalizeLabels trims, lower-cases and de-duplicates category labels.
+func normalizeLabels(in []string) ([]string, string) {
+	out := make([]string, 0, len(in))
+	for _, c := range in {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if c == "" || len(c) > 64 {
+			return out, "each category must be 1 to 64 characters"
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) > maxCategories {
+		return out, "too many categories"
+	}
+	return out, ""
+}
+
+func isASCIIUpper(s string) bool {
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+// IncidentFilter narrows a list of incidents.
+type IncidentFilter struct {
+	Cursor string
+	Limit  int
+}

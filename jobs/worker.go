@@ -1,0 +1,77 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Queues and their weights: deliveries and publications must not wait behind
+// housekeeping.
+var queues = map[string]int{"critical": 6, "default": 3, "low": 1}
+
+// WorkerConfig tunes the worker.
+type WorkerConfig struct {
+	Concurrency     int
+	ShutdownTimeout time.Duration
+	Logger          *slog.Logger
+}
+
+// Handler is one task type's handler.
+type Handler struct {
+	Type string
+	Func func(ctx context.Context, t *asynq.Task) error
+}
+
+// Worker processes tasks from Redis.
+type Worker struct {
+	srv *asynq.Server
+	mux *asynq.ServeMux
+}
+
+// NewWorker builds a worker that runs the given handlers.
+func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *Worker {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	srv := asynq.NewServer(opt, asynq.Config{
+		Concurrency:     cfg.Concurrency,
+		Queues:          queues,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		Logger:          slogLogger{cfg.Logger},
+		LogLevel:        asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			// The payload holds ids only, so it is safe to log.
+			cfg.Logger.Warn("task failed", "type", t.Type(), "payload", string(t.Payload()), "error", err.Error())
+		}),
+	})
+	mux := asynq.NewServeMux()
+	for _, h := range handlers {
+		mux.HandleFunc(h.Type, h.Func)
+	}
+	return &Worker{srv: srv, mux: mux}
+}
+
+// Start begins processing in the background.
+func (w *Worker) Start() error {
+	if err := w.srv.Start(w.mux); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops taking tasks and waits for running ones (up to the
+// configured timeout); unfinished tasks go back to the queue.
+func (w *Worker) Shutdown() { w.srv.Shutdown() }
+
+// slogLogger adapts slog to Asynq's logger.
+type slogLogger struct{ l *slog.Logger }
+
+func (s slogLogger) Debug(args ...any) { s.l.Debug(fmt.Sprint(args...)) }
+func (s slogLogger) Info(args ...any)  { s.l.Info(fmt.Sprint(args...)) }
+func (s slogLogger) Warn(args ...any)  { s.l.Warn(fmt.Sprint(args...)) }
+func (s slogLogger) Error(args ...any) { s.l.Error(fmt.Sprint(args...)) }
+func (s slogLogger) Fatal(args ...any) { s.l.Error(fmt.Sprint(args...)) }

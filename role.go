@@ -1,0 +1,51 @@
+package candor
+
+import "context"
+
+// Role is what a token may do. Roles are ordered: each one can do everything
+// the roles before it can (viewer < comms < legal < admin).
+type Role string
+
+const (
+	RoleViewer Role = "viewer" // read
+	RoleComms  Role = "comms"  // edit incidents, customers, drafts; submit drafts
+	RoleLegal  Role = "legal"  // plus approve/reject, schedule sends and publications
+	RoleAdmin  Role = "admin"  // plus tokens
+)
+
+var roleRank = map[Role]int{RoleViewer: 1, RoleComms: 2, RoleLegal: 3, RoleAdmin: 4}
+
+// Valid reports whether r is one of the four roles.
+func (r Role) Valid() bool { return roleRank[r] > 0 }
+
+// Allows reports whether a token of role r may do what needs role min.
+func (r Role) Allows(min Role) bool { return r.Valid() && roleRank[r] >= roleRank[min] }
+
+// Actor is who makes a change: an API token, or the command line, which acts
+// as a named operator with the admin role.
+type Actor struct {
+	TokenID string
+	Name    string
+	Role    Role
+}
+
+// CLIActor is the actor recorded for changes made with the candor command.
+func CLIActor(name string) Actor {
+	if name == "" {
+		name = "cli"
+	}
+	return Actor{TokenID: "cli", Name: name, Role: RoleAdmin}
+}
+
+type actorKey struct{}
+
+// NewContextWithActor returns ctx carrying the actor that makes the request.
+func NewContextWithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFromContext returns the actor carried by ctx; ok is false when none is.
+func ActorFromContext(ctx context.Context) (a Actor, ok bool) {
+	a, ok = ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make test: install and start what the tests need, then run them against
+# SQLite and PostgreSQL. Redis servers are started by the tests themselves
+# (one private redis-server per test that needs one); PostgreSQL 15 runs in
+# a temporary directory as the postgres user and is stopped on exit.
+source "$(dirname "$0")/lib.sh"
+ensure_redis
+bindir=$(pg_bindir)
+
+pgdir=$(mktemp -d /tmp/candor-pg.XXXXXX)
+port=$(free_port)
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres "$pgdir"
+stop_pg() { run_pg "$bindir/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; }
+trap stop_pg EXIT
+
+log "starting PostgreSQL ($("$bindir/postgres" --version | awk '{print $3}')) on 127.0.0.1:$port in $pgdir"
+run_pg "$bindir/initdb" -D "$pgdir/data" -U postgres -A trust -E UTF8 >/dev/null
+run_pg "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -o \
+  "-h 127.0.0.1 -p $port -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+  start >/dev/null
+export CANDOR_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+
+log "go test -race ./... (SQLite and PostgreSQL, real Redis and SMTP)"
+go test -race -count=1 -timeout 20m ${TESTFLAGS:-} ./...

@@ -1,0 +1,179 @@
+// Package store keeps Candor's state in SQLite or PostgreSQL through GORM.
+//
+// Row structs are unexported and converted to domain types at the boundary;
+// database errors are translated to domain codes here, so no caller ever sees
+// a driver error type. Every mutation that the audit log must record appends
+// its entry in the same transaction as the change.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the store: one connection pool and the dialect it speaks.
+type DB struct {
+	gorm    *gorm.DB
+	dialect string
+	now     func() time.Time
+}
+
+// Options tunes the connection pool.
+type Options struct {
+	MaxOpenConns    int           // 0: the driver's default for the dialect
+	MaxIdleConns    int           // 0: 4
+	ConnMaxLifetime time.Duration // 0: 30 minutes
+}
+
+// Open connects to the database named by rawURL and checks that it answers.
+// Forms: "postgres://user:pass@host/db?sslmode=disable" (or postgresql://),
+// "sqlite:path/to/file.db", "sqlite:///abs/path.db", or a bare file path.
+func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
+	dialect, dsn, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &gorm.Config{
+		// Queries are never logged with their parameters: they hold personal data.
+		Logger:                 logger.Default.LogMode(logger.Silent),
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	var dial gorm.Dialector
+	if dialect == SQLite {
+		if err := os.MkdirAll(filepath.Dir(dsnPath(dsn)), 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+		dial = sqlite.Open(dsn)
+	} else {
+		dial = postgres.Open(dsn)
+	}
+	g, err := gorm.Open(dial, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	maxOpen := opt.MaxOpenConns
+	if maxOpen == 0 {
+		maxOpen = 20
+		if dialect == SQLite {
+			maxOpen = 8
+		}
+	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	sqlDB.SetMaxIdleConns(max(opt.MaxIdleConns, 4))
+	lifetime := opt.ConnMaxLifetime
+	if lifetime == 0 {
+		lifetime = 30 * time.Minute
+	}
+	sqlDB.SetConnMaxLifetime(lifetime)
+	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.Ping(pctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func parseURL(raw string) (dialect, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return Postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite://"):
+		return SQLite, sqliteDSN(strings.TrimPrefix(raw, "sqlite://")), nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		return SQLite, sqliteDSN(strings.TrimPrefix(raw, "sqlite:")), nil
+	case raw == "":
+		return "", "", errors.New("database URL is empty")
+	case strings.Contains(raw, "://"):
+		return "", "", fmt.Errorf("database URL %q: use postgres://... or sqlite:PATH", Redact(raw))
+	default:
+		return SQLite, sqliteDSN(raw), nil
+	}
+}
+
+// sqliteDSN adds the pragmas Candor relies on: WAL so readers never wait for
+// the writer, a busy timeout instead of immediate SQLITE_BUSY, foreign keys,
+// and IMMEDIATE transactions so a writer takes the lock up front rather than
+// failing when it upgrades from reading.
+func sqliteDSN(path string) string {
+	p, q, _ := strings.Cut(path, "?")
+	v, _ := url.ParseQuery(q)
+	for k, d := range map[string]string{
+		"_journal_mode": "WAL", "_busy_timeout": "15000", "_foreign_keys": "on",
+		"_txlock": "immediate", "_synchronous": "NORMAL",
+	} {
+		if v.Get(k) == "" {
+			v.Set(k, d)
+		}
+	}
+	return "file:" + p + "?" + v.Encode()
+}
+
+func dsnPath(dsn string) string {
+	p, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return p
+}
+
+// Redact hides the password of a URL, for messages and logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Dialect returns SQLite or Postgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("%s database unreachable: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Gorm exposes the handle for packages of this module that keep their own
+// tables (the store's own files are the only callers in production code).
+func (db *DB) Gorm() *gorm.DB { return db.gorm }

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"gorm.io/gorm"
+	"time"
+
+	"github.com/candor-dev/candor"
+)
+
+type tokenRow struct {
+	ID         string `gorm:"primaryKey"`
+	Name       string
+	Role       string
+	Hash       string
+	CreatedBy  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (tokenRow) TableName() string { return "tokens" }
+
+func toToken(r tokenRow) candor.Token {
+	return candor.Token{ID: r.ID, Name: r.Name, Role: candor.Role(r.Role), CreatedAt: r.CreatedAt.UTC(),
+		CreatedBy: r.CreatedBy, LastUsedAt: utcPtr(r.LastUsedAt), RevokedAt: utcPtr(r.RevokedAt)}
+}
+
+// CreateToken stores a new token and returns it with its secret, which is
+// shown once and never stored.
+func (db *DB) CreateToken(ctx context.Context, name string, role candor.Role) (candor.Token, string, error) {
+	if err := candor.ValidateTokenInput(name, role); err != nil {
+		return candor.Token{}, "", err
+	}
+	secret, err := candor.NewTokenSecret()
+	if err != nil {
+		return candor.Token{}, "", fmt.Errorf("create token: %w", err)
+	}
+	actor, _ := candor.ActorFromContext(ctx)
+	row := tokenRow{ID: NewID(), Name: name, Role: string(role), Hash: candor.HashToken(secret),
+		CreatedBy: actor.Name, CreatedAt: db.now()}
+	err = db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		return audit{Action: "token.create", Resource: "token", ResourceID: row.ID,
+			Summary: map[string]any{"name": name, "role": role}}, tx.Create(&row).Error
+	})
+	if err != nil {
+		return candor.Token{}, "", translate("create token", "token", err)
+	}
+	return toToken(row), secret, nil
+}
+
+// Authenticate returns the token whose secret this is. Unknown and revoked
+// tokens are the same EUNAUTHORIZED, so a caller learns nothing from which.
+func (db *DB) Authenticate(ctx context.Context, secret string) (candor.Token, error) {
+	var row tokenRow
+	err := db.gorm.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", candor.HashToken(secret)).Take(&row).Error
+	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return candor.Token{}, candor.Errorf(candor.EUNAUTHORIZED, "the token is unknown or revoked")
+		}
+		return candor.Token{}, fmt.Errorf("authenticate: %w", err)
+	}
+	// last_used_at is a hint for admins; a minute's precision saves a write
+	// on nearly every request.
+	now := db.now()
+	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
+		db.gorm.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", row.ID).Update("last_used_at", now)
+	}
+	return toToken(row), nil
+}
+
+// ListTokens returns every token, newest first, without secrets.
+func (db *DB) ListTokens(ctx context.Context) ([]candor.Token, error) {
+	var rows []tokenRow
+	if err := db.gorm.WithContext(ctx).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	out := make([]candor.Token, len(rows))
+	for i, r := range rows {
+		out[i] = toToken(r)
+	}
+	return out, nil
+}
+
+// RevokeToken revokes a token by id. Revoking twice is a conflict, so the
+// audit log never records a revocation that changed nothing.
+func (db *DB) RevokeToken(ctx context.Context, id string) (candor.Token, error) {
+	if !validID(id) {
+		return candor.Token{}, candor.Errorf(candor.ENOTFOUND, "token not found")
+	}
+	var row tokenRow
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+			return audit{}, err
+		}
+		if row.RevokedAt != nil {
+			return audit{}, candor.Errorf(candor.ECONFLICT, "token already revoked")
+		}
+		now := db.now()
+		row.RevokedAt = &now
+		return audit{Action: "token.revoke", Resource: "token", ResourceID: id,
+			Summary: map[string]any{"name": row.Name, "role": row.Role}}, tx.Save(&row).Error
+	})
+	return toToken(row), translate("revoke token", "token", err)
+}
+
+// CountTokens returns how many unrevoked tokens exist (make run creates the
+// first admin token only when there is none).
+func (db *DB) CountTokens(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Model(&tokenRow{}).Where("revoked_at IS NULL").Count(&n).Error
+	return n, err
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
