@@ -44,6 +44,7 @@ free_port() {
 start_redis() {
   local dir=$1 port=$2
   mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd) # redis-server resolves paths after it changes to --dir
   if redis-cli -p "$port" ping >/dev/null 2>&1; then return; fi
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
