@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/textproto"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -96,16 +97,16 @@ func explain(stage string, err error) *Error {
 	case errors.As(err, &me):
 		return me
 	case candor.ErrorCode(err) == candor.EINVALID:
-		return &Error{Class: Permanent, Stage: "message", Reason: "message: " + candor.ErrorMessage(err), Err: err}
+		return &Error{Class: Permanent, Stage: "message", Reason: reason("message", candor.ErrorMessage(err)), Err: err}
 	case errors.As(err, &se):
 		return fromSendError(se, err)
 	case errors.As(err, &tp):
-		return fromReply(stage, tp.Code, tp.Error(), err)
+		return fromReply(stage, tp.Code, fmt.Sprintf("%03d %s", tp.Code, tp.Msg), err)
 	}
 	if r := networkReason(err); r != "" {
-		return &Error{Class: Temporary, Stage: stage, Reason: stage + ": " + r, Err: err}
+		return &Error{Class: Temporary, Stage: stage, Reason: reason(stage, r), Err: err}
 	}
-	return &Error{Class: Temporary, Stage: stage, Reason: stage + ": " + clean(err.Error()), Err: err}
+	return &Error{Class: Temporary, Stage: stage, Reason: reason(stage, err.Error()), Err: err}
 }
 
 func fromSendError(se *gomail.SendError, err error) *Error {
@@ -124,23 +125,41 @@ func fromSendError(se *gomail.SendError, err error) *Error {
 	text, _, _ = strings.Cut(text, ", affected recipient(s): ")
 	text, _, _ = strings.Cut(text, ", affected message ID: ")
 	if se.ErrorCode() != 0 {
-		e := fromReply(stage, se.ErrorCode(), text, err)
+		e := fromReply(stage, se.ErrorCode(), unquoteReply(text), err)
 		if se.EnhancedStatusCode() != "" {
 			e.Enhanced = se.EnhancedStatusCode()
 		}
 		return e
 	}
 	if stage == "message" {
-		return &Error{Class: Permanent, Stage: stage, Reason: stage + ": " + clean(text), Err: err}
+		return &Error{Class: Permanent, Stage: stage, Reason: reason(stage, text), Err: err}
 	}
 	// No reply code: the connection failed under go-mail. Its error list is
 	// not reachable with errors.As, so the text is all there is.
-	return &Error{Class: Temporary, Stage: stage, Reason: stage + ": " + networkText(text), Err: err}
+	return &Error{Class: Temporary, Stage: stage, Reason: reason(stage, networkText(text)), Err: err}
+}
+
+// unquoteReply turns the text of a *textproto.Error, `451 "4.3.0 text"`,
+// back into the reply line `451 4.3.0 text`, dropping what go-mail may
+// have appended (the error of its RSET after the failure).
+func unquoteReply(text string) string {
+	if len(text) < 5 || text[3] != ' ' || text[4] != '"' {
+		return text
+	}
+	q, err := strconv.QuotedPrefix(text[4:])
+	if err != nil {
+		return text
+	}
+	msg, err := strconv.Unquote(q)
+	if err != nil {
+		return text
+	}
+	return text[:4] + msg
 }
 
 func fromReply(stage string, code int, text string, err error) *Error {
 	text = clean(text)
-	e := &Error{Code: code, Stage: stage, Reason: stage + ": " + text, Err: err}
+	e := &Error{Code: code, Stage: stage, Reason: reason(stage, text), Err: err}
 	if m := enhancedPattern().FindStringSubmatch(text); m != nil {
 		e.Enhanced = m[1]
 	}
@@ -201,7 +220,7 @@ func networkReason(err error) string {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		return "connection closed"
 	case errors.As(err, &dns):
-		return "dns: " + clean(dns.Err)
+		return "dns: " + dns.Err
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
 	}
@@ -221,8 +240,11 @@ func networkText(text string) string {
 	case strings.Contains(l, "eof"), strings.Contains(l, "closed"), strings.Contains(l, "not connected"):
 		return "connection closed"
 	}
-	return clean(text)
+	return text
 }
+
+// reason is the storable Reason of a failure at stage.
+func reason(stage, text string) string { return clean(stage + ": " + text) }
 
 // clean makes server text fit to store: one line, printable, at most 200
 // bytes of valid UTF-8.
