@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -59,6 +60,9 @@ type SMTPConfig struct {
 	Timeout  time.Duration
 	Auth     string // "plain", "login", "cram-md5", "scram-sha-256", "auto", or "" for none
 	HELO     string
+	// RootCAs verifies the relay's certificate; nil means the system's.
+	// Not settable from the URL: for tests and private CAs.
+	RootCAs *x509.CertPool
 }
 
 // ParseURL parses an SMTP URL (see Config.URL). Its errors never include

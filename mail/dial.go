@@ -21,7 +21,7 @@ func clientOptions(cfg SMTPConfig, dial gomail.DialContextFunc) ([]gomail.Option
 		// RSET after it: two round trips of seven. The pool checks idle
 		// connections itself instead (idleCheck).
 		gomail.WithoutNoop(),
-		gomail.WithTLSConfig(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}),
+		gomail.WithTLSConfig(tlsConfig(cfg)),
 		gomail.WithTLSPolicy(gomail.NoTLS),
 	}
 	if cfg.TLS == TLSStartTLS {
@@ -53,7 +53,7 @@ func (s *SMTPSender) dial(ctx context.Context, network, addr string) (net.Conn, 
 		return nil, err
 	}
 	if s.cfg.TLS == TLSImplicit {
-		tc := tls.Client(nc, &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12})
+		tc := tls.Client(nc, tlsConfig(s.cfg))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			nc.Close()
 			return nil, err
@@ -64,4 +64,8 @@ func (s *SMTPSender) dial(ctx context.Context, network, addr string) (net.Conn, 
 		*p = nc
 	}
 	return nc, nil
+}
+
+func tlsConfig(cfg SMTPConfig) *tls.Config {
+	return &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs}
 }

@@ -9,6 +9,8 @@
 package smtptest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"log"
@@ -33,6 +35,8 @@ type Server struct {
 	state   state
 	decider Decider
 	throttl error
+	tlsCfg  *tls.Config
+	pool    *x509.CertPool
 
 	conns    atomic.Int64 // TCP connections accepted, over the server's life
 	accepted atomic.Int64 // messages accepted
@@ -40,13 +44,15 @@ type Server struct {
 }
 
 type config struct {
-	discard   bool
-	user      string
-	pass      string
-	decider   Decider
-	rate      float64
-	rateReply error
-	domain    string
+	discard     bool
+	user        string
+	pass        string
+	decider     Decider
+	rate        float64
+	rateReply   error
+	domain      string
+	tls         bool
+	implicitTLS bool
 }
 
 // Option configures a Server.
@@ -87,6 +93,12 @@ func New(opts ...Option) (*Server, error) {
 		s.cfg.rateReply = Reply(451, "4.7.1", "rate limited, slow down")
 	}
 	s.decider = s.cfg.decider
+	if s.cfg.tls {
+		var err error
+		if s.tlsCfg, s.pool, err = selfSigned(); err != nil {
+			return nil, err
+		}
+	}
 	s.state = newState(s.cfg.rate)
 	if err := s.Start(); err != nil {
 		return nil, err
@@ -114,6 +126,12 @@ func (s *Server) URL() string {
 	u := "smtp://"
 	if s.cfg.user != "" {
 		u += s.cfg.user + ":" + s.cfg.pass + "@"
+	}
+	switch {
+	case s.cfg.implicitTLS:
+		return u + s.addr + "?tls=tls"
+	case s.cfg.tls:
+		return u + s.addr + "?tls=starttls"
 	}
 	return u + s.addr + "?tls=none"
 }
@@ -145,7 +163,16 @@ func (s *Server) Start() error {
 	// go-smtp logs every broken connection; an outage test makes many.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv, s.ln = srv, ln
-	go srv.Serve(&countingListener{Listener: ln, n: &s.conns})
+	var served net.Listener = &countingListener{Listener: ln, n: &s.conns}
+	if s.tlsCfg != nil {
+		srv.TLSConfig = s.tlsCfg // offers STARTTLS
+	}
+	if s.cfg.implicitTLS {
+		// A 421 cannot close a TLS connection after the reply here: the
+		// session sees the *tls.Conn, not the closingConn under it.
+		served = tls.NewListener(served, s.tlsCfg)
+	}
+	go srv.Serve(served)
 	return nil
 }
 
