@@ -82,6 +82,9 @@ func NewSMTPSender(cfg SMTPConfig, domain string, dk DKIMConfig) (*SMTPSender, e
 
 // Send sends m on a pooled connection; see Sender.
 func (s *SMTPSender) Send(ctx context.Context, m *Message) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, explain("send", err) // before it costs a connection
+	}
 	msg, err := m.build(s.domain)
 	if err != nil {
 		return Result{}, explain("message", err)
