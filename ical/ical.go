@@ -96,9 +96,10 @@ func summary(o candor.Obligation) string {
 }
 
 func description(title string, o candor.Obligation) string {
-	due := o.DueAt.Format("2006-01-02 15:04:05 MST")
+	due := "Due: " + o.DueAt.Format("2006-01-02 15:04:05 MST")
 	kind := "Hard deadline"
 	if o.Soft {
+		due = "Target: " + o.DueAt.Format("2006-01-02 15:04:05 MST")
 		kind = "Soft target chosen by Candor; the law sets no fixed time"
 	}
 	lines := []string{
@@ -110,7 +111,7 @@ func description(title string, o candor.Obligation) string {
 		lines = append(lines, "Stage: "+o.Stage)
 	}
 	lines = append(lines,
-		fmt.Sprintf("Due: %s (%s from %s)", due, o.Deadline, strings.ReplaceAll(string(o.ClockStart), "_", " ")),
+		fmt.Sprintf("%s (%s from %s)", due, o.Deadline, strings.ReplaceAll(string(o.ClockStart), "_", " ")),
 		kind,
 		"Why: "+o.Basis,
 	)
@@ -128,6 +129,8 @@ func description(title string, o candor.Obligation) string {
 	if o.Notes != "" {
 		lines = append(lines, o.Notes)
 	}
-	lines = append(lines, jurisdictions.Disclaimer)
+	// The full disclaimer is the calendar's description; each event, which
+	// may be read alone, carries the short form.
+	lines = append(lines, "Not legal advice: confirm with counsel.")
 	return strings.Join(lines, "\n")
 }
