@@ -137,7 +137,9 @@ func TestNormalizeCustomerRejects(t *testing.T) {
 		{"no at", "email", "not a valid email", with(func(i *candor.CustomerInput) { i.Email = "example.com" })},
 		{"trailing dot", "email", "not a valid email", with(func(i *candor.CustomerInput) { i.Email = "a@example.com." })},
 		{"local part too long", "email", "64 bytes", with(func(i *candor.CustomerInput) { i.Email = strings.Repeat("a", 65) + "@example.com" })},
-		{"address too long", "email", "254 bytes", with(func(i *candor.CustomerInput) { i.Email = "a@" + strings.Repeat("b", 60) + "." + strings.Repeat("c.", 100) + "com" })},
+		{"address too long", "email", "254 bytes", with(func(i *candor.CustomerInput) {
+			i.Email = "a@" + strings.Repeat("b", 60) + "." + strings.Repeat("c.", 100) + "com"
+		})},
 		{"huge cell", "email", "254 bytes", with(func(i *candor.CustomerInput) { i.Email = strings.Repeat("a", 100000) })},
 		{"country XX", "country", "ISO 3166-1", with(func(i *candor.CustomerInput) { i.Country = "XX" })},
 		{"country alpha-3", "country", "ISO 3166-1", with(func(i *candor.CustomerInput) { i.Country = "USA" })},
