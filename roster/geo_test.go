@@ -5,5 +5,5 @@ import (
 	"github.com/candor-dev/candor/geo"
 )
 
-func geoTable() candor.GeoChecker        { return geo.Table{} }
+func geoTable() candor.GeoChecker         { return geo.Table{} }
 func locales() candor.LocaleCanonicalizer { return geo.Locales{} }
