@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/vault"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -33,6 +34,7 @@ type DB struct {
 	gorm    *gorm.DB
 	dialect string
 	now     func() time.Time
+	keys    *vault.Keyring
 }
 
 // Options tunes the connection pool.

@@ -20,7 +20,7 @@ import (
 func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serveAPI, work bool) error {
 	log := newLogger(cfg.LogLevel)
 	slog.SetDefault(log)
-	db, err := openMigratedDB(ctx, cfg)
+	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	errc := make(chan error, 1)
 	var srv *http.Server
 	if serveAPI {
-		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, Logger: log, Version: version}, db,
+		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version}, db,
 			api.Check{Name: "database", Ping: db.Ping},
 			api.Check{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }})
 		ln, err := net.Listen("tcp", cfg.Listen)
