@@ -277,3 +277,5 @@ func TestHealth(t *testing.T) {
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func jsonUnmarshal(b []byte, v any) { json.Unmarshal(b, v) }

@@ -126,7 +126,7 @@ func sqliteDSN(path string) string {
 	v, _ := url.ParseQuery(q)
 	for k, d := range map[string]string{
 		"_journal_mode": "WAL", "_busy_timeout": "15000", "_foreign_keys": "on",
-		"_txlock": "immediate", "_synchronous": "NORMAL",
+		"_txlock": "immediate", "_synchronous": "NORMAL", "_cache_size": "-32000",
 	} {
 		if v.Get(k) == "" {
 			v.Set(k, d)

@@ -22,3 +22,9 @@ func (kr *Keyring) MAC(parts ...string) string {
 	var sum [sha256.Size]byte
 	return base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0])[:24])
 }
+
+// WithOld returns a keyring that encrypts with kr's current key and still
+// decrypts with every key of old: the state during a rotation.
+func (kr *Keyring) WithOld(old *Keyring) (*Keyring, error) {
+	return NewKeyring(kr.current, append([]*Key{old.current}, old.old...)...)
+}

@@ -33,6 +33,7 @@ Operations:
   import --incident ID FILE   import customers from .csv or .json
   rekey               re-encrypt customer data with the current key
   keygen              print a new random data key
+  bench import [--rows N]     import benchmark (rows/s, peak RSS)
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -57,6 +58,7 @@ func commands() map[string]command {
 		"import":  cmdImport,
 		"rekey":   cmdRekey,
 		"keygen":  cmdKeygen,
+		"bench":   cmdBench,
 		"token":   cmdToken,
 		"audit":   cmdAudit,
 		"config":  cmdConfig,
