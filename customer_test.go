@@ -288,3 +288,21 @@ func TestErase(t *testing.T) {
 		t.Errorf("after erase %+v", c)
 	}
 }
+
+func TestSameDataAndInput(t *testing.T) {
+	in := candor.CustomerInput{ExternalID: "1", Name: "Ann", Email: "A@Example.com", Country: "us", DataCategories: []string{"name", "email"}}
+	a, _ := normalize(in)
+	b, _ := normalize(in)
+	b.Status, b.ID = candor.CustomerSent, "other"
+	if !a.SameData(&b) {
+		t.Error("same row, different store state: not SameData")
+	}
+	again, errs := normalize(a.Input())
+	if len(errs) > 0 || !again.SameData(&a) {
+		t.Errorf("normalising a normalised customer changed it: %+v %v", again, errs)
+	}
+	b.DataCategories = []string{"email"}
+	if a.SameData(&b) {
+		t.Error("different categories: SameData")
+	}
+}
