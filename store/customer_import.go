@@ -111,7 +111,6 @@ func (db *DB) ImportCustomers(ctx context.Context, incidentID string, r roster.R
 func (db *DB) readBatches(ctx context.Context, kr *vault.Keyring, incidentID string, r roster.Reader, out chan<- importBatch) {
 	defer close(out)
 	var g geo.Table
-	var loc geo.Locales
 	b := importBatch{rows: make([]sealedRow, 0, ImportBatchSize)}
 	send := func() bool {
 		select {
@@ -138,7 +137,7 @@ func (db *DB) readBatches(ctx context.Context, kr *vault.Keyring, incidentID str
 			return
 		}
 		b.lastLine = row.Line
-		c, errs := row.Normalize(g, loc)
+		c, errs := row.Normalize(g, db.locales)
 		if len(errs) == 0 {
 			c.ID, c.IncidentID, c.CreatedAt, c.UpdatedAt = NewID(), incidentID, now, now
 			sr, err := seal(kr, c)

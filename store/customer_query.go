@@ -41,7 +41,7 @@ func (db *DB) ListCustomers(ctx context.Context, f candor.CustomerFilter) (Page[
 	if _, err := db.GetIncident(ctx, f.IncidentID); err != nil {
 		return Page[candor.Customer]{}, err
 	}
-	f, err = f.Normalize(geo.Table{}, geo.Locales{})
+	f, err = f.Normalize(geo.Table{}, db.locales)
 	if err != nil {
 		return Page[candor.Customer]{}, err
 	}
@@ -103,7 +103,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, id string, change func(*candor
 		if err := change(&in); err != nil {
 			return audit{}, err
 		}
-		c, errs := candor.NormalizeCustomer(in, geo.Table{}, geo.Locales{})
+		c, errs := candor.NormalizeCustomer(in, geo.Table{}, db.locales)
 		if len(errs) > 0 {
 			return audit{}, candor.Invalid(errs...)
 		}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/geo"
 	"github.com/candor-dev/candor/vault"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -35,6 +36,7 @@ type DB struct {
 	dialect string
 	now     func() time.Time
 	keys    *vault.Keyring
+	locales *geo.Locales // canonicalises BCP 47 tags, with a cache
 }
 
 // Options tunes the connection pool.
@@ -90,7 +92,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		lifetime = 30 * time.Minute
 	}
 	sqlDB.SetConnMaxLifetime(lifetime)
-	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, locales: &geo.Locales{}}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
