@@ -49,3 +49,16 @@ func ActorFromContext(ctx context.Context) (a Actor, ok bool) {
 	a, ok = ctx.Value(actorKey{}).(Actor)
 	return a, ok
 }
+
+// require returns EFORBIDDEN unless the actor has a token and a role of at
+// least min. An actor without a token ID is refused outright: the four-eyes
+// rule cannot tell two anonymous actors apart.
+func (a Actor) require(min Role, action string) error {
+	if a.TokenID == "" {
+		return Errorf(EFORBIDDEN, "%s needs an identified token", action)
+	}
+	if !a.Role.Allows(min) {
+		return Errorf(EFORBIDDEN, "role %q may not %s; %s or above only", a.Role, action, min)
+	}
+	return nil
+}
