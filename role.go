@@ -19,7 +19,7 @@ var roleRank = map[Role]int{RoleViewer: 1, RoleComms: 2, RoleLegal: 3, RoleAdmin
 func (r Role) Valid() bool { return roleRank[r] > 0 }
 
 // Allows reports whether a token of role r may do what needs role min.
-func (r Role) Allows(min Role) bool { return r.Valid() && roleRank[r] >= roleRank[min] }
+func (r Role) Allows(min Role) bool { return r.Valid() && min.Valid() && roleRank[r] >= roleRank[min] }
 
 // Actor is who makes a change: an API token, or the command line, which acts
 // as a named operator with the admin role.
