@@ -115,6 +115,21 @@ func New() *Metrics {
 		Help: "Sends in the running state, counted in the database at scrape time (the same in every process; use max()).",
 	}, m.countSends)
 
+	// Known label values start at zero, so every series exists from the
+	// first scrape and rate() and alerts need no "absent" special case.
+	for _, st := range []string{"queued", "sending", "sent", "failed", "bounced"} {
+		m.deliveries.WithLabelValues(st)
+	}
+	for _, c := range []string{"temporary", "permanent", "throttled"} {
+		m.smtpErrors.WithLabelValues(c)
+	}
+	for _, r := range []string{"accepted", "updated", "rejected"} {
+		m.importRows.WithLabelValues(r)
+	}
+	for _, r := range []string{"ok", "broken"} {
+		m.auditRuns.WithLabelValues(r)
+	}
+
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
