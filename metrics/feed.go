@@ -90,14 +90,15 @@ func (m *Metrics) ImportRows(result string, n int) {
 }
 
 // AuditVerified records one audit chain verification: the entries it
-// checked and whether the chain held (err == nil).
+// checked and whether it held (err == nil). An error is either a broken
+// link or a database that did not answer; both need a person.
 func (m *Metrics) AuditVerified(entries int64, err error) {
 	if m == nil {
 		return
 	}
 	m.auditLastRun.SetToCurrentTime()
 	if err != nil {
-		m.auditRuns.WithLabelValues("broken").Inc()
+		m.auditRuns.WithLabelValues("failed").Inc()
 		m.auditOK.Set(0)
 		return
 	}

@@ -92,11 +92,11 @@ func New() *Metrics {
 	}, []string{"result"})
 	m.auditRuns = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "candor_audit_verifications_total",
-		Help: "Audit chain verifications run by this process, by result (ok or broken).",
+		Help: "Audit chain verifications run by this process, by result: ok, or failed (a broken link, or the database did not answer; the log says which).",
 	}, []string{"result"})
 	m.auditOK = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "candor_audit_chain_ok",
-		Help: "1 if the last audit chain verification in this process held, 0 if it found a broken link (alert on 0).",
+		Help: "1 if the last audit chain verification in this process held, 0 if it failed (alert on 0).",
 	})
 	m.auditEntries = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "candor_audit_chain_entries",
@@ -126,7 +126,7 @@ func New() *Metrics {
 	for _, r := range []string{"accepted", "updated", "rejected"} {
 		m.importRows.WithLabelValues(r)
 	}
-	for _, r := range []string{"ok", "broken"} {
+	for _, r := range []string{"ok", "failed"} {
 		m.auditRuns.WithLabelValues(r)
 	}
 

@@ -78,7 +78,7 @@ func TestBrokenAuditChainAndFailingSendCount(t *testing.T) {
 	m.AuditVerified(2, errors.New("entry 3 changed"))
 	m.CountSendsInProgress(func(context.Context) (int, error) { return 0, errors.New("db down") })
 	out := scrape(t, m)
-	for _, want := range []string{"candor_audit_chain_ok 0", `candor_audit_verifications_total{result="broken"} 1`, "candor_sends_in_progress 0"} {
+	for _, want := range []string{"candor_audit_chain_ok 0", `candor_audit_verifications_total{result="failed"} 1`, "candor_sends_in_progress 0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q", want)
 		}
