@@ -141,7 +141,10 @@ func TestKustomizationListsEveryManifest(t *testing.T) {
 	}
 }
 
-func container(d obj) obj { c, _ := get(d, "spec", "template", "spec", "containers", 0).(obj); return c }
+func container(d obj) obj {
+	c, _ := get(d, "spec", "template", "spec", "containers", 0).(obj)
+	return c
+}
 
 func TestCandorDeployments(t *testing.T) {
 	all := manifests(t)
