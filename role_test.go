@@ -7,28 +7,6 @@ import (
 	"github.com/candor-dev/candor"
 )
 
-func TestRoleAllows(t *testing.T) {
-	tests := []struct {
-		role, min candor.Role
-		want      bool
-	}{
-		{candor.RoleViewer, candor.RoleViewer, true},
-		{candor.RoleViewer, candor.RoleComms, false},
-		{candor.RoleComms, candor.RoleLegal, false},
-		{candor.RoleLegal, candor.RoleComms, true},
-		{candor.RoleAdmin, candor.RoleAdmin, true},
-		{candor.RoleLegal, candor.RoleAdmin, false},
-		{"root", candor.RoleViewer, false},
-	}
-	for _, tt := range tests {
-		t.Run(string(tt.role)+">="+string(tt.min), func(t *testing.T) {
-			if got := tt.role.Allows(tt.min); got != tt.want {
-				t.Fatalf("got %v", got)
-			}
-		})
-	}
-}
-
 func TestAuditHashCoversEveryField(t *testing.T) {
 	base := candor.AuditEntry{Seq: 1, At: time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC), ActorID: "a", ActorName: "n",
 		Action: "incident.create", Resource: "incident", ResourceID: "r", IncidentID: "i", Summary: []byte(`{}`), PrevHash: candor.GenesisHash}

@@ -25,7 +25,10 @@ func (s *Server) routes() {
 		adm.Handle(m, "/queues/*path", s.adminAuth, s.queues)
 	}
 
-	v1 := e.Group("/api/v1", limitBody(s.cfg.MaxBodyBytes), s.authenticate)
+	// Imports stream large bodies; every other route takes small JSON.
+	api := e.Group("/api/v1", s.authenticate)
+	api.POST("/incidents/:id/customers/import", limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
+	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
 	v1.GET("/openapi.json", require(viewer), s.openapiJSON)
 	v1.GET("/openapi.yaml", require(viewer), s.openapiYAML)
 
@@ -35,6 +38,12 @@ func (s *Server) routes() {
 	v1.PATCH("/incidents/:id", require(comms), s.updateIncident)
 	v1.POST("/incidents/:id/events", require(comms), s.createEvent)
 	v1.GET("/incidents/:id/events", require(viewer), s.listEvents)
+
+	v1.GET("/incidents/:id/customers", require(viewer), s.listCustomers)
+	v1.GET("/incidents/:id/customers/export.csv", require(comms), s.exportCustomers)
+	v1.GET("/customers/:id", require(viewer), s.getCustomer)
+	v1.PATCH("/customers/:id", require(comms), s.updateCustomer)
+	v1.DELETE("/customers/:id", require(legal), s.eraseCustomer)
 
 	v1.GET("/audit", require(legal), s.listAudit)
 

@@ -24,6 +24,7 @@ type Store interface {
 	TokenStore
 	IncidentStore
 	AuditStore
+	CustomerStore
 }
 
 // TokenStore authenticates and manages API tokens.
@@ -48,10 +49,11 @@ type Check struct {
 
 // Config holds the API's settings.
 type Config struct {
-	MaxBodyBytes int64 // JSON bodies; 0 means 1 MiB
-	Logger       *slog.Logger
-	Version      string
-	Ops          Ops // metrics and the queue dashboard (ops.go)
+	MaxBodyBytes   int64 // JSON bodies; 0 means 1 MiB
+	MaxImportBytes int64 // customer imports; 0 means 16 GiB
+	Logger         *slog.Logger
+	Version        string
+	Ops            Ops // metrics and the queue dashboard (ops.go)
 }
 
 // Server is the HTTP handler with its dependencies.
@@ -66,6 +68,9 @@ type Server struct {
 func New(cfg Config, st Store, checks ...Check) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxImportBytes == 0 {
+		cfg.MaxImportBytes = 16 << 30
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

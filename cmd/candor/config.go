@@ -26,9 +26,10 @@ type Config struct {
 	RedisReadTimeout  time.Duration `env:"CANDOR_REDIS_READ_TIMEOUT" envDefault:"3s"`
 	RedisWriteTimeout time.Duration `env:"CANDOR_REDIS_WRITE_TIMEOUT" envDefault:"3s"`
 
-	Listen       string `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
-	BaseURL      string `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
-	MaxBodyBytes int64  `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
+	Listen         string `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
+	BaseURL        string `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
+	MaxBodyBytes   int64  `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
+	MaxImportBytes int64  `env:"CANDOR_MAX_IMPORT_BYTES" envDefault:"17179869184"`
 
 	OrgName         string `env:"CANDOR_ORG_NAME" envDefault:"Example Corporation"`
 	OrgContactEmail string `env:"CANDOR_ORG_CONTACT_EMAIL" envDefault:"privacy@example.com"`
@@ -42,6 +43,7 @@ type Config struct {
 
 	DataKey     string `env:"CANDOR_DATA_KEY" envDefault:"" secret:"all"`
 	DataKeyFile string `env:"CANDOR_DATA_KEY_FILE" envDefault:"./var/data.key"`
+	DataKeyOld  string `env:"CANDOR_DATA_KEY_OLD" envDefault:"" secret:"all"`
 	RulesDir    string `env:"CANDOR_RULES_DIR" envDefault:""`
 
 	MetricsListen       string        `env:"CANDOR_METRICS_LISTEN" envDefault:""`

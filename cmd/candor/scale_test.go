@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,17 +20,37 @@ import (
 	"github.com/hibiken/asynq"
 )
 
+// syncBuffer is a log buffer the test may read while the process writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}
+
+func (s *syncBuffer) String() string { return string(s.Bytes()) }
+
 // proc is one candor process the test started.
 type proc struct {
 	name string
 	cmd  *exec.Cmd
-	logs *bytes.Buffer // read only after stop
+	logs *syncBuffer
 }
 
 func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{name: name, cmd: exec.Command(binary, args...), logs: &bytes.Buffer{}}
-	p.cmd.Env = append(os.Environ(), env...)
+	p := &proc{name: name, cmd: exec.Command(binary, args...), logs: &syncBuffer{}}
+	p.cmd.Env = append(append(os.Environ(), testKeyEnv), env...)
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -100,6 +121,19 @@ func metricValue(text, series string) float64 {
 	return v
 }
 
+// ready polls url until it answers 200, for up to 20 seconds.
+func ready(url string) bool {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // period is the scheduled time a periodic task's id names.
 func period(taskID any) string {
 	id, _ := taskID.(string)
@@ -119,8 +153,11 @@ func TestServeAndTwoWorkersRunEachPeriodOnce(t *testing.T) {
 	serve := startProc(t, "serve", append(env, "CANDOR_LISTEN="+apiAddr), "serve")
 	w1 := startProc(t, "worker 1", append(env, "CANDOR_METRICS_LISTEN="+w1Addr), "worker")
 	w2 := startProc(t, "worker 2", append(env, "CANDOR_METRICS_LISTEN="+w2Addr), "worker")
-	for _, a := range []string{apiAddr, w1Addr, w2Addr} {
-		waitFor(t, "http://"+a+"/readyz")
+	for i, a := range []string{apiAddr, w1Addr, w2Addr} {
+		if !ready("http://" + a + "/readyz") {
+			p := []*proc{serve, w1, w2}[i]
+			t.Fatalf("%s not ready within 20s; logs:\n%s", p.name, p.logs)
+		}
 	}
 	// A mutation while they run, so the chain being verified grows.
 	if _, stderr, err := runCLI(t, env, "token", "create", "--name", "ops", "--role", "viewer"); err != nil {

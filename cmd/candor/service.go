@@ -20,7 +20,7 @@ import (
 func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serveAPI, work bool) error {
 	log := newLogger(cfg.LogLevel)
 	slog.SetDefault(log)
-	db, err := openMigratedDB(ctx, cfg)
+	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,8 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 
 	var srv *http.Server
 	if serveAPI {
-		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, Logger: log, Version: version, Ops: ops.apiOps()}, db, checks...)
+		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
+			Ops: ops.apiOps()}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)

@@ -1,0 +1,201 @@
+package candor
+
+import (
+	"fmt"
+	"strings"
+)
+
+// truth is a fact that may not be known yet: the engine lists a duty whose
+// conditions are unknown rather than hide it.
+type truth int
+
+const (
+	unknown truth = iota
+	yes
+	no
+)
+
+func truthOf(b bool) truth {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// facts is ObligationInput normalised once per computation: upper-case
+// codes, condition flags from the data categories.
+type facts struct {
+	in         ObligationInput
+	countries  map[string]int
+	regions    map[string]int
+	entity     string
+	categories map[string]bool // conditions satisfied by the data categories
+}
+
+func newFacts(in ObligationInput) facts {
+	f := facts{
+		in:         in,
+		countries:  map[string]int{},
+		regions:    map[string]int{},
+		entity:     strings.ToUpper(strings.TrimSpace(in.EntityCountry)),
+		categories: map[string]bool{},
+	}
+	for c, n := range in.Countries {
+		f.countries[strings.ToUpper(strings.TrimSpace(c))] += n
+	}
+	for r, n := range in.Regions {
+		f.regions[strings.ToUpper(strings.TrimSpace(r))] += n
+	}
+	for _, c := range in.DataCategories {
+		for _, cond := range DataCategoryConditions(c) {
+			f.categories[cond] = true
+		}
+	}
+	return f
+}
+
+// DataCategoryConditions returns the conditions a data category satisfies.
+// Categories are free text on the incident, so the common spellings are
+// accepted ("health", "Medical", "payment-card"); anything else satisfies
+// none. Health data is also sensitive data, as in GDPR Art. 9 and APPI.
+func DataCategoryConditions(category string) []string {
+	c := strings.ToLower(strings.TrimSpace(category))
+	c = strings.NewReplacer("-", "_", " ", "_").Replace(c)
+	switch c {
+	case "health", "medical", "health_data", "phi", "medical_records":
+		return []string{CondHealthData, CondSensitiveData}
+	case "sensitive", "special_category", "biometric", "genetic", "race", "ethnicity",
+		"racial_or_ethnic_origin", "religion", "religious_beliefs", "political_opinions",
+		"trade_union", "sexual_orientation", "sex_life", "criminal_record", "criminal_records":
+		return []string{CondSensitiveData}
+	case "financial", "financial_account", "bank_account", "payment_card", "credit_card", "card":
+		return []string{CondFinancialData}
+	}
+	return nil
+}
+
+// condition evaluates a rule condition, "!" negating it.
+func (f facts) condition(c string) truth {
+	if neg, ok := strings.CutPrefix(c, "!"); ok {
+		switch f.condition(neg) {
+		case yes:
+			return no
+		case no:
+			return yes
+		}
+		return unknown
+	}
+	switch c {
+	case CondUSListed:
+		return truthOf(f.in.ListedUS)
+	case CondHealthData, CondSensitiveData, CondFinancialData:
+		return truthOf(f.categories[c])
+	case CondMalicious:
+		if f.in.Malicious == nil {
+			return unknown
+		}
+		return truthOf(*f.in.Malicious)
+	case CondHighRisk:
+		if f.in.HighRisk == nil {
+			return unknown
+		}
+		return truthOf(*f.in.HighRisk)
+	}
+	return no // Validate rejects unknown conditions; fail closed
+}
+
+// describeCondition says in words why a condition holds, for Basis.
+func describeCondition(c string) string {
+	switch c {
+	case CondUSListed:
+		return "entity is US-listed"
+	case CondHealthData:
+		return "health data involved"
+	case CondSensitiveData:
+		return "sensitive data involved"
+	case CondFinancialData:
+		return "financial data involved"
+	case CondMalicious:
+		return "breach marked malicious"
+	case "!" + CondMalicious:
+		return "breach marked not malicious"
+	case CondHighRisk:
+		return "assessed as high risk"
+	}
+	return c
+}
+
+// count returns the affected customers in area: a region, a country (its
+// count, or the sum of its regions if larger, so a caller who only filled
+// Regions is not undercounted), or the EU/EEA.
+func (f facts) count(area string) int {
+	switch {
+	case area == "EU":
+		n := 0
+		for c, k := range f.countries {
+			if IsEEA(c) {
+				n += k
+			}
+		}
+		return n
+	case strings.Contains(area, "-"):
+		return f.regions[area]
+	}
+	sum := 0
+	for r, k := range f.regions {
+		if strings.HasPrefix(r, area+"-") {
+			sum += k
+		}
+	}
+	return max(f.countries[area], sum)
+}
+
+// largestRegion returns the region of country area with most customers,
+// ties broken by code so the result is deterministic.
+func (f facts) largestRegion(area string) (string, int) {
+	best, n := "", 0
+	for r, k := range f.regions {
+		if strings.HasPrefix(r, area+"-") && (k > n || k == n && r < best) {
+			best, n = r, k
+		}
+	}
+	return best, n
+}
+
+// nexus reports whether the incident falls under r's area at all, and why.
+func (f facts) nexus(r Rule) (bool, string) {
+	if r.Nexus == NexusEntity {
+		return true, ""
+	}
+	area := r.AreaCode()
+	if n := f.count(area); n > 0 {
+		return true, fmt.Sprintf("%d affected customers in %s", n, areaName(area))
+	}
+	if strings.Contains(area, "-") || f.entity == "" {
+		return false, ""
+	}
+	if area == f.entity || area == "EU" && IsEEA(f.entity) {
+		return true, "reporting entity established in " + f.entity
+	}
+	return false, ""
+}
+
+func areaName(area string) string {
+	if area == "EU" {
+		return "the EU/EEA"
+	}
+	return area
+}
+
+// IsEEA reports whether an ISO 3166-1 country is in the European Economic
+// Area (EU members plus Iceland, Liechtenstein and Norway), where the GDPR
+// applies. The United Kingdom is not: it has its own code, GB.
+func IsEEA(country string) bool {
+	switch strings.ToUpper(country) {
+	case "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+		"IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+		"IS", "LI", "NO":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+package candor
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Known data categories. Breach laws turn on them (a US state law may apply
+// only when national_id or financial_account leaked), so the deadline rules
+// match these names; anything else is kept as a free label for the notice.
+const (
+	CategoryName             = "name"
+	CategoryEmail            = "email"
+	CategoryPostalAddress    = "postal_address"
+	CategoryPhone            = "phone"
+	CategoryDateOfBirth      = "date_of_birth"
+	CategoryNationalID       = "national_id"
+	CategoryPassport         = "passport"
+	CategoryFinancialAccount = "financial_account"
+	CategoryPaymentCard      = "payment_card"
+	CategoryHealth           = "health"
+	CategoryBiometric        = "biometric"
+	CategoryCredentials      = "credentials"
+	CategoryEmployment       = "employment"
+	CategoryLocation         = "location"
+	CategoryOther            = "other"
+)
+
+// KnownDataCategories lists the vocabulary in display order.
+func KnownDataCategories() []string {
+	return []string{
+		CategoryName, CategoryEmail, CategoryPostalAddress, CategoryPhone,
+		CategoryDateOfBirth, CategoryNationalID, CategoryPassport,
+		CategoryFinancialAccount, CategoryPaymentCard, CategoryHealth,
+		CategoryBiometric, CategoryCredentials, CategoryEmployment,
+		CategoryLocation, CategoryOther,
+	}
+}
+
+// IsKnownDataCategory reports whether c is in the known vocabulary.
+func IsKnownDataCategory(c string) bool {
+	return slices.Contains(KnownDataCategories(), c)
+}
+
+// categoryAlias maps labels CRM exports commonly use to the known name, so
+// that "SSN" counts as national_id for the deadline rules instead of becoming
+// a free label that no rule matches.
+func categoryAlias(c string) string {
+	switch c {
+	case "full_name", "first_name", "last_name":
+		return CategoryName
+	case "e_mail", "email_address":
+		return CategoryEmail
+	case "address", "home_address", "mailing_address":
+		return CategoryPostalAddress
+	case "phone_number", "telephone", "mobile":
+		return CategoryPhone
+	case "dob", "birth_date", "birthdate":
+		return CategoryDateOfBirth
+	case "ssn", "social_security_number", "national_id_number", "tax_id":
+		return CategoryNationalID
+	case "passport_number":
+		return CategoryPassport
+	case "bank_account", "account_number", "iban":
+		return CategoryFinancialAccount
+	case "credit_card", "card_number", "debit_card":
+		return CategoryPaymentCard
+	case "medical", "health_data":
+		return CategoryHealth
+	case "biometrics", "fingerprint":
+		return CategoryBiometric
+	case "password", "passwords", "login", "username_password":
+		return CategoryCredentials
+	case "geolocation", "gps":
+		return CategoryLocation
+	}
+	return c
+}
+
+// NormalizeDataCategories canonicalises a list of category labels: trimmed,
+// lower-cased, runs of spaces and hyphens turned into "_", common aliases
+// mapped to the known name, duplicates and empties dropped, sorted so that a
+// re-import of the same file compares equal. A free label must be a slug:
+// a letter, then letters, digits or "_", at most MaxCategoryLen bytes.
+// Problems are reported on field "data_categories".
+func NormalizeDataCategories(in []string) ([]string, []FieldError) {
+	out := make([]string, 0, len(in))
+	var errs []FieldError
+	for _, raw := range in {
+		c := categoryAlias(slugify(raw))
+		switch {
+		case c == "":
+			continue
+		case len(c) > MaxCategoryLen:
+			errs = append(errs, FieldError{Field: "data_categories",
+				Message: "a category label is longer than 64 bytes"})
+			continue
+		case !isSlug(c):
+			errs = append(errs, FieldError{Field: "data_categories",
+				Message: "category " + quoteShort(raw) + " must be letters, digits and _ (like date_of_birth)"})
+			continue
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) > MaxDataCategories {
+		errs = append(errs, FieldError{Field: "data_categories",
+			Message: "more than 32 categories"})
+	}
+	if len(out) == 0 {
+		return nil, errs
+	}
+	slices.Sort(out)
+	return out, errs
+}
+
+// SplitDataCategories splits the ";"-separated form used in CSV cells.
+// Commas are accepted too: spreadsheets users type both.
+func SplitDataCategories(cell string) []string {
+	if strings.TrimSpace(cell) == "" {
+		return nil
+	}
+	return strings.FieldsFunc(cell, func(r rune) bool { return r == ';' || r == ',' })
+}
+
+// slugify lower-cases s and turns runs of spaces, hyphens and underscores
+// into a single "_", trimming them at both ends.
+func slugify(s string) string {
+	s = strings.TrimSpace(s)
+	if isSlug(s) {
+		return s // the common case, without allocating
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for _, r := range s {
+		if r == ' ' || r == '-' || r == '_' || r == '\t' {
+			pending = b.Len() > 0
+			continue
+		}
+		if pending {
+			b.WriteByte('_')
+			pending = false
+		}
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+func isSlug(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '_'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+// quoteShort quotes s for an error message, cut to a readable length so a
+// hostile cell cannot blow up the report.
+func quoteShort(s string) string {
+	const max = 40
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !isRuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return strconv.Quote(strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
