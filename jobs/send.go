@@ -205,11 +205,11 @@ type ReconcileStore interface {
 	StaleSends(ctx context.Context, age time.Duration) ([]candor.Send, []string, error)
 }
 
-// Periodic returns the reconciler's schedule: once a minute, unique per
-// minute, so several schedulers enqueue it once.
+// Periodic returns the reconciler's schedule: once a minute (the scheduler
+// enqueues each tick once however many workers run it).
 func (s *Sender) Periodic() []Periodic {
 	return []Periodic{{Cron: "@every 1m", Task: asynq.NewTask(TypeSendReconcile, nil),
-		Opts: []asynq.Option{asynq.Unique(50 * time.Second), asynq.Queue("low")}}}
+		Opts: []asynq.Option{asynq.Queue("low")}}}
 }
 
 // handleReconcile re-schedules past-due sends that were never dispatched and
