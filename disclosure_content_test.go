@@ -118,3 +118,14 @@ func TestNormalizeContentCanonicalises(t *testing.T) {
 		}
 	}
 }
+
+func TestRevisionIsACopy(t *testing.T) {
+	d, rev, err := candor.NewDisclosure("d", "i", candor.KindCustomerNotice, content("x"), alice, t0, canon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Variants["en"] = candor.Variant{Subject: "changed", Body: "changed"}
+	if rev.Content.Variants["en"].Subject != "Notice" {
+		t.Errorf("revision content shares the disclosure's map")
+	}
+}

@@ -226,17 +226,6 @@ func TestEditRefused(t *testing.T) {
 	}
 }
 
-func TestRevisionIsACopy(t *testing.T) {
-	d, rev, err := candor.NewDisclosure("d", "i", candor.KindCustomerNotice, content("x"), alice, t0, canon)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Variants["en"] = candor.Variant{Subject: "changed", Body: "changed"}
-	if rev.Content.Variants["en"].Subject != "Notice" {
-		t.Errorf("revision content shares the disclosure's map")
-	}
-}
-
 func TestSubmit(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -306,22 +295,4 @@ func TestReject(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestRoleAllows(t *testing.T) {
-	roles := []candor.Role{candor.RoleViewer, candor.RoleComms, candor.RoleLegal, candor.RoleAdmin}
-	for i, r := range roles {
-		for j, min := range roles {
-			t.Run(fmt.Sprintf("%s for %s", r, min), func(t *testing.T) {
-				if got, want := r.Allows(min), i >= j; got != want {
-					t.Errorf("%s.Allows(%s) = %v, want %v", r, min, got, want)
-				}
-			})
-		}
-	}
-	t.Run("unknown roles", func(t *testing.T) {
-		if candor.Role("root").Allows(candor.RoleViewer) || candor.RoleAdmin.Allows("root") || candor.Role("").Valid() {
-			t.Error("an unknown role granted or was required")
-		}
-	})
 }

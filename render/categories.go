@@ -50,7 +50,7 @@ func categoryLabels(code string) *[5]string {
 	case "email":
 		return &[5]string{"email address", "メールアドレス", "ที่อยู่อีเมล", "alamat email", "email address"}
 	case "postal_address":
-		return &[5]string{"postal address", "住所", "ที่อยู่", "alamat", "tirahan"}
+		return &[5]string{"postal address", "住所", "ที่อยู่ทางไปรษณีย์", "alamat pos", "tirahan"}
 	case "phone":
 		return &[5]string{"phone number", "電話番号", "หมายเลขโทรศัพท์", "nomor telepon", "numero ng telepono"}
 	case "date_of_birth":

@@ -40,7 +40,8 @@ func tidyText(s string) string {
 
 // dropRedundantLinks turns "a@example.com <mailto:a@example.com>" into
 // "a@example.com": html2text repeats a link's target even when its text
-// already is the target.
+// already is the target. The text is whatever precedes, so "メール：a@…"
+// counts too.
 func dropRedundantLinks(s string) string {
 	var b strings.Builder
 	for {
@@ -54,11 +55,7 @@ func dropRedundantLinks(s string) string {
 		}
 		target := s[i+2 : i+2+j]
 		bare := strings.TrimPrefix(strings.TrimPrefix(target, "mailto:"), "tel:")
-		word := s[:i]
-		if k := strings.LastIndexAny(word, " \n\t"); k >= 0 {
-			word = word[k+1:]
-		}
-		if word != "" && (word == bare || word == target) {
+		if bare != "" && (strings.HasSuffix(s[:i], bare) || strings.HasSuffix(s[:i], target)) {
 			b.WriteString(s[:i])
 			s = s[i+2+j+1:]
 			continue
