@@ -53,10 +53,6 @@ type PublicationContent struct {
 	DefaultLocale string                   `json:"default_locale"`
 	Variants      map[string]StatementText `json:"variants"`
 	Events        []StatementEvent         `json:"events"`
-	// EventsInBody is true when the statement's own text shows the
-	// timeline (as the default templates do); the page then does not
-	// repeat it.
-	EventsInBody bool `json:"events_in_body"`
 }
 
 // StatementText is one language of a rendered statement.
@@ -64,6 +60,9 @@ type StatementText struct {
 	Title string `json:"title"` // the variant's rendered subject
 	HTML  string `json:"html"`  // the body, rendered by html/template
 	Text  string `json:"text"`
+	// ShowsEvents is true when the text itself lists the timeline (as the
+	// default templates do); the page then does not repeat it.
+	ShowsEvents bool `json:"shows_events"`
 }
 
 // StatementEvent is one public timeline entry as published.
