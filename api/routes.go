@@ -16,6 +16,12 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics)
 
+	// Public statement pages (public.go): no token, nothing before publish_at.
+	e.GET("/statements", s.statementIndex)
+	e.GET("/statements/feed.atom", s.statementFeed)
+	e.GET("/statements/:slug", s.statementPage)
+	e.GET("/statements/:slug/v/:n", s.statementVersion)
+
 	// The queue dashboard (admin.go): a cookie session, read-only below admin.
 	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), sameOrigin)
 	adm.GET("/login", s.adminLoginForm)
@@ -44,6 +50,10 @@ func (s *Server) routes() {
 	v1.GET("/customers/:id", require(viewer), s.getCustomer)
 	v1.PATCH("/customers/:id", require(comms), s.updateCustomer)
 	v1.DELETE("/customers/:id", require(legal), s.eraseCustomer)
+
+	v1.POST("/disclosures/:id/publications", require(legal), s.createPublication)
+	v1.GET("/publications/:id", require(viewer), s.getPublication)
+	v1.DELETE("/publications/:id", require(legal), s.deletePublication)
 
 	v1.GET("/audit", require(legal), s.listAudit)
 

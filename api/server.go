@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/pages"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -25,6 +26,7 @@ type Store interface {
 	IncidentStore
 	AuditStore
 	CustomerStore
+	PublicationStore
 }
 
 // TokenStore authenticates and manages API tokens.
@@ -54,6 +56,8 @@ type Config struct {
 	Logger         *slog.Logger
 	Version        string
 	Ops            Ops // metrics and the queue dashboard (ops.go)
+
+	Public Public // public statement pages and publishing (publication.go, public.go)
 }
 
 // Server is the HTTP handler with its dependencies.
@@ -62,6 +66,7 @@ type Server struct {
 	store  Store
 	checks []Check
 	engine *gin.Engine
+	site   *pages.Site // the public statement pages
 }
 
 // New builds the server and its routes.
@@ -85,6 +90,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	s.engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)
 	})
+	s.site = newSite(cfg.Public)
 	s.routes()
 	return s
 }

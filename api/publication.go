@@ -1,0 +1,169 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/pages"
+	"github.com/candor-dev/candor/render"
+	"github.com/candor-dev/candor/store"
+	"github.com/gin-gonic/gin"
+)
+
+// PublicationStore schedules, withdraws and serves public statements.
+type PublicationStore interface {
+	GetDisclosure(ctx context.Context, id string) (candor.Disclosure, error)
+	ApprovedRevision(ctx context.Context, disclosureID string) (candor.Disclosure, candor.Revision, error)
+	GetIncident(ctx context.Context, id string) (candor.Incident, error)
+	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
+	CreatePublication(ctx context.Context, n store.NewPublication) (candor.Publication, error)
+	GetPublication(ctx context.Context, id string) (candor.Publication, error)
+	WithdrawPublication(ctx context.Context, id string, now time.Time) (candor.Publication, error)
+	SlugVersions(ctx context.Context, slug string, now time.Time) ([]candor.Publication, error)
+	VisiblePublications(ctx context.Context, now time.Time) ([]candor.Publication, error)
+}
+
+// PublicationQueue is the worker's side of publishing; *jobs.Publisher
+// provides it. The pages never wait for it: they compare publish_at with
+// the clock themselves.
+type PublicationQueue interface {
+	// SchedulePublication enqueues the task that records the publication
+	// at its publish_at and notifies the webhooks.
+	SchedulePublication(ctx context.Context, p candor.Publication) error
+	// PublicationRetracted notifies the webhooks of a retraction.
+	PublicationRetracted(ctx context.Context, p candor.Publication) error
+}
+
+// Public configures the public statement pages and publishing.
+type Public struct {
+	BaseURL  string           // CANDOR_BASE_URL: the pages' and .Statement.URL's origin
+	Org      render.OrgView   // as statements and pages name it
+	Location *time.Location   // the zone pages show times in; nil is UTC
+	Queue    PublicationQueue // nil: nothing is enqueued (tests, `candor serve` without Redis)
+	Now      func() time.Time // nil: time.Now; tests move the clock
+}
+
+func (p Public) now() time.Time {
+	if p.Now != nil {
+		return p.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func newSite(p Public) *pages.Site {
+	site, err := pages.New(pages.Config{BaseURL: p.BaseURL, Org: p.Org, Location: p.Location})
+	if err != nil {
+		// The layouts are embedded and rendered by the tests: this is a
+		// broken build, not a runtime condition.
+		panic(err)
+	}
+	return site
+}
+
+type publicationRequest struct {
+	Slug      string     `json:"slug"`
+	PublishAt *time.Time `json:"publish_at"`
+}
+
+// publicationResponse is a publication as the API shows it: its state as of
+// now (a due one is published even before the worker records it) and the
+// address it is, or will be, public at.
+type publicationResponse struct {
+	candor.Publication
+	URL string `json:"url"`
+}
+
+func (s *Server) publicationResponse(p candor.Publication) publicationResponse {
+	return publicationResponse{Publication: p.AsOf(s.cfg.Public.now()), URL: compose.StatementURL(s.cfg.Public.BaseURL, p.Slug)}
+}
+
+// createPublication schedules an approved public statement at a slug. The
+// statement is rendered now, in every language, and pinned: what is
+// scheduled is what will be read.
+func (s *Server) createPublication(c *gin.Context) {
+	var req publicationRequest
+	if err := decode(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := candor.ValidateSlug(req.Slug); err != nil {
+		writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	d, err := s.store.GetDisclosure(ctx, c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := candor.CheckPublishable(d); err != nil {
+		writeError(c, err)
+		return
+	}
+	d, rev, err := s.store.ApprovedRevision(ctx, d.ID)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	in, err := s.store.GetIncident(ctx, d.IncidentID)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	events, err := s.store.ListEvents(ctx, in.ID, true)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	pc := s.cfg.Public
+	content, err := pages.RenderContent(ctx, rev, in, events, pc.Org, compose.StatementURL(pc.BaseURL, req.Slug))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := s.store.CreatePublication(ctx, store.NewPublication{DisclosureID: d.ID, IncidentID: d.IncidentID, Slug: req.Slug,
+		Revision: rev.Number, PublishAt: candor.PublishTime(req.PublishAt, pc.now()), Content: content})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if pc.Queue != nil {
+		if err := pc.Queue.SchedulePublication(ctx, p); err != nil {
+			// Stored is what counts: the pages follow publish_at on their
+			// own, and the reconciler records it and calls the webhooks.
+			slog.WarnContext(ctx, "enqueue publication", "publication_id", p.ID, "request_id", c.GetString(requestIDKey), "error", err.Error())
+		}
+	}
+	c.Header("Location", "/api/v1/publications/"+p.ID)
+	c.JSON(http.StatusCreated, s.publicationResponse(p))
+}
+
+func (s *Server) getPublication(c *gin.Context) {
+	p, err := s.store.GetPublication(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.publicationResponse(p))
+}
+
+// deletePublication cancels a publication not public yet, or retracts one
+// that is; retracting twice is 409.
+func (s *Server) deletePublication(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.store.WithdrawPublication(ctx, c.Param("id"), s.cfg.Public.now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if q := s.cfg.Public.Queue; q != nil && p.State == candor.PublicationRetracted {
+		if err := q.PublicationRetracted(ctx, p); err != nil {
+			slog.WarnContext(ctx, "enqueue retraction webhooks", "publication_id", p.ID, "request_id", c.GetString(requestIDKey), "error", err.Error())
+		}
+	}
+	c.JSON(http.StatusOK, s.publicationResponse(p))
+}
