@@ -294,3 +294,20 @@ func (db *DB) DuePublications(ctx context.Context, now time.Time) ([]candor.Publ
 	}
 	return out, nil
 }
+
+// StatementSlug returns the slug of the incident's public statement: that
+// of its latest publication public now and not retracted, "" if none. A
+// slug under embargo is never returned, so no message can leak it early.
+// Notices link to it as .Statement.URL.
+func (db *DB) StatementSlug(ctx context.Context, incidentID string) (string, error) {
+	var rows []publicationRow
+	if err := db.gorm.WithContext(ctx).Select("slug").Where("incident_id = ? AND state IN ? AND publish_at <= ?", incidentID,
+		[]string{string(candor.PublicationScheduled), string(candor.PublicationPublished)}, db.now()).
+		Order("publish_at DESC, id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return "", fmt.Errorf("statement slug: %w", err)
+	}
+	if len(rows) == 0 {
+		return "", nil
+	}
+	return rows[0].Slug, nil
+}

@@ -148,7 +148,16 @@ func TestPublicationCancel(t *testing.T) {
 			if _, err := db.CreatePublication(pubLegal, newPub(in, d, "cancel-me", now.Add(time.Hour))); err != nil {
 				t.Fatalf("reschedule after cancel: %v", err)
 			}
-			if due, err := db.DuePublications(context.Background(), now.Add(2*time.Hour)); err != nil || len(due) != 1 {
+			if slug, err := db.StatementSlug(context.Background(), in.ID); err != nil || slug != "" {
+				t.Fatalf("slug under embargo: %q %v", slug, err)
+			}
+			if _, err := db.CreatePublication(pubLegal, newPub(in, d, "now-public", now)); err != nil {
+				t.Fatal(err)
+			}
+			if slug, err := db.StatementSlug(context.Background(), in.ID); err != nil || slug != "now-public" {
+				t.Fatalf("statement slug: %q %v", slug, err)
+			}
+			if due, err := db.DuePublications(context.Background(), now.Add(2*time.Hour)); err != nil || len(due) != 2 {
 				t.Fatalf("due: %v %v", due, err)
 			}
 		})
