@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -288,5 +290,61 @@ func TestStaticLinks(t *testing.T) {
 	}
 	if got := l.At("index.html").Feed(); got != "feed.atom" {
 		t.Errorf("feed link %q", got)
+	}
+}
+
+// The export writes every page in every language, and every relative link
+// in it leads to a file it wrote.
+func TestExport(t *testing.T) {
+	s := site(t)
+	c1 := content(t, defaults(t, "en", "ja"))
+	c2 := content(t, map[string]candor.Variant{"en": {Subject: "Update", Body: "<p>Second.</p>"}})
+	gone := pub("z", published.Add(-time.Hour), content(t, defaults(t, "en", "th")))
+	gone.Slug, gone.State = "withdrawn-one", candor.PublicationRetracted
+	gone.RetractedAt = &published
+	pubs := []candor.Publication{pub("a", published, c1), pub("b", published.Add(time.Hour), c2), gone}
+	dir := t.TempDir()
+	files, err := s.Export(dir, "https://www.example.com/statements", pubs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"index.html", "index.en.html", "index.ja.html", "index.th.html", "feed.atom",
+		"kawasaki-2020/index.html", "kawasaki-2020/index.en.html", "kawasaki-2020/v/1/index.ja.html",
+		"kawasaki-2020/v/2/index.en.html", "withdrawn-one/index.th.html"}
+	have := map[string]bool{}
+	for _, f := range files {
+		have[f] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("export lacks %s (has %v)", w, files)
+		}
+	}
+	if have["kawasaki-2020/index.ja.html"] {
+		t.Error("the current version has no Japanese; its page should not exist")
+	}
+	href := regexp.MustCompile(`href="([^"]+)"`)
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".html") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range href.FindAllStringSubmatch(string(b), -1) {
+			link := m[1]
+			if strings.HasPrefix(link, "https:") || strings.HasPrefix(link, "mailto:") {
+				continue
+			}
+			target := filepath.Join(dir, filepath.Dir(f), filepath.FromSlash(link))
+			if _, err := os.Stat(target); err != nil {
+				t.Errorf("%s links to missing %s", f, link)
+			}
+		}
+	}
+	feed, _ := os.ReadFile(filepath.Join(dir, "feed.atom"))
+	if !strings.Contains(string(feed), "<id>https://www.example.com/statements/kawasaki-2020/</id>") {
+		t.Errorf("feed ids: %s", feed)
 	}
 }

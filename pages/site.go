@@ -144,14 +144,25 @@ func locales(p candor.Publication) []string {
 func (st Statement) Locales() []string { return locales(st.Current()) }
 
 // indexLocales lists the languages the index is offered in: every
-// language of any statement, the most recently updated one's default first;
-// English when there is none.
+// language of any statement's current version, the most recently updated
+// one's default first, then those only earlier versions have; English when
+// there is none.
 func indexLocales(sts []Statement) []string {
 	var out []string
 	for _, st := range sts {
 		for _, l := range st.Locales() {
 			if !slices.Contains(out, l) {
 				out = append(out, l)
+			}
+		}
+	}
+	// Earlier versions link to the index in their language too.
+	for _, st := range sts {
+		for _, v := range st.Versions {
+			for _, l := range locales(v) {
+				if !slices.Contains(out, l) {
+					out = append(out, l)
+				}
 			}
 		}
 	}

@@ -5,6 +5,10 @@
 # a temporary directory as the postgres user and is stopped on exit.
 source "$(dirname "$0")/lib.sh"
 ensure_redis
+# Headless Chromium for the browser test (e2e/), and a Japanese font so that
+# its screenshots are legible; each installed only when missing.
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+[ -n "$(fc-list :lang=ja 2>/dev/null || true)" ] || apt_install fonts-ipafont-gothic
 bindir=$(pg_bindir)
 
 pgdir=$(mktemp -d /tmp/candor-pg.XXXXXX)

@@ -36,6 +36,10 @@ type Config struct {
 	OrgContactPhone string `env:"CANDOR_ORG_CONTACT_PHONE" envDefault:""`
 	OrgWebsiteURL   string `env:"CANDOR_ORG_WEBSITE_URL" envDefault:"https://www.example.com"`
 
+	OrgTimezone          string `env:"CANDOR_ORG_TIMEZONE" envDefault:"UTC"`
+	PublishWebhooks      string `env:"CANDOR_PUBLISH_WEBHOOKS" envDefault:"" secret:"all"`
+	PublishWebhookSecret string `env:"CANDOR_PUBLISH_WEBHOOK_SECRET" envDefault:"" secret:"all"`
+
 	SMTPURL   string  `env:"CANDOR_SMTP_URL" envDefault:"" secret:"url"`
 	OutboxDir string  `env:"CANDOR_OUTBOX_DIR" envDefault:"./var/outbox"`
 	MailFrom  string  `env:"CANDOR_MAIL_FROM" envDefault:"notices@example.com"`

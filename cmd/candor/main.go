@@ -34,6 +34,7 @@ Operations:
   rekey               re-encrypt customer data with the current key
   keygen              print a new random data key
   bench import [--rows N]     import benchmark (rows/s, peak RSS)
+  export-statements DIR       write the published statements as static files
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -66,6 +67,8 @@ func commands() map[string]command {
 			_, err := fmt.Fprintln(o, "candor", version)
 			return err
 		},
+
+		"export-statements": cmdExportStatements,
 	}
 }
 

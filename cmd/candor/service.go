@@ -41,14 +41,21 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	if err := ops.startListener(checks, errc); err != nil {
 		return err
 	}
+	pub, err := newPublishing(cfg, db, ropt, log)
+	if err != nil {
+		return err
+	}
+	defer pub.Close()
 
 	var stops []func()
 	if work {
 		handlers := []jobs.Handler{
 			jobs.AuditVerifyHandler(db, ops.metrics, log),
 		}
+		handlers = append(handlers, pub.publisher.Handlers()...)
 		periodic := []jobs.Periodic{
 			jobs.AuditVerifyPeriodic(cfg.AuditVerifySchedule),
+			jobs.ReconcilePublicationsPeriodic(),
 		}
 		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, handlers...)
 		if err := w.Start(); err != nil {
@@ -70,7 +77,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	var srv *http.Server
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
-			Ops: ops.apiOps()}, db, checks...)
+			Ops: ops.apiOps(), Public: pub.public}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
