@@ -174,6 +174,9 @@ func TestPublicStatementLifecycle(t *testing.T) {
 					t.Errorf("embargoed %s: %d %q vs unknown %d %q", accept, s1, b1, s2, b2)
 				}
 			}
+			if res, err := http.Head(e.srv.URL + "/statements/kawasaki-2020"); err != nil || res.StatusCode != 404 {
+				t.Errorf("HEAD under embargo: %v %v", res, err)
+			}
 			for _, p := range []string{"/statements", "/statements/feed.atom", "/statements/kawasaki-2020/v/1"} {
 				if _, _, body := e.page(p); strings.Contains(body, "Kawasaki Heavy Industries has identified") || strings.Contains(body, "/statements/kawasaki-2020\"") {
 					t.Errorf("%s shows the embargoed statement:\n%s", p, body)
@@ -228,6 +231,9 @@ func TestPublicStatementLifecycle(t *testing.T) {
 			}
 			if s, _, _ := e.page("/statements/kawasaki-2020?lang=ja", "If-None-Match", etag); s != 200 {
 				t.Errorf("another language revalidated as the same: %d", s)
+			}
+			if res, err := http.Head(e.srv.URL + "/statements/kawasaki-2020"); err != nil || res.StatusCode != 200 || res.Header.Get("ETag") != etag {
+				t.Errorf("HEAD: %v %v", res, err)
 			}
 			if r := e.do("GET", "/api/v1/publications/"+id, candor.RoleViewer, nil); r.Status != 200 || r.Body["state"] != "published" ||
 				r.Body["published_at"] == nil {

@@ -17,10 +17,12 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metrics)
 
 	// Public statement pages (public.go): no token, nothing before publish_at.
-	e.GET("/statements", s.statementIndex)
-	e.GET("/statements/feed.atom", s.statementFeed)
-	e.GET("/statements/:slug", s.statementPage)
-	e.GET("/statements/:slug/v/:n", s.statementVersion)
+	for _, m := range []string{"GET", "HEAD"} {
+		e.Handle(m, "/statements", s.statementIndex)
+		e.Handle(m, "/statements/feed.atom", s.statementFeed)
+		e.Handle(m, "/statements/:slug", s.statementPage)
+		e.Handle(m, "/statements/:slug/v/:n", s.statementVersion)
+	}
 
 	// The queue dashboard (admin.go): a cookie session, read-only below admin.
 	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), sameOrigin)
