@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/candor-dev/candor/api"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/jobs"
 )
 
@@ -53,7 +54,8 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	errc := make(chan error, 1)
 	var srv *http.Server
 	if serveAPI {
-		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version}, db,
+		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
+			Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL), BaseURL: cfg.BaseURL}, db,
 			api.Check{Name: "database", Ping: db.Ping},
 			api.Check{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }})
 		ln, err := net.Listen("tcp", cfg.Listen)
