@@ -97,6 +97,7 @@ type Disclosure struct {
 	EditedBy         string          `json:"edited_by"`                   // token that wrote Revision
 	SubmittedBy      string          `json:"submitted_by,omitempty"`      // token that submitted it, while in review or approved
 	ApprovedBy       string          `json:"approved_by,omitempty"`
+	ApprovedAt       *time.Time      `json:"approved_at,omitempty"`
 	RejectReason     string          `json:"reject_reason,omitempty"` // the last rejection's, until the next edit or submit
 
 	CreatedAt time.Time `json:"created_at"`
@@ -155,6 +156,7 @@ func (d *Disclosure) newRevision(c DisclosureContent, by Actor, now time.Time) R
 	d.State = DisclosureDraft
 	d.EditedBy = by.TokenID
 	d.SubmittedBy, d.ApprovedBy, d.ApprovedRevision, d.RejectReason = "", "", 0, ""
+	d.ApprovedAt = nil
 	d.UpdatedAt = now
 	return Revision{
 		DisclosureID:  d.ID,
@@ -207,7 +209,8 @@ func (d *Disclosure) Approve(revision int, by Actor, now time.Time) error {
 	d.State = DisclosureApproved
 	d.ApprovedRevision = revision
 	d.ApprovedBy = by.TokenID
-	d.UpdatedAt = now.UTC()
+	at := now.UTC()
+	d.UpdatedAt, d.ApprovedAt = at, &at
 	return nil
 }
 

@@ -45,6 +45,16 @@ func (s *Server) routes() {
 	v1.PATCH("/customers/:id", require(comms), s.updateCustomer)
 	v1.DELETE("/customers/:id", require(legal), s.eraseCustomer)
 
+	v1.POST("/incidents/:id/disclosures", require(comms), s.createDisclosure)
+	v1.GET("/incidents/:id/disclosures", require(viewer), s.listDisclosures)
+	v1.GET("/disclosures/:id", require(viewer), s.getDisclosure)
+	v1.PUT("/disclosures/:id", require(comms), s.editDisclosure)
+	v1.GET("/disclosures/:id/revisions", require(viewer), s.listRevisions)
+	v1.POST("/disclosures/:id/preview", require(viewer), s.previewDisclosure)
+	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
+	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
+	v1.POST("/disclosures/:id/reject", require(legal), s.rejectDisclosure)
+
 	v1.GET("/audit", require(legal), s.listAudit)
 
 	v1.POST("/tokens", require(admin), s.createToken)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -25,6 +26,7 @@ type Store interface {
 	IncidentStore
 	AuditStore
 	CustomerStore
+	DisclosureStore
 }
 
 // TokenStore authenticates and manages API tokens.
@@ -53,7 +55,9 @@ type Config struct {
 	MaxImportBytes int64 // customer imports; 0 means 16 GiB
 	Logger         *slog.Logger
 	Version        string
-	Ops            Ops // metrics and the queue dashboard (ops.go)
+	Ops            Ops            // metrics and the queue dashboard (ops.go)
+	Org            render.OrgView // the organisation templates name (.Org)
+	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
 }
 
 // Server is the HTTP handler with its dependencies.

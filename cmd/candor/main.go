@@ -34,6 +34,7 @@ Operations:
   rekey               re-encrypt customer data with the current key
   keygen              print a new random data key
   bench import [--rows N]     import benchmark (rows/s, peak RSS)
+  demo [--customers N]        load the seed case: incident, timeline, customers, drafts
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -59,6 +60,7 @@ func commands() map[string]command {
 		"rekey":   cmdRekey,
 		"keygen":  cmdKeygen,
 		"bench":   cmdBench,
+		"demo":    cmdDemo,
 		"token":   cmdToken,
 		"audit":   cmdAudit,
 		"config":  cmdConfig,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/candor-dev/candor/api"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/jobs"
 )
 
@@ -70,7 +71,8 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	var srv *http.Server
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
-			Ops: ops.apiOps()}, db, checks...)
+			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
+			BaseURL: cfg.BaseURL}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
