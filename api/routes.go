@@ -26,6 +26,10 @@ func (s *Server) routes() {
 	}
 
 	// Imports stream large bodies; every other route takes small JSON.
+	// Bounce notifications come from a mail provider, signed with a shared
+	// secret instead of a token.
+	e.POST("/api/v1/webhooks/bounces", limitBody(s.cfg.MaxBodyBytes), s.bounces)
+
 	api := e.Group("/api/v1", s.authenticate)
 	api.POST("/incidents/:id/customers/import", limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
 	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
@@ -54,6 +58,13 @@ func (s *Server) routes() {
 	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
 	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
 	v1.POST("/disclosures/:id/reject", require(legal), s.rejectDisclosure)
+
+	v1.POST("/disclosures/:id/sends", require(legal), s.createSend)
+	v1.GET("/sends/:id", require(viewer), s.getSend)
+	v1.POST("/sends/:id/pause", require(legal), s.changeSend("pause"))
+	v1.POST("/sends/:id/resume", require(legal), s.changeSend("resume"))
+	v1.POST("/sends/:id/cancel", require(legal), s.changeSend("cancel"))
+	v1.GET("/sends/:id/deliveries", require(viewer), s.listDeliveries)
 
 	v1.GET("/audit", require(legal), s.listAudit)
 

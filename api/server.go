@@ -26,6 +26,7 @@ type Store interface {
 	IncidentStore
 	AuditStore
 	CustomerStore
+	SendStore
 	DisclosureStore
 }
 
@@ -58,6 +59,8 @@ type Config struct {
 	Ops            Ops            // metrics and the queue dashboard (ops.go)
 	Org            render.OrgView // the organisation templates name (.Org)
 	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
+	Sends          SendScheduler  // enqueues sends (jobs.Sender)
+	BounceSecret   string         // signs bounce webhooks; "" turns the webhook off
 }
 
 // Server is the HTTP handler with its dependencies.

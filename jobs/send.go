@@ -89,7 +89,7 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st)}
+	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.StatementURL)}
 }
 
 // Handlers returns the task handlers to register on the worker.

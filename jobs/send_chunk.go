@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/mail"
-	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 )
@@ -158,7 +158,6 @@ func (s *Sender) deliverOne(ctx context.Context, send candor.Send, msg *compiled
 func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c store.Claimed,
 	recipients map[string]candor.Customer) (*mail.Message, error) {
 	data := msg.base
-	data.Org, data.Statement = s.cfg.Org, render.StatementView{URL: s.cfg.StatementURL}
 	to := mail.Address{}
 	locale := ""
 	if c.CustomerID.Valid {
@@ -168,8 +167,7 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 		}
 		to = mail.Address{Name: cu.Name, Email: cu.Email}
 		locale = cu.Locale
-		data.Customer = render.CustomerView{Name: cu.Name, Email: cu.Email, Country: cu.Country, Region: cu.Region,
-			Locale: cu.Locale, DataCategories: cu.DataCategories}
+		data.Customer = compose.Customer(&cu)
 	} else if msg.regulator != nil {
 		to = mail.Address{Email: msg.regulator.Email}
 	}
