@@ -26,6 +26,10 @@ func (s *Server) routes() {
 	v1.POST("/incidents/:id/events", require(comms), s.createEvent)
 	v1.GET("/incidents/:id/events", require(viewer), s.listEvents)
 
+	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
+	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)
+	v1.GET("/incidents/:id/obligations.ics", require(viewer), s.obligationsICS)
+
 	v1.GET("/audit", require(legal), s.listAudit)
 
 	v1.POST("/tokens", require(admin), s.createToken)

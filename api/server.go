@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/holidays"
+	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -24,6 +26,7 @@ type Store interface {
 	TokenStore
 	IncidentStore
 	AuditStore
+	ObligationStore
 }
 
 // TokenStore authenticates and manages API tokens.
@@ -50,6 +53,11 @@ type Config struct {
 	MaxBodyBytes int64 // JSON bodies; 0 means 1 MiB
 	Logger       *slog.Logger
 	Version      string
+	// Rules is the deadline catalogue, loaded once at start
+	// (jurisdictions.LoadDir); nil means the embedded one.
+	Rules []candor.Rule
+	// Calendar counts business days; nil means holidays.New().
+	Calendar candor.BusinessCalendar
 }
 
 // Server is the HTTP handler with its dependencies.
@@ -67,6 +75,16 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Rules == nil {
+		rules, err := jurisdictions.Load()
+		if err != nil { // the obligation routes then answer 503
+			cfg.Logger.Error("load rule catalogue", "error", err.Error())
+		}
+		cfg.Rules = rules
+	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = holidays.New()
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}
