@@ -30,6 +30,8 @@ Operations:
   migrate up|status   apply or list database migrations
   token create --name N --role R | list | revoke ID
   audit verify        check the audit log's hash chain
+  obligations --incident ID [--as-of today|DATE] [--at TIME]
+                      an incident's legal deadlines and their status
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -58,6 +60,7 @@ func commands() map[string]command {
 			_, err := fmt.Fprintln(o, "candor", version)
 			return err
 		},
+		"obligations": cmdObligations,
 	}
 }
 

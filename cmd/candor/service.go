@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/candor-dev/candor/api"
+	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jobs"
 )
 
@@ -30,14 +31,27 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		return err
 	}
 	defer rc.Close()
+	rules, err := loadRules(cfg)
+	if err != nil {
+		return err
+	}
+	cal := holidays.New()
 
 	var stops []func()
 	if work {
-		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log})
+		sender, err := newMailSender(cfg)
+		if err != nil {
+			return err
+		}
+		defer sender.Close() // after the worker has stopped (stops run first)
+		remind := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: cal, From: mailFrom(cfg),
+			BaseURL: cfg.BaseURL, Logger: log}, db, sender)
+		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log},
+			remind.Handler())
 		if err := w.Start(); err != nil {
 			return err
 		}
-		sched, err := jobs.NewScheduler(ropt, log)
+		sched, err := jobs.NewScheduler(ropt, log, jobs.RemindPeriodic())
 		if err != nil {
 			w.Shutdown()
 			return err
@@ -53,7 +67,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	errc := make(chan error, 1)
 	var srv *http.Server
 	if serveAPI {
-		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, Logger: log, Version: version}, db,
+		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, Logger: log, Version: version, Rules: rules, Calendar: cal}, db,
 			api.Check{Name: "database", Ping: db.Ping},
 			api.Check{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }})
 		ln, err := net.Listen("tcp", cfg.Listen)
