@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -63,12 +64,13 @@ func (db *DB) CustomerPlaceCounts(ctx context.Context, incidentID string) (count
 //
 // The send ids are read first (an incident has a handful), so the planner
 // sees literal ids rather than guessing how many deliveries a join to
-// sends yields. Each area is then one aggregate: its email customers
-// LEFT JOIN their sent notice deliveries, grouped by send. The group with
-// no send counts the customers never reached. Before any customer notice
-// is sent, an area costs one COUNT. Measured on PostgreSQL 15 with a
-// million customers and deliveries (two busy cores): about 0.3 s for an
-// area of 100,000 and 0.5 s for all million.
+// sends yields. Then one aggregate covers every area at once: the email
+// customers of the areas (through customers_country) LEFT JOIN their sent
+// notice deliveries (deliveries_customer), grouped by place and send; the
+// group with no send counts the customers never reached, and each area
+// sums the places it holds, so overlapping areas (US and US-TX) cost one
+// pass. Before any customer notice is sent it is a plain COUNT per place.
+// See BenchmarkObligationEvidence for its cost.
 func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (candor.Evidence, error) {
 	ev := candor.Evidence{Reach: map[string]candor.AreaReach{}}
 	var sends []struct {
@@ -91,10 +93,21 @@ func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas [
 	if ev.Reports, err = db.regulatorReports(ctx, reports, until); err != nil {
 		return ev, err
 	}
+	if len(areas) == 0 {
+		return ev, nil
+	}
+	groups, err := db.placeGroups(ctx, incidentID, areas, notices, until)
+	if err != nil {
+		return ev, err
+	}
 	for _, area := range areas {
-		r, err := db.areaReach(ctx, incidentID, area, notices, until)
-		if err != nil {
-			return ev, err
+		r, multi := reachOf(strings.ToUpper(area), groups)
+		if multi {
+			// A customer may have notices of several disclosures: count
+			// each customer once, reached at their first notice.
+			if r, err = db.areaReachExact(ctx, incidentID, strings.ToUpper(area), notices, until, r.Sends); err != nil {
+				return ev, err
+			}
 		}
 		ev.Reach[area] = r
 	}
@@ -129,84 +142,143 @@ func (db *DB) regulatorReports(ctx context.Context, sendIDs []string, until time
 	return out, nil
 }
 
-// areaFilter is the WHERE fragment selecting an area's customers (alias c).
-// A region also names its country, so customers_country serves it.
-func areaFilter(area string) (string, []any) {
-	switch {
-	case area == "EU":
-		return "c.country IN ?", []any{candor.EEACountries()}
-	case strings.Contains(area, "-"):
-		country, _, _ := strings.Cut(area, "-")
-		return "c.country = ? AND c.region = ?", []any{country, area}
-	}
-	return "c.country = ?", []any{area}
+// placeGroup is one row of the reach query: the email customers of one
+// place that one send reached, or (no send) that no notice reached.
+type placeGroup struct {
+	Country      string
+	Region       string
+	SendID       sql.NullString
+	DisclosureID sql.NullString
+	N            int
+	LastAt       dbTime
 }
 
-// areaReach counts an area's email customers and how far the customer
-// notices among noticeIDs reached them.
-func (db *DB) areaReach(ctx context.Context, incidentID, area string, noticeIDs []string, until time.Time) (candor.AreaReach, error) {
-	where, whereArgs := areaFilter(strings.ToUpper(area))
-	base := append([]any{incidentID, candor.ChannelEmail}, whereArgs...)
-	g := db.gorm.WithContext(ctx)
-	if len(noticeIDs) == 0 {
-		var n int
-		err := g.Raw(`SELECT COUNT(*) FROM customers c WHERE c.incident_id = ? AND c.channel = ? AND `+where, base...).Scan(&n).Error
-		if err != nil {
-			return candor.AreaReach{}, fmt.Errorf("obligation evidence: customers of %s: %w", area, err)
-		}
-		return candor.AreaReach{EmailCustomers: n}, nil
+// inArea reports whether a customer of country and region is in area.
+func inArea(area, country, region string) bool {
+	switch {
+	case area == "EU":
+		return candor.IsEEA(country)
+	case strings.Contains(area, "-"):
+		return region == area
 	}
+	return country == area
+}
+
+// areasFilter is the WHERE fragment selecting the customers (alias c) of
+// any of areas. Regions are matched with their country, so that
+// customers_country (incident_id, country, region) serves every branch.
+func areasFilter(areas []string) (string, []any) {
+	var countries []string
+	regions := map[string][]string{}
+	for _, a := range areas {
+		a = strings.ToUpper(a)
+		switch {
+		case a == "EU":
+			countries = append(countries, candor.EEACountries()...)
+		case strings.Contains(a, "-"):
+			country, _, _ := strings.Cut(a, "-")
+			regions[country] = append(regions[country], a)
+		default:
+			countries = append(countries, a)
+		}
+	}
+	var parts []string
+	var args []any
+	if len(countries) > 0 {
+		parts = append(parts, "c.country IN ?")
+		args = append(args, countries)
+	}
+	for _, country := range slices.Sorted(maps.Keys(regions)) {
+		parts = append(parts, "(c.country = ? AND c.region IN ?)")
+		args = append(args, country, regions[country])
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// noticeJoin joins each customer (alias c) to their sent notice
+// deliveries (alias d) among noticeIDs, up to until.
+func noticeJoin(noticeIDs []string, until time.Time) (string, []any) {
 	join := `LEFT JOIN deliveries d ON d.customer_id = c.id AND d.status = ? AND d.send_id IN ?`
-	joinArgs := []any{deliverySent, noticeIDs}
+	args := []any{deliverySent, noticeIDs}
 	if !until.IsZero() {
 		join += ` AND d.sent_at <= ?`
-		joinArgs = append(joinArgs, until.UTC())
+		args = append(args, until.UTC())
 	}
-	args := append(joinArgs, base...)
-	var rows []struct {
-		SendID       sql.NullString
-		DisclosureID sql.NullString
-		N            int
-		LastAt       dbTime
+	return join, args
+}
+
+// placeGroups runs the reach query over the email customers of areas.
+func (db *DB) placeGroups(ctx context.Context, incidentID string, areas, noticeIDs []string, until time.Time) ([]placeGroup, error) {
+	where, whereArgs := areasFilter(areas)
+	base := append([]any{incidentID, candor.ChannelEmail}, whereArgs...)
+	var groups []placeGroup
+	var err error
+	if len(noticeIDs) == 0 {
+		err = db.gorm.WithContext(ctx).Raw(`SELECT c.country, c.region, COUNT(*) AS n FROM customers c
+			WHERE c.incident_id = ? AND c.channel = ? AND `+where+` GROUP BY c.country, c.region`, base...).Scan(&groups).Error
+	} else {
+		join, joinArgs := noticeJoin(noticeIDs, until)
+		err = db.gorm.WithContext(ctx).Raw(`SELECT c.country, c.region, d.send_id, d.disclosure_id,
+				COUNT(*) AS n, MAX(d.sent_at) AS last_at
+			FROM customers c `+join+`
+			WHERE c.incident_id = ? AND c.channel = ? AND `+where+`
+			GROUP BY c.country, c.region, d.send_id, d.disclosure_id`, append(joinArgs, base...)...).Scan(&groups).Error
 	}
-	err := g.Raw(`SELECT d.send_id, d.disclosure_id, COUNT(*) AS n, MAX(d.sent_at) AS last_at
-		FROM customers c `+join+`
-		WHERE c.incident_id = ? AND c.channel = ? AND `+where+`
-		GROUP BY d.send_id, d.disclosure_id`, args...).Scan(&rows).Error
 	if err != nil {
-		return candor.AreaReach{}, fmt.Errorf("obligation evidence: reach of %s: %w", area, err)
+		return nil, fmt.Errorf("obligation evidence: reach: %w", err)
 	}
-	var r candor.AreaReach
+	return groups, nil
+}
+
+// reachOf sums the groups of area. multi is true when notices of more than
+// one disclosure reached it: then a customer may be counted twice, and the
+// exact count must be asked for.
+func reachOf(area string, groups []placeGroup) (r candor.AreaReach, multi bool) {
 	var last time.Time
 	disclosures := map[string]bool{}
-	for _, row := range rows {
-		r.EmailCustomers += row.N
-		if !row.SendID.Valid {
+	bySend := map[string]*candor.SendRef{}
+	for _, g := range groups {
+		if !inArea(area, g.Country, g.Region) {
+			continue
+		}
+		r.EmailCustomers += g.N
+		if !g.SendID.Valid {
 			continue // customers no notice reached
 		}
-		r.Notified += row.N
-		disclosures[row.DisclosureID.String] = true
-		r.Sends = append(r.Sends, candor.SendRef{SendID: row.SendID.String, DisclosureID: row.DisclosureID.String,
-			Delivered: row.N, At: row.LastAt.T})
-		if row.LastAt.T.After(last) {
-			last = row.LastAt.T
+		r.Notified += g.N
+		disclosures[g.DisclosureID.String] = true
+		s := bySend[g.SendID.String]
+		if s == nil {
+			s = &candor.SendRef{SendID: g.SendID.String, DisclosureID: g.DisclosureID.String}
+			bySend[g.SendID.String] = s
+		}
+		s.Delivered += g.N
+		if g.LastAt.T.After(s.At) {
+			s.At = g.LastAt.T
+		}
+		if g.LastAt.T.After(last) {
+			last = g.LastAt.T
 		}
 	}
-	slices.SortFunc(r.Sends, func(a, b candor.SendRef) int { return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.SendID, b.SendID)) })
-	if len(disclosures) > 1 {
-		// A customer may have notices of several disclosures: count each
-		// customer once, reached at their first notice.
-		return db.areaReachExact(ctx, join, args, where, r.Sends, area)
+	for _, s := range bySend {
+		r.Sends = append(r.Sends, *s)
 	}
+	slices.SortFunc(r.Sends, func(a, b candor.SendRef) int { return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.SendID, b.SendID)) })
 	// One disclosure reaches a customer at most once (deliveries_once), so
-	// the groups count customers exactly and the last delivery completed it.
+	// then the groups count customers exactly and the last delivery
+	// completed the area.
 	if r.EmailCustomers > 0 && r.Notified == r.EmailCustomers {
 		r.CompletedAt = &last
 	}
-	return r, nil
+	return r, len(disclosures) > 1
 }
 
-func (db *DB) areaReachExact(ctx context.Context, join string, args []any, where string, sends []candor.SendRef, area string) (candor.AreaReach, error) {
+// areaReachExact counts an area's customers once each, reached at their
+// first notice.
+func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, noticeIDs []string, until time.Time, sends []candor.SendRef) (candor.AreaReach, error) {
+	where, whereArgs := areasFilter([]string{area})
+	join, args := noticeJoin(noticeIDs, until)
+	args = append(append(args, incidentID, candor.ChannelEmail), whereArgs...)
 	var row struct {
 		N        int
 		Notified int
