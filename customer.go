@@ -67,6 +67,31 @@ func (c *Customer) Erase(at time.Time) {
 	c.ErasedAt = &at
 }
 
+// Input returns the customer's fields as an input, the starting point of a
+// PATCH: apply the changed fields to it and normalise again.
+func (c *Customer) Input() CustomerInput {
+	return CustomerInput{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, PostalAddress: c.PostalAddress,
+		Country: c.Country, Region: c.Region, Locale: c.Locale, DataCategories: c.DataCategories}
+}
+
+// SameData reports whether c and o hold the same supplied data (the fields
+// of CustomerInput, in canonical form). A re-import of an unchanged row
+// compares equal and is reported unchanged; IDs, channel, status and
+// timestamps are the store's and are not compared, so a re-import never
+// resets a customer who was already notified.
+func (c *Customer) SameData(o *Customer) bool {
+	if len(c.DataCategories) != len(o.DataCategories) {
+		return false
+	}
+	for i := range c.DataCategories {
+		if c.DataCategories[i] != o.DataCategories[i] {
+			return false
+		}
+	}
+	return c.ExternalID == o.ExternalID && c.Name == o.Name && c.Email == o.Email &&
+		c.PostalAddress == o.PostalAddress && c.Country == o.Country && c.Region == o.Region && c.Locale == o.Locale
+}
+
 // CustomerInput is one customer as a caller supplies it: a CSV row, a JSON
 // element or a PATCH body, before NormalizeCustomer checks and canonicalises
 // it. Field names in errors are the JSON/CSV names (external_id, email, ...).

@@ -193,84 +193,6 @@ func TestNormalizeEmail(t *testing.T) {
 	}
 }
 
-func TestNormalizeDataCategories(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []string
-		want []string
-	}{
-		{"known and free, sorted", []string{"Payment Card", "loyalty_tier", "name"}, []string{"loyalty_tier", "name", "payment_card"}},
-		{"aliases", []string{"DOB", "credit-card", "Password"}, []string{"credentials", "date_of_birth", "payment_card"}},
-		{"duplicates and blanks dropped", []string{"email", " EMAIL ", "", "  "}, []string{"email"}},
-		{"nil", nil, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, errs := candor.NormalizeDataCategories(tt.in)
-			if len(errs) > 0 || !slices.Equal(got, tt.want) {
-				t.Errorf("got %v %v; want %v", got, errs, tt.want)
-			}
-		})
-	}
-	t.Run("too many", func(t *testing.T) {
-		var in []string
-		for i := range 33 {
-			in = append(in, "label_"+strings.Repeat("x", i))
-		}
-		if _, errs := candor.NormalizeDataCategories(in); len(errs) != 1 {
-			t.Errorf("errs = %v", errs)
-		}
-	})
-	t.Run("split CSV cell", func(t *testing.T) {
-		got := candor.SplitDataCategories("email; name ,phone;;")
-		if !slices.Equal(got, []string{"email", " name ", "phone"}) {
-			t.Errorf("got %q", got)
-		}
-	})
-	t.Run("every known category is a slug", func(t *testing.T) {
-		for _, c := range candor.KnownDataCategories() {
-			if got, errs := candor.NormalizeDataCategories([]string{c}); len(errs) > 0 || got[0] != c {
-				t.Errorf("%s: %v %v", c, got, errs)
-			}
-		}
-	})
-}
-
-func TestCustomerFilterNormalize(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      candor.CustomerFilter
-		want    candor.CustomerFilter
-		wantErr []string
-	}{
-		{"defaults", candor.CustomerFilter{}, candor.CustomerFilter{Limit: 50}, nil},
-		{"canonical values", candor.CustomerFilter{Country: "us", Region: "ca", Locale: "ja", Q: " A@Example.COM ", Limit: 10},
-			candor.CustomerFilter{Country: "US", Region: "US-CA", Locale: "ja", Q: "A@example.com", Limit: 10}, nil},
-		{"region alone", candor.CustomerFilter{Region: "jp-13"}, candor.CustomerFilter{Region: "JP-13", Limit: 50}, nil},
-		{"external id query", candor.CustomerFilter{Q: " crm-42 "}, candor.CustomerFilter{Q: "crm-42", Limit: 50}, nil},
-		{"bad values", candor.CustomerFilter{Country: "XX", Locale: "zz-ZZ-xyz", Status: "done", Limit: 1001}, candor.CustomerFilter{},
-			[]string{"country", "locale", "status", "limit"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.in.Normalize(fakeGeo{}, fakeLocales{})
-			if tt.wantErr != nil {
-				var fields []string
-				for _, f := range candor.ErrorFields(err) {
-					fields = append(fields, f.Field)
-				}
-				if candor.ErrorCode(err) != candor.EINVALID || !slices.Equal(fields, tt.wantErr) {
-					t.Errorf("err = %v (fields %v); want EINVALID on %v", err, fields, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Errorf("got %+v, %v; want %+v", got, err, tt.want)
-			}
-		})
-	}
-}
-
 func TestImportReportCapsErrors(t *testing.T) {
 	var r candor.ImportReport
 	for i := range candor.MaxImportErrors + 5 {
@@ -286,5 +208,23 @@ func TestErase(t *testing.T) {
 	c.Erase(c.CreatedAt)
 	if !c.Erased() || c.Name != "" || c.Email != "" || c.PostalAddress != "" || c.Status != "sent" || c.Country != "US" || c.ExternalID != "9" {
 		t.Errorf("after erase %+v", c)
+	}
+}
+
+func TestSameDataAndInput(t *testing.T) {
+	in := candor.CustomerInput{ExternalID: "1", Name: "Ann", Email: "A@Example.com", Country: "us", DataCategories: []string{"name", "email"}}
+	a, _ := normalize(in)
+	b, _ := normalize(in)
+	b.Status, b.ID = candor.CustomerSent, "other"
+	if !a.SameData(&b) {
+		t.Error("same row, different store state: not SameData")
+	}
+	again, errs := normalize(a.Input())
+	if len(errs) > 0 || !again.SameData(&a) {
+		t.Errorf("normalising a normalised customer changed it: %+v %v", again, errs)
+	}
+	b.DataCategories = []string{"email"}
+	if a.SameData(&b) {
+		t.Error("different categories: SameData")
 	}
 }

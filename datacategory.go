@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Known data categories. Breach laws turn on them (a US state law may apply
@@ -85,7 +87,7 @@ func categoryAlias(c string) string {
 // a letter, then letters, digits or "_", at most MaxCategoryLen bytes.
 // Problems are reported on field "data_categories".
 func NormalizeDataCategories(in []string) ([]string, []FieldError) {
-	var out []string
+	out := make([]string, 0, len(in))
 	var errs []FieldError
 	for _, raw := range in {
 		c := categoryAlias(slugify(raw))
@@ -109,6 +111,9 @@ func NormalizeDataCategories(in []string) ([]string, []FieldError) {
 		errs = append(errs, FieldError{Field: "data_categories",
 			Message: "more than 32 categories"})
 	}
+	if len(out) == 0 {
+		return nil, errs
+	}
 	slices.Sort(out)
 	return out, errs
 }
@@ -125,8 +130,12 @@ func SplitDataCategories(cell string) []string {
 // slugify lower-cases s and turns runs of spaces, hyphens and underscores
 // into a single "_", trimming them at both ends.
 func slugify(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if isSlug(s) {
+		return s // the common case, without allocating
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	pending := false
 	for _, r := range s {
 		if r == ' ' || r == '-' || r == '_' || r == '\t' {
@@ -137,7 +146,14 @@ func slugify(s string) string {
 			b.WriteByte('_')
 			pending = false
 		}
-		b.WriteRune(r)
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
 	}
 	return b.String()
 }

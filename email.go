@@ -63,7 +63,9 @@ func normalizeEmail(s string) (string, string) {
 	if msg := checkMailDomain(domain); msg != "" {
 		return "", msg
 	}
-	domain = strings.ToLower(domain)
+	if hasUpper(domain) {
+		domain = strings.ToLower(domain)
+	}
 	if !isDotAtom(local) {
 		// net/mail returns the local part unquoted; String quotes it back
 		// into a valid addr-spec ("john doe"@example.com).
@@ -73,11 +75,13 @@ func normalizeEmail(s string) (string, string) {
 	if len(local) > MaxEmailLocalLen {
 		return "", "local part (before @) is longer than 64 bytes"
 	}
-	out := local + "@" + domain
-	if len(out) > MaxEmailLen {
+	if len(local)+1+len(domain) > MaxEmailLen {
 		return "", "is longer than 254 bytes"
 	}
-	return out, ""
+	if len(s) == len(local)+1+len(domain) && s[:len(local)] == local && s[len(local)+1:] == domain {
+		return s, "" // already in normal form: no new string
+	}
+	return local + "@" + domain, ""
 }
 
 func checkMailDomain(d string) string {
@@ -94,6 +98,15 @@ func checkMailDomain(d string) string {
 		}
 	}
 	return ""
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // isDotAtom reports whether local needs no quoting: RFC 5322 atext separated

@@ -11,12 +11,12 @@ import (
 	"github.com/candor-dev/candor/jurisdictions"
 )
 
-var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+var evT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func hours(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+func hours(h int) time.Time { return evT0.Add(time.Duration(h) * time.Hour) }
 
 func dueIn(id, code string, aud candor.Audience, stage string, h int) candor.Obligation {
-	due, clock := hours(h), t0
+	due, clock := hours(h), evT0
 	return candor.Obligation{RuleID: id, Jurisdiction: code, Audience: aud, Stage: stage, DueAt: &due, ClockAt: &clock}
 }
 
@@ -124,7 +124,7 @@ func TestEvidenceAreas(t *testing.T) {
 		t.Fatal(err)
 	}
 	obs := candor.ComputeObligations(candor.ObligationInput{
-		DiscoveredAt: t0, Countries: map[string]int{"US": 10, "DE": 1, "JP": 2000},
+		DiscoveredAt: evT0, Countries: map[string]int{"US": 10, "DE": 1, "JP": 2000},
 		Regions: map[string]int{"US-CA": 4, "US-TX": 6}, DataCategories: []string{"health"},
 	}, rules, holidays.New())
 	got := candor.EvidenceAreas(obs, rules)

@@ -19,7 +19,7 @@ var roleRank = map[Role]int{RoleViewer: 1, RoleComms: 2, RoleLegal: 3, RoleAdmin
 func (r Role) Valid() bool { return roleRank[r] > 0 }
 
 // Allows reports whether a token of role r may do what needs role min.
-func (r Role) Allows(min Role) bool { return r.Valid() && roleRank[r] >= roleRank[min] }
+func (r Role) Allows(min Role) bool { return r.Valid() && min.Valid() && roleRank[r] >= roleRank[min] }
 
 // Actor is who makes a change: an API token, or the command line, which acts
 // as a named operator with the admin role.
@@ -48,4 +48,17 @@ func NewContextWithActor(ctx context.Context, a Actor) context.Context {
 func ActorFromContext(ctx context.Context) (a Actor, ok bool) {
 	a, ok = ctx.Value(actorKey{}).(Actor)
 	return a, ok
+}
+
+// require returns EFORBIDDEN unless the actor has a token and a role of at
+// least min. An actor without a token ID is refused outright: the four-eyes
+// rule cannot tell two anonymous actors apart.
+func (a Actor) require(min Role, action string) error {
+	if a.TokenID == "" {
+		return Errorf(EFORBIDDEN, "%s needs an identified token", action)
+	}
+	if !a.Role.Allows(min) {
+		return Errorf(EFORBIDDEN, "role %q may not %s; %s or above only", a.Role, action, min)
+	}
+	return nil
 }

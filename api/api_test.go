@@ -29,6 +29,7 @@ type env struct {
 func newEnv(t *testing.T, d testenv.DB) *env {
 	t.Helper()
 	db := testenv.Open(t, d)
+	db.SetKeyring(testenv.Keyring(t))
 	s := api.New(api.Config{MaxBodyBytes: 64 << 10, Logger: quiet}, db, api.Check{Name: "database", Ping: db.Ping})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -276,3 +277,5 @@ func TestHealth(t *testing.T) {
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func jsonUnmarshal(b []byte, v any) { json.Unmarshal(b, v) }

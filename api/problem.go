@@ -32,7 +32,14 @@ type Problem struct {
 	Instance  string              `json:"instance,omitempty"`
 	RequestID string              `json:"request_id,omitempty"`
 	Errors    []candor.FieldError `json:"errors,omitempty"`
+	// Landed and LandedThroughLine are extension members of a failed
+	// import: what its committed batches did, up to which source line.
+	Landed            any `json:"landed,omitempty"`
+	LandedThroughLine int `json:"landed_through_line,omitempty"`
 }
+
+// problemExtraKey holds extension members a handler adds to its problem.
+const problemExtraKey = "problem_extra"
 
 // ProblemContentType is the media type of error responses.
 const ProblemContentType = "application/problem+json"
@@ -66,6 +73,11 @@ func writeProblem(c *gin.Context, status int, code, detail string, fields []cand
 		Instance:  c.Request.URL.Path,
 		RequestID: c.GetString(requestIDKey),
 		Errors:    fields,
+	}
+	if x, ok := c.Get(problemExtraKey); ok {
+		m := x.(gin.H)
+		p.Landed = m["landed"]
+		p.LandedThroughLine, _ = m["landed_through_line"].(int)
 	}
 	c.Header("Content-Type", ProblemContentType)
 	c.AbortWithStatusJSON(status, p)

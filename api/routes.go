@@ -14,8 +14,21 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics)
 
-	v1 := e.Group("/api/v1", limitBody(s.cfg.MaxBodyBytes), s.authenticate)
+	// The queue dashboard (admin.go): a cookie session, read-only below admin.
+	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), sameOrigin)
+	adm.GET("/login", s.adminLoginForm)
+	adm.POST("/login", s.adminLogin)
+	adm.POST("/logout", s.adminLogout)
+	for _, m := range []string{"GET", "POST", "DELETE"} { // the methods asynqmon uses
+		adm.Handle(m, "/queues/*path", s.adminAuth, s.queues)
+	}
+
+	// Imports stream large bodies; every other route takes small JSON.
+	api := e.Group("/api/v1", s.authenticate)
+	api.POST("/incidents/:id/customers/import", limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
+	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
 	v1.GET("/openapi.json", require(viewer), s.openapiJSON)
 	v1.GET("/openapi.yaml", require(viewer), s.openapiYAML)
 
@@ -25,6 +38,12 @@ func (s *Server) routes() {
 	v1.PATCH("/incidents/:id", require(comms), s.updateIncident)
 	v1.POST("/incidents/:id/events", require(comms), s.createEvent)
 	v1.GET("/incidents/:id/events", require(viewer), s.listEvents)
+
+	v1.GET("/incidents/:id/customers", require(viewer), s.listCustomers)
+	v1.GET("/incidents/:id/customers/export.csv", require(comms), s.exportCustomers)
+	v1.GET("/customers/:id", require(viewer), s.getCustomer)
+	v1.PATCH("/customers/:id", require(comms), s.updateCustomer)
+	v1.DELETE("/customers/:id", require(legal), s.eraseCustomer)
 
 	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
 	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)

@@ -26,6 +26,7 @@ type Store interface {
 	TokenStore
 	IncidentStore
 	AuditStore
+	CustomerStore
 	ObligationStore
 }
 
@@ -35,6 +36,7 @@ type TokenStore interface {
 	CreateToken(ctx context.Context, name string, role candor.Role) (candor.Token, string, error)
 	ListTokens(ctx context.Context) ([]candor.Token, error)
 	RevokeToken(ctx context.Context, id string) (candor.Token, error)
+	ActiveToken(ctx context.Context, id string) (candor.Token, error)
 }
 
 // AuditStore reads the audit log.
@@ -50,9 +52,11 @@ type Check struct {
 
 // Config holds the API's settings.
 type Config struct {
-	MaxBodyBytes int64 // JSON bodies; 0 means 1 MiB
-	Logger       *slog.Logger
-	Version      string
+	MaxBodyBytes   int64 // JSON bodies; 0 means 1 MiB
+	MaxImportBytes int64 // customer imports; 0 means 16 GiB
+	Logger         *slog.Logger
+	Version        string
+	Ops            Ops // metrics and the queue dashboard (ops.go)
 	// Rules is the deadline catalogue, loaded once at start
 	// (jurisdictions.LoadDir); nil means the embedded one.
 	Rules []candor.Rule
@@ -73,6 +77,9 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.MaxImportBytes == 0 {
+		cfg.MaxImportBytes = 16 << 30
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -90,7 +97,8 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(requestID(), accessLog(cfg.Logger), recovery())
+	s.cfg.Ops = cfg.Ops.withDefaults()
+	s.engine.Use(requestID(), observe(cfg.Ops.Observer), accessLog(cfg.Logger), recovery())
 	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, candor.ENOTFOUND, "no such route", nil) })
 	s.engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)

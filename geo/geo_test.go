@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // The interfaces the domain declares are the contract.
 var (
 	_ candor.GeoChecker          = geo.Table{}
-	_ candor.LocaleCanonicalizer = geo.Locales{}
+	_ candor.LocaleCanonicalizer = &geo.Locales{}
 )
 
 func TestCountry(t *testing.T) {
@@ -120,14 +121,28 @@ func TestCanonicalLocale(t *testing.T) {
 		{"dot without POSIX", "en.US", "", true},
 		{"too long", "en-" + string(make([]byte, 70)), "", true},
 	}
+	var l geo.Locales
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := geo.Locales{}.CanonicalLocale(tt.in)
-			if (err != nil) != tt.wantErr || got != tt.want {
-				t.Errorf("CanonicalLocale(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
+			// Twice: the second answer comes from the cache.
+			for range 2 {
+				got, err := l.CanonicalLocale(tt.in)
+				if (err != nil) != tt.wantErr || got != tt.want {
+					t.Errorf("CanonicalLocale(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
+				}
 			}
 		})
 	}
+	t.Run("cache is bounded", func(t *testing.T) {
+		var l geo.Locales
+		for i := range 5000 {
+			tag := fmt.Sprintf("en-%03d", i%1000) // UN M.49 area codes parse
+			l.CanonicalLocale(tag)
+		}
+		if got, err := l.CanonicalLocale("ja"); got != "ja" || err != nil {
+			t.Errorf("after many tags: %q, %v", got, err)
+		}
+	})
 }
 
 func BenchmarkRegion(b *testing.B) {
@@ -138,7 +153,8 @@ func BenchmarkRegion(b *testing.B) {
 
 func BenchmarkCanonicalLocale(b *testing.B) {
 	b.ReportAllocs()
+	var l geo.Locales
 	for b.Loop() {
-		geo.Locales{}.CanonicalLocale("en-US")
+		l.CanonicalLocale("en-US")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/language"
 )
@@ -14,8 +16,18 @@ const MaxLocaleLen = 64
 
 // Locales implements candor.LocaleCanonicalizer with
 // golang.org/x/text/language. Its zero value is ready and safe for
-// concurrent use.
-type Locales struct{}
+// concurrent use; use it by pointer.
+//
+// It remembers the answers for up to localeCacheSize distinct tags: an
+// import of a million rows has a handful of locales, and parsing one costs
+// more than the rest of the row's validation. The bound keeps a file of a
+// million distinct tags from growing memory.
+type Locales struct {
+	cache sync.Map // input tag → canonical
+	size  atomic.Int64
+}
+
+const localeCacheSize = 1024
 
 // CanonicalLocale parses tag as BCP 47 and returns its canonical form:
 // case-normalised ("EN-us" → "en-US"), deprecated codes replaced ("iw" →
@@ -23,7 +35,22 @@ type Locales struct{}
 // is read as "-" and a codeset or modifier ("ja_JP.UTF-8", "de_DE@euro") is
 // dropped. Refused: tags that are not well-formed ("zz-ZZ-xyz"), languages
 // not in the IANA registry ("zz"), and "und", which says nothing.
-func (Locales) CanonicalLocale(tag string) (string, error) {
+func (l *Locales) CanonicalLocale(tag string) (string, error) {
+	if v, ok := l.cache.Load(tag); ok {
+		return v.(string), nil
+	}
+	out, err := canonicalLocale(tag)
+	if err == nil && l.size.Load() < localeCacheSize {
+		// Clone: tag may be a slice of a whole CSV record, which the cache
+		// would otherwise keep alive.
+		if _, loaded := l.cache.LoadOrStore(strings.Clone(tag), out); !loaded {
+			l.size.Add(1)
+		}
+	}
+	return out, err
+}
+
+func canonicalLocale(tag string) (string, error) {
 	tag = strings.TrimSpace(tag)
 	if len(tag) > MaxLocaleLen {
 		return "", errors.New("longer than 64 characters")

@@ -19,13 +19,14 @@ import (
 // TypeRemind is the periodic task that emails deadline reminders.
 const TypeRemind = "obligations:remind"
 
-// RemindPeriodic is the scheduler entry for TypeRemind: every minute, at
-// most one task per minute however many schedulers run (asynq.Unique holds
-// the key a little under the period), no retries (the next period is the
-// retry) and a timeout well inside the claim's stale time.
+// RemindPeriodic is the scheduler entry for TypeRemind: every minute (the
+// scheduler enqueues each tick once, however many workers run it, under the
+// task id TickID), no retries (the next minute is the retry) and a timeout
+// well inside the claim's stale time, so overlapping runs are rare; the
+// claims make them harmless besides.
 func RemindPeriodic() Periodic {
-	return Periodic{Cron: "* * * * *", Task: asynq.NewTask(TypeRemind, nil), Opts: []asynq.Option{
-		asynq.Queue("default"), asynq.Unique(50 * time.Second), asynq.MaxRetry(0), asynq.Timeout(4 * time.Minute)}}
+	return Periodic{Cron: "@every 1m", Task: asynq.NewTask(TypeRemind, nil), Opts: []asynq.Option{
+		asynq.Queue("default"), asynq.MaxRetry(0), asynq.Timeout(4 * time.Minute)}}
 }
 
 // ReminderStore is what the reminder task reads and writes; *store.DB

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
-	"log/slog"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -25,8 +24,6 @@ import (
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 )
-
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // reminderEnv is the reminder task over a real database and a real SMTP
 // server on loopback.
@@ -213,30 +210,33 @@ func TestReminderRefusedAddressWaitsForTheClaimTimeout(t *testing.T) {
 	}
 }
 
-// Two schedulers enqueue the same period's task: Redis keeps one.
-func TestRemindTaskIsUniquePerPeriod(t *testing.T) {
+// Two schedulers enqueue the same minute's tick: Redis keeps one, by the
+// tick's task id (TestTwoSchedulersEnqueueEachTickOnce runs real ones).
+func TestRemindTaskIsEnqueuedOncePerTick(t *testing.T) {
 	rd := testenv.StartRedis(t)
 	opt, err := jobs.ParseRedisURL(rd.URL(), jobs.RedisOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := jobs.RemindPeriodic()
-	if p.Task.Type() != jobs.TypeRemind || p.Cron == "" {
+	if p.Task.Type() != jobs.TypeRemind {
 		t.Fatalf("periodic %+v", p)
-	}
-	c := asynq.NewClient(opt)
-	defer c.Close()
-	if _, err := c.Enqueue(p.Task, p.Opts...); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Enqueue(p.Task, p.Opts...); !errors.Is(err, asynq.ErrDuplicateTask) {
-		t.Fatalf("second enqueue in the same period: %v", err)
 	}
 	s, err := jobs.NewScheduler(opt, quiet, p)
 	if err != nil {
-		t.Fatalf("register: %v", err)
+		t.Fatalf("register %q: %v", p.Cron, err)
 	}
-	_ = s
+	s.Shutdown()
+	c := asynq.NewClient(opt)
+	defer c.Close()
+	tick := time.Date(2026, 3, 2, 9, 1, 0, 0, time.UTC)
+	opts := append(append([]asynq.Option{}, p.Opts...), asynq.TaskID(jobs.TickID(p.Task.Type(), tick)))
+	if _, err := c.Enqueue(p.Task, opts...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Enqueue(p.Task, opts...); !errors.Is(err, asynq.ErrTaskIDConflict) {
+		t.Fatalf("second enqueue of the same tick: %v", err)
+	}
 }
 
 type parsedMessage struct {

@@ -81,3 +81,42 @@ func mustDomainError(t *testing.T, err error) {
 		t.Fatalf("error %v (%T) is not a bad_request *candor.Error", err, err)
 	}
 }
+
+// FuzzJSONReader: the same guarantees for JSON bodies.
+func FuzzJSONReader(f *testing.F) {
+	for _, seed := range []string{
+		`[{"email":"a@example.com","external_id":1}]`,
+		`[{"email":5},17,null,{"data_categories":"a;b"},{"data_categories":[1]}]`,
+		`{"email":"a@example.com"}`,
+		`[{"email":"a@example.com"}`,
+		`[1,]`,
+		`[] x`,
+		"\uFEFF[]",
+		`[{"name":"` + strings.Repeat("x", 300) + `"}]`,
+		"",
+	} {
+		f.Add(seed)
+	}
+	opts := roster.Options{MaxRecordBytes: 256, MaxFieldBytes: 64, MaxColumns: 16}
+	f.Fuzz(func(t *testing.T, body string) {
+		r, err := roster.NewJSONReader(strings.NewReader(body), opts)
+		if err != nil {
+			mustDomainError(t, err)
+			return
+		}
+		for want := 1; ; want++ {
+			row, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				mustDomainError(t, err)
+				return
+			}
+			if row.Line != want {
+				t.Fatalf("line %d; want %d", row.Line, want)
+			}
+			row.Normalize(geoTable(), locales())
+		}
+	})
+}

@@ -6,4 +6,4 @@ import (
 )
 
 func geoTable() candor.GeoChecker         { return geo.Table{} }
-func locales() candor.LocaleCanonicalizer { return geo.Locales{} }
+func locales() candor.LocaleCanonicalizer { return &geo.Locales{} }

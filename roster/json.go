@@ -24,9 +24,18 @@ type JSONReader struct {
 	dec   *json.Decoder
 	lim   *recordLimiter
 	opts  Options
-	index int // 1-based position of the last element read
+	index int // 1-based position of the element being read
+	read  int // elements read whole
+	state int // jsonStart, jsonInArray or jsonClosed
 	err   error
 }
+
+// Where a JSONReader is in the body, for error messages.
+const (
+	jsonStart = iota
+	jsonInArray
+	jsonClosed
+)
 
 // jsonElement receives one element; raw values so that each field's type
 // can be checked and reported on its own.
@@ -58,6 +67,7 @@ func NewJSONReader(r io.Reader, opts Options) (*JSONReader, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return nil, badRequest(0, "the body must be a JSON array of customers, [{...}, ...]; it starts with %s", describeToken(tok))
 	}
+	j.state = jsonInArray
 	return j, nil
 }
 
@@ -77,6 +87,7 @@ func (j *JSONReader) Next() (Row, error) {
 		j.err = j.syntax(err)
 		return Row{}, j.err
 	}
+	j.read++
 	if j.lim.over(j.dec.InputOffset()) {
 		// Within the limiter's read-ahead slack: refuse it all the same, so
 		// the limit does not depend on buffering.
@@ -129,6 +140,7 @@ func (j *JSONReader) end() error {
 	if _, err := j.dec.Token(); err != nil {
 		return j.syntax(err)
 	}
+	j.state = jsonClosed
 	if tok, err := j.dec.Token(); err != io.EOF {
 		if err != nil {
 			return j.syntax(err)
@@ -138,11 +150,14 @@ func (j *JSONReader) end() error {
 	return io.EOF
 }
 
-// syntax turns a decoding error into a request error naming the element.
+// syntax turns a decoding error into a request error saying where.
 func (j *JSONReader) syntax(err error) error {
 	where := fmt.Sprintf("element %d", j.index)
-	if j.index == 0 {
+	switch {
+	case j.state == jsonStart:
 		where = "the start of the body"
+	case j.state == jsonClosed:
+		where = "what follows the array"
 	}
 	var se *json.SyntaxError
 	switch {
@@ -150,10 +165,10 @@ func (j *JSONReader) syntax(err error) error {
 		return badRequest(0, "%s is longer than %d KiB", where, j.opts.MaxRecordBytes>>10)
 	case errors.As(err, &se):
 		return badRequest(0, "invalid JSON at byte %d, in %s: %v", se.Offset, where, se)
-	case err == io.EOF && j.index == 0:
+	case err == io.EOF && j.state == jsonStart:
 		return badRequest(0, "the body is empty; expected a JSON array of customers")
 	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
-		return badRequest(0, "the JSON ends in the middle of %s (truncated upload?)", where)
+		return badRequest(0, "the JSON ends before the array is closed, after %d whole elements (truncated upload?)", j.read)
 	}
 	return fmt.Errorf("read json: %w", err)
 }

@@ -88,6 +88,8 @@ func TestJSONReaderRequestErrors(t *testing.T) {
 		{"syntax error in element 2", `[{"email": "a@example.com"}, {"email": }]`, "in element 2", 1},
 		{"missing comma", `[{"email": "a@example.com"} {"email": "b@example.com"}]`, "invalid JSON", 1},
 		{"truncated", `[{"email": "a@example.com"}, {"email": "b@ex`, "truncated", 1},
+		{"only the opening bracket", "[", "ends before the array is closed, after 0 whole", 0},
+		{"trailing comma at the end", `[{"email": "a@example.com"},`, "after 1 whole", 1},
 		{"no closing bracket", `[{"email": "a@example.com"}`, "truncated", 1},
 		{"trailing data", `[{"email": "a@example.com"}] [1]`, "after the closing bracket", 1},
 		{"huge element", `[{"name": "` + strings.Repeat("x", 300<<10) + `"}]`, "element 1 is longer than 256 KiB", 0},

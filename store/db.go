@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor/geo"
+	"github.com/candor-dev/candor/vault"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -33,6 +35,8 @@ type DB struct {
 	gorm    *gorm.DB
 	dialect string
 	now     func() time.Time
+	keys    *vault.Keyring
+	locales *geo.Locales // canonicalises BCP 47 tags, with a cache
 }
 
 // Options tunes the connection pool.
@@ -88,7 +92,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		lifetime = 30 * time.Minute
 	}
 	sqlDB.SetConnMaxLifetime(lifetime)
-	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, locales: &geo.Locales{}}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
@@ -124,7 +128,7 @@ func sqliteDSN(path string) string {
 	v, _ := url.ParseQuery(q)
 	for k, d := range map[string]string{
 		"_journal_mode": "WAL", "_busy_timeout": "15000", "_foreign_keys": "on",
-		"_txlock": "immediate", "_synchronous": "NORMAL",
+		"_txlock": "immediate", "_synchronous": "NORMAL", "_cache_size": "-32000",
 	} {
 		if v.Get(k) == "" {
 			v.Set(k, d)

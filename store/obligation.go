@@ -14,12 +14,13 @@ import (
 	"github.com/candor-dev/candor"
 )
 
-// Send kinds and the delivery status the obligation evidence reads. The
-// sends and deliveries tables are described in migration 0004.
+// What the obligation evidence reads of sends and deliveries (migration
+// 0004, store/delivery.go): the two kinds of send, the one delivery status
+// that counts, and the recipient key of a regulator report.
 const (
-	kindCustomerNotice  = "customer_notice"
-	kindRegulatorReport = "regulator_report"
-	deliverySent        = "sent"
+	kindCustomerNotice  = string(candor.KindCustomerNotice)
+	kindRegulatorReport = string(candor.KindRegulatorReport)
+	deliverySent        = candor.DeliverySent
 	regulatorKeyPrefix  = "regulator:"
 )
 

@@ -41,6 +41,8 @@ func (kr *Keyring) EmailHashes(email string) []string {
 type hasher struct {
 	mac hash.Hash
 	buf []byte
+	sum []byte
+	enc [43]byte // base64 of 32 bytes, unpadded
 }
 
 func emailHash(k *Key, email string) string {
@@ -51,8 +53,8 @@ func emailHash(k *Key, email string) string {
 	h.mac.Reset()
 	h.buf = appendLower(h.buf[:0], email)
 	h.mac.Write(h.buf)
-	var sum [sha256.Size]byte
-	out := base64.RawURLEncoding.EncodeToString(h.mac.Sum(sum[:0]))
+	h.sum = h.mac.Sum(h.sum[:0])
+	out := string(base64.RawURLEncoding.AppendEncode(h.enc[:0], h.sum))
 	k.hashers.Put(h)
 	return out
 }

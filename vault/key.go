@@ -7,6 +7,15 @@
 // ciphertext names the id of the key that made it; a Keyring holds the
 // current key, which encrypts, and old keys, which only decrypt, so that
 // `candor rekey` can rotate keys while the service runs.
+//
+// Rotation: generate a key (GenerateKey); restart with CANDOR_DATA_KEY set
+// to it and the previous key in CANDOR_DATA_KEY_OLD (ParseKeyring), so new
+// writes use the new key and old rows still decrypt, and look emails up with
+// EmailHashes (every key's hash); run `candor rekey`, which for each row
+// where NeedsRekey holds re-encrypts the fields (Rekey) and recomputes the
+// email hash, in batches, and can be stopped and rerun; when it reports no
+// row left, drop CANDOR_DATA_KEY_OLD. Losing the current key loses the data:
+// back it up apart from the database.
 package vault
 
 import (

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Ciphertext format: "v1:" key id (8 hex digits) ":" base64url without
@@ -34,6 +35,7 @@ type Keyring struct {
 	current *Key
 	old     []*Key // in the order given, for a stable EmailHashes
 	keys    map[string]*Key
+	bufs    sync.Pool // of *[]byte, see scratch
 }
 
 // NewKeyring returns a keyring that encrypts with current and also
@@ -90,18 +92,19 @@ func (kr *Keyring) Encrypt(plaintext string) (string, error) {
 	}
 	k := kr.current
 	n := len(plaintext)
-	buf := make([]byte, nonceSize+n+tagSize)
+	sealedLen := nonceSize + n + tagSize
+	bp := kr.scratch(sealedLen + prefixLen + base64.RawURLEncoding.EncodedLen(sealedLen))
+	defer kr.bufs.Put(bp)
+	buf := *bp
 	if _, err := rand.Read(buf[:nonceSize]); err != nil {
 		return "", fmt.Errorf("vault: nonce: %w", err)
 	}
 	copy(buf[nonceSize:], plaintext)
 	// Seal in place: dst's free capacity starts where the plaintext is.
 	sealed := k.aead.Seal(buf[:nonceSize], buf[:nonceSize], buf[nonceSize:nonceSize+n], nil)
-	out := make([]byte, prefixLen+base64.RawURLEncoding.EncodedLen(len(sealed)))
-	copy(out, version)
-	copy(out[len(version):], k.id)
-	out[prefixLen-1] = ':'
-	base64.RawURLEncoding.Encode(out[prefixLen:], sealed)
+	out := append(buf[sealedLen:sealedLen], version...)
+	out = append(append(out, k.id...), ':')
+	out = base64.RawURLEncoding.AppendEncode(out, sealed)
 	return string(out), nil
 }
 
@@ -115,7 +118,10 @@ func (kr *Keyring) Decrypt(ciphertext string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(body)
+	bp := kr.scratch(len(body) + base64.RawURLEncoding.DecodedLen(len(body)))
+	defer kr.bufs.Put(bp)
+	src := append((*bp)[:0], body...)
+	raw, err := base64.RawURLEncoding.AppendDecode(src[len(src):], src)
 	if err != nil || len(raw) < nonceSize+tagSize {
 		return "", ErrMalformed
 	}
@@ -124,6 +130,19 @@ func (kr *Keyring) Decrypt(ciphertext string) (string, error) {
 		return "", ErrTampered
 	}
 	return string(plain), nil
+}
+
+// scratch returns a pooled buffer of at least n bytes. Encrypt and Decrypt
+// run a million times per import; pooling their working space leaves one
+// allocation each, the returned string.
+func (kr *Keyring) scratch(n int) *[]byte {
+	bp, _ := kr.bufs.Get().(*[]byte)
+	if bp == nil || cap(*bp) < n {
+		b := make([]byte, max(n, 512))
+		bp = &b
+	}
+	*bp = (*bp)[:cap(*bp)]
+	return bp
 }
 
 // NeedsRekey reports whether ciphertext was made with a key other than the

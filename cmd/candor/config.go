@@ -26,9 +26,10 @@ type Config struct {
 	RedisReadTimeout  time.Duration `env:"CANDOR_REDIS_READ_TIMEOUT" envDefault:"3s"`
 	RedisWriteTimeout time.Duration `env:"CANDOR_REDIS_WRITE_TIMEOUT" envDefault:"3s"`
 
-	Listen       string `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
-	BaseURL      string `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
-	MaxBodyBytes int64  `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
+	Listen         string `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
+	BaseURL        string `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
+	MaxBodyBytes   int64  `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
+	MaxImportBytes int64  `env:"CANDOR_MAX_IMPORT_BYTES" envDefault:"17179869184"`
 
 	OrgName         string `env:"CANDOR_ORG_NAME" envDefault:"Example Corporation"`
 	OrgContactEmail string `env:"CANDOR_ORG_CONTACT_EMAIL" envDefault:"privacy@example.com"`
@@ -42,7 +43,14 @@ type Config struct {
 
 	DataKey     string `env:"CANDOR_DATA_KEY" envDefault:"" secret:"all"`
 	DataKeyFile string `env:"CANDOR_DATA_KEY_FILE" envDefault:"./var/data.key"`
+	DataKeyOld  string `env:"CANDOR_DATA_KEY_OLD" envDefault:"" secret:"all"`
 	RulesDir    string `env:"CANDOR_RULES_DIR" envDefault:""`
+
+	MetricsListen       string        `env:"CANDOR_METRICS_LISTEN" envDefault:""`
+	MetricsToken        string        `env:"CANDOR_METRICS_TOKEN" envDefault:"" secret:"all"`
+	AdminSessionKey     string        `env:"CANDOR_ADMIN_SESSION_KEY" envDefault:"" secret:"all"`
+	AdminSessionTTL     time.Duration `env:"CANDOR_ADMIN_SESSION_TTL" envDefault:"30m"`
+	AuditVerifySchedule string        `env:"CANDOR_AUDIT_VERIFY_SCHEDULE" envDefault:"@every 15m"`
 
 	WorkerConcurrency int           `env:"CANDOR_WORKER_CONCURRENCY" envDefault:"20"`
 	ShutdownTimeout   time.Duration `env:"CANDOR_SHUTDOWN_TIMEOUT" envDefault:"25s"`

@@ -30,6 +30,10 @@ Operations:
   migrate up|status   apply or list database migrations
   token create --name N --role R | list | revoke ID
   audit verify        check the audit log's hash chain
+  import --incident ID FILE   import customers from .csv or .json
+  rekey               re-encrypt customer data with the current key
+  keygen              print a new random data key
+  bench import [--rows N]     import benchmark (rows/s, peak RSS)
   obligations --incident ID [--as-of today|DATE] [--at TIME]
                       an incident's legal deadlines and their status
   config              print the configuration (secrets masked)
@@ -53,6 +57,10 @@ func commands() map[string]command {
 			return runService(ctx, c, a, o, false, true)
 		},
 		"migrate": cmdMigrate,
+		"import":  cmdImport,
+		"rekey":   cmdRekey,
+		"keygen":  cmdKeygen,
+		"bench":   cmdBench,
 		"token":   cmdToken,
 		"audit":   cmdAudit,
 		"config":  cmdConfig,

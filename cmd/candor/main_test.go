@@ -20,6 +20,9 @@ import (
 
 var binary string
 
+// testKeyEnv is a fixed data key for the commands the tests run.
+const testKeyEnv = "CANDOR_DATA_KEY=0000000000000000000000000000000000000000000000000000000000000001"
+
 // TestMain builds the real binary once; the tests run it as an operator
 // would.
 func TestMain(m *testing.M) {
@@ -40,7 +43,7 @@ func TestMain(m *testing.M) {
 func runCLI(t *testing.T, env []string, args ...string) (string, string, error) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), testKeyEnv), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -68,7 +71,7 @@ func TestRunServesAndShutsDownOnSIGTERM(t *testing.T) {
 				t.Fatalf("token create: %q %s %v", token, stderr, err)
 			}
 			cmd := exec.Command(binary, "run")
-			cmd.Env = append(os.Environ(), env...)
+			cmd.Env = append(append(os.Environ(), testKeyEnv), env...)
 			var logs bytes.Buffer
 			cmd.Stderr = &logs
 			if err := cmd.Start(); err != nil {

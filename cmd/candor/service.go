@@ -21,7 +21,7 @@ import (
 func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serveAPI, work bool) error {
 	log := newLogger(cfg.LogLevel)
 	slog.SetDefault(log)
-	db, err := openMigratedDB(ctx, cfg)
+	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -31,6 +31,18 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		return err
 	}
 	defer rc.Close()
+	ops, err := newOpsKit(cfg, log, db, ropt, serveAPI)
+	if err != nil {
+		return err
+	}
+	defer ops.Close()
+	checks := []api.Check{{Name: "database", Ping: db.Ping},
+		{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }}}
+	errc := make(chan error, 2)
+	if err := ops.startListener(checks, errc); err != nil {
+		return err
+	}
+
 	rules, err := loadRules(cfg)
 	if err != nil {
 		return err
@@ -46,12 +58,19 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		defer sender.Close() // after the worker has stopped (stops run first)
 		remind := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: cal, From: mailFrom(cfg),
 			BaseURL: cfg.BaseURL, Logger: log}, db, sender)
-		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log},
-			remind.Handler())
+		handlers := []jobs.Handler{
+			jobs.AuditVerifyHandler(db, ops.metrics, log),
+			remind.Handler(),
+		}
+		periodic := []jobs.Periodic{
+			jobs.AuditVerifyPeriodic(cfg.AuditVerifySchedule),
+			jobs.RemindPeriodic(),
+		}
+		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, handlers...)
 		if err := w.Start(); err != nil {
 			return err
 		}
-		sched, err := jobs.NewScheduler(ropt, log, jobs.RemindPeriodic())
+		sched, err := jobs.NewSchedulerWithRecorder(ropt, log, ops.metrics, periodic...)
 		if err != nil {
 			w.Shutdown()
 			return err
@@ -64,12 +83,10 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 	}
 
-	errc := make(chan error, 1)
 	var srv *http.Server
 	if serveAPI {
-		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, Logger: log, Version: version, Rules: rules, Calendar: cal}, db,
-			api.Check{Name: "database", Ping: db.Ping},
-			api.Check{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }})
+		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
+			Ops: ops.apiOps(), Rules: rules, Calendar: cal}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)

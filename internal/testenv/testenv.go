@@ -20,6 +20,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/store"
+	"github.com/candor-dev/candor/vault"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -110,4 +111,18 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Keyring returns a keyring with a fresh random data key.
+func Keyring(t testing.TB) *vault.Keyring {
+	t.Helper()
+	k, err := vault.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr, err := vault.ParseKeyring(k, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kr
 }

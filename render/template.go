@@ -1,0 +1,282 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+	"text/template/parse"
+	"unicode"
+
+	"github.com/candor-dev/candor"
+)
+
+// Rendered is one message as it would be sent.
+type Rendered struct {
+	Subject string `json:"subject"` // one line
+	HTML    string `json:"html"`
+	Text    string `json:"text"` // never empty
+}
+
+// Template is a variant compiled for its locale: parse and check once, then
+// Execute for every recipient. It is safe for concurrent use.
+type Template struct {
+	locale  string
+	subject *texttemplate.Template
+	body    *htmltemplate.Template
+	text    *texttemplate.Template // nil: the text part is derived from the HTML
+	parts   map[string]part        // by name, for error reports
+
+	// Executable copies, each with its own step budget. html/template
+	// escapes a template on its first execution and cannot be cloned after
+	// it, so the parsed originals above are never run; copies are, and are
+	// reused so that escaping is paid once per copy, not per recipient.
+	pool sync.Pool // of *instance
+}
+
+type instance struct {
+	budget  *budget
+	subject *texttemplate.Template
+	body    *htmltemplate.Template
+	text    *texttemplate.Template
+}
+
+func (t *Template) instance() (*instance, error) {
+	if in, ok := t.pool.Get().(*instance); ok {
+		return in, nil
+	}
+	in := &instance{budget: &budget{}}
+	tick := map[string]any{tickFunc: in.budget.tick}
+	var err error
+	if in.subject, err = t.subject.Clone(); err != nil {
+		return nil, fmt.Errorf("render: clone subject: %w", err)
+	}
+	in.subject.Funcs(tick)
+	if in.body, err = t.body.Clone(); err != nil {
+		return nil, fmt.Errorf("render: clone body: %w", err)
+	}
+	in.body.Funcs(tick)
+	if t.text != nil {
+		if in.text, err = t.text.Clone(); err != nil {
+			return nil, fmt.Errorf("render: clone text: %w", err)
+		}
+		in.text.Funcs(tick)
+	}
+	return in, nil
+}
+
+// Locale is the canonical locale the template formats dates and lists in.
+func (t *Template) Locale() string { return t.locale }
+
+// Render compiles variant v for locale loc and executes it with data.
+// Senders rendering many recipients should Compile once instead.
+func Render(ctx context.Context, v candor.Variant, loc string, data Data) (Rendered, error) {
+	t, err := Compile(loc, v)
+	if err != nil {
+		return Rendered{}, err
+	}
+	return t.Execute(ctx, data)
+}
+
+// Compile parses and checks variant v, keyed loc in its disclosure. Errors
+// name fields as the API does ("variants.ja.body") and say where: "line 3,
+// col 7: …". Errors: EINVALID (a bad locale, a syntax error, a call to an
+// undefined or recursive template, a computed time layout), ETOOLARGE (a
+// template over its size limit).
+func Compile(loc string, v candor.Variant) (*Template, error) {
+	canonical, err := CanonicalLocale(loc)
+	if err != nil {
+		return nil, candor.Invalid(candor.FieldError{Field: "variants." + loc, Message: err.Error()})
+	}
+	fm := funcs(newLocale(canonical))
+	t := &Template{locale: canonical, parts: make(map[string]part, 3)}
+	var bad, tooBig candor.Validation
+	for _, src := range []struct {
+		name, text string
+		max        int
+	}{{"subject", v.Subject, candor.MaxSubjectSize}, {"body", v.Body, candor.MaxTemplateSize}, {"text", v.Text, candor.MaxTemplateSize}} {
+		p := part{field: "variants." + loc + "." + src.name, name: src.name, src: src.text, funcs: fm}
+		t.parts[src.name] = p
+		switch {
+		case len(src.text) > src.max:
+			tooBig.Add(p.field, "is %d bytes; the limit is %s", len(src.text), sizeString(src.max))
+			continue
+		case strings.TrimSpace(src.text) == "" && src.name != "text":
+			bad.Add(p.field, "is required")
+			continue
+		case src.text == "":
+			continue
+		}
+		var fe *candor.FieldError
+		switch src.name {
+		case "subject":
+			t.subject, fe = compileText(p)
+		case "body":
+			t.body, fe = compileHTML(p)
+		case "text":
+			t.text, fe = compileText(p)
+		}
+		if fe != nil {
+			bad = append(bad, *fe)
+		}
+	}
+	if len(tooBig) > 0 {
+		return nil, &candor.Error{Code: candor.ETOOLARGE, Message: "template over its size limit", Fields: tooBig}
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func compileHTML(p part) (*htmltemplate.Template, *candor.FieldError) {
+	t, err := htmltemplate.New(p.name).Funcs(p.funcs).Option("missingkey=error").Parse(p.src)
+	if err != nil {
+		fe := p.fieldError(err, true)
+		return nil, &fe
+	}
+	trees := make(map[string]*parse.Tree)
+	for _, x := range t.Templates() {
+		if x.Tree != nil {
+			trees[x.Name()] = x.Tree
+		}
+	}
+	return t, check(p, trees)
+}
+
+func compileText(p part) (*texttemplate.Template, *candor.FieldError) {
+	t, err := texttemplate.New(p.name).Funcs(p.funcs).Option("missingkey=error").Parse(p.src)
+	if err != nil {
+		fe := p.fieldError(err, true)
+		return nil, &fe
+	}
+	trees := make(map[string]*parse.Tree)
+	for _, x := range t.Templates() {
+		if x.Tree != nil {
+			trees[x.Name()] = x.Tree
+		}
+	}
+	return t, check(p, trees)
+}
+
+// check runs the static checks and, if they pass, instruments the trees
+// with the step counter.
+func check(p part, trees map[string]*parse.Tree) *candor.FieldError {
+	if n, msg := staticCheck(trees); n != nil {
+		pos := int(n.Position())
+		line := 1 + strings.Count(p.src[:pos], "\n")
+		fe := p.fieldError(fmt.Errorf("template: %s:%d:%d: %s", p.name, line, pos-lineStart(p.src, line), msg), false)
+		return &fe
+	}
+	list := make([]*parse.Tree, 0, len(trees))
+	for _, tr := range trees {
+		list = append(list, tr)
+	}
+	instrument(list)
+	return nil
+}
+
+// Execute renders the template with data. Errors: EINVALID when the
+// template fails on this data (a missing field, a function error) or renders
+// an empty subject, body or text; ETOOLARGE when it hits a limit (output
+// size, steps, time); ctx's own error, wrapped, when ctx ends first.
+func (t *Template) Execute(ctx context.Context, data Data) (Rendered, error) {
+	in, err := t.instance()
+	if err != nil {
+		return Rendered{}, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
+	defer cancel()
+	*in.budget = budget{ctx: rctx}
+	defer func() {
+		*in.budget = budget{}
+		t.pool.Put(in)
+	}()
+	var out Rendered
+
+	subject, err := execute(in.subject, data, maxSubjectOutput)
+	if err != nil {
+		return Rendered{}, t.fail(ctx, "subject", err)
+	}
+	out.Subject = oneLine(subject)
+	if out.HTML, err = execute(in.body, data, MaxOutput); err != nil {
+		return Rendered{}, t.fail(ctx, "body", err)
+	}
+	if in.text != nil {
+		text, err := execute(in.text, data, MaxOutput)
+		if err != nil {
+			return Rendered{}, t.fail(ctx, "text", err)
+		}
+		out.Text = tidyText(text)
+	} else {
+		out.Text = htmlToText(out.HTML)
+	}
+
+	var empty candor.Validation
+	if out.Subject == "" {
+		empty.Add(t.parts["subject"].field, "renders empty")
+	}
+	switch {
+	case strings.TrimSpace(out.HTML) == "":
+		empty.Add(t.parts["body"].field, "renders empty")
+	case out.Text == "" && t.text == nil:
+		empty.Add(t.parts["body"].field, "renders no text for the plain-text part; add visible text or a text template")
+	case out.Text == "":
+		empty.Add(t.parts["text"].field, "renders empty")
+	}
+	if err := empty.Err(); err != nil {
+		return Rendered{}, err
+	}
+	return out, nil
+}
+
+func execute(t interface {
+	Execute(io.Writer, any) error
+}, data Data, max int) (string, error) {
+	w := &limitWriter{max: max}
+	if err := t.Execute(w, data); err != nil {
+		return "", err
+	}
+	return w.buf.String(), nil
+}
+
+// fail classifies an execution error of part name.
+func (t *Template) fail(ctx context.Context, name string, err error) error {
+	if ctx.Err() != nil {
+		// The caller gave up; that says nothing about the template.
+		return fmt.Errorf("render: %w", ctx.Err())
+	}
+	p := t.parts[name]
+	var le limitError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return tooLarge(candor.FieldError{Field: p.field, Message: fmt.Sprintf("takes longer than %v to render", MaxRenderTime)})
+	case errors.As(err, &le):
+		fe := p.fieldError(err, false)
+		if fe.Line == 0 {
+			fe.Message = le.Error()
+		}
+		return tooLarge(fe)
+	}
+	return candor.Invalid(p.fieldError(err, false))
+}
+
+func tooLarge(fe candor.FieldError) error {
+	return &candor.Error{Code: candor.ETOOLARGE, Message: fe.Field + ": " + fe.Message, Fields: []candor.FieldError{fe}}
+}
+
+// oneLine folds a rendered subject onto one line: data such as a customer's
+// name must not be able to start a new mail header.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/geo"
+	"gorm.io/gorm"
+)
+
+// GetCustomer returns a customer, decrypted.
+func (db *DB) GetCustomer(ctx context.Context, id string) (candor.Customer, error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return candor.Customer{}, err
+	}
+	row, err := getCustomerRow(db.gorm.WithContext(ctx), id)
+	if err != nil {
+		return candor.Customer{}, err
+	}
+	return unseal(kr, row)
+}
+
+func getCustomerRow(tx *gorm.DB, id string) (customerRow, error) {
+	var row customerRow
+	if !validID(id) {
+		return row, candor.Errorf(candor.ENOTFOUND, "customer not found")
+	}
+	err := tx.Where("id = ?", id).Take(&row).Error
+	return row, translate("get customer", "customer", err)
+}
+
+// ListCustomers returns a page of an incident's customers in import order.
+// Q matches an email exactly (through its keyed hash) or an external_id.
+func (db *DB) ListCustomers(ctx context.Context, f candor.CustomerFilter) (Page[candor.Customer], error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return Page[candor.Customer]{}, err
+	}
+	if _, err := db.GetIncident(ctx, f.IncidentID); err != nil {
+		return Page[candor.Customer]{}, err
+	}
+	f, err = f.Normalize(geo.Table{}, db.locales)
+	if err != nil {
+		return Page[candor.Customer]{}, err
+	}
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return Page[candor.Customer]{}, err
+	}
+	q := db.gorm.WithContext(ctx).Where("incident_id = ?", f.IncidentID).Order("id").Limit(f.Limit + 1)
+	for col, v := range map[string]string{"country": f.Country, "region": f.Region, "locale": f.Locale, "status": f.Status} {
+		if v != "" {
+			q = q.Where(col+" = ?", v)
+		}
+	}
+	if f.Q != "" {
+		q = q.Where("(email_hash IN ? OR external_id = ?)", kr.EmailHashes(f.Q), f.Q)
+	}
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	var rows []customerRow
+	if err := q.Find(&rows).Error; err != nil {
+		return Page[candor.Customer]{}, fmt.Errorf("list customers: %w", err)
+	}
+	p := pageOf(rows, f.Limit, func(r customerRow) string { return r.ID }, func(r customerRow) customerRow { return r })
+	out := Page[candor.Customer]{Items: make([]candor.Customer, 0, len(p.Items)), NextCursor: p.NextCursor}
+	for _, r := range p.Items {
+		c, err := unseal(kr, r)
+		if err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, c)
+	}
+	return out, nil
+}
+
+// UpdateCustomer applies change to a customer's input fields, validates and
+// re-seals it. An erased customer cannot be changed.
+func (db *DB) UpdateCustomer(ctx context.Context, id string, change func(*candor.CustomerInput) error) (candor.Customer, error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return candor.Customer{}, err
+	}
+	var out candor.Customer
+	err = db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		row, err := getCustomerRow(tx, id)
+		if err != nil {
+			return audit{}, err
+		}
+		if row.ErasedAt != nil {
+			return audit{}, candor.Errorf(candor.ECONFLICT, "customer was erased; its personal data cannot be changed")
+		}
+		old, err := unseal(kr, row)
+		if err != nil {
+			return audit{}, err
+		}
+		in := candor.CustomerInput{ExternalID: old.ExternalID, Name: old.Name, Email: old.Email,
+			PostalAddress: old.PostalAddress, Country: old.Country, Region: old.Region, Locale: old.Locale,
+			DataCategories: old.DataCategories}
+		if err := change(&in); err != nil {
+			return audit{}, err
+		}
+		c, errs := candor.NormalizeCustomer(in, geo.Table{}, db.locales)
+		if len(errs) > 0 {
+			return audit{}, candor.Invalid(errs...)
+		}
+		c.ID, c.IncidentID, c.CreatedAt, c.UpdatedAt, c.Status = old.ID, old.IncidentID, old.CreatedAt, db.now(), old.Status
+		if c.Channel != old.Channel {
+			c.Status = map[string]string{candor.ChannelEmail: candor.CustomerPending, candor.ChannelPostal: candor.CustomerPostal}[c.Channel]
+		}
+		sealed, err := seal(kr, c)
+		if err != nil {
+			return audit{}, err
+		}
+		if err := tx.Save(&sealed).Error; err != nil {
+			return audit{}, err
+		}
+		out = c
+		return audit{Action: "customer.update", Resource: "customer", ResourceID: id, IncidentID: old.IncidentID,
+			Summary: diffSummary(customerSummary(old), customerSummary(c))}, nil
+	})
+	return out, translate("update customer", "customer (with that external_id or email)", err)
+}
+
+// customerSummary is what the audit log keeps of a customer: the fields
+// that decide which law applies and what was sent; personal fields only as
+// keyed hashes, so a change shows and the value does not.
+func customerSummary(c candor.Customer) map[string]any {
+	return map[string]any{"external_id": c.ExternalID, "country": c.Country, "region": c.Region, "locale": c.Locale,
+		"data_categories": c.DataCategories, "channel": c.Channel, "name": hashed(c.Name), "email": hashed(c.Email),
+		"postal_address": hashed(c.PostalAddress)}
+}
+
+// EraseCustomer blanks a customer's personal fields and hashes (the right to
+// erasure) and keeps the row, its status and its deliveries as evidence of
+// what was sent and when.
+func (db *DB) EraseCustomer(ctx context.Context, id string) (candor.Customer, error) {
+	var out candor.Customer
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		row, err := getCustomerRow(tx, id)
+		if err != nil {
+			return audit{}, err
+		}
+		if row.ErasedAt != nil {
+			return audit{}, candor.Errorf(candor.ECONFLICT, "customer already erased")
+		}
+		now := db.now()
+		err = tx.Model(&customerRow{}).Where("id = ?", id).Updates(map[string]any{
+			"name_enc": "", "email_enc": "", "postal_enc": "", "email_hash": "", "content_hash": "",
+			"dedupe_key": "erased:" + id, "erased_at": now, "updated_at": now}).Error
+		row.NameEnc, row.EmailEnc, row.PostalEnc, row.ErasedAt, row.UpdatedAt = "", "", "", &now, now
+		out, _ = unseal(nil, row)
+		return audit{Action: "customer.erase", Resource: "customer", ResourceID: id, IncidentID: row.IncidentID,
+			Summary: map[string]any{"external_id": row.ExternalID}}, err
+	})
+	return out, translate("erase customer", "customer", err)
+}
+
+// EachCustomer calls fn for every customer of an incident in import order,
+// reading a thousand at a time so an export of millions stays in constant
+// memory.
+func (db *DB) EachCustomer(ctx context.Context, incidentID string, fn func(candor.Customer) error) error {
+	kr, err := db.keyring()
+	if err != nil {
+		return err
+	}
+	if _, err := db.GetIncident(ctx, incidentID); err != nil {
+		return err
+	}
+	after := ""
+	for {
+		var rows []customerRow
+		if err := db.gorm.WithContext(ctx).Where("incident_id = ? AND id > ?", incidentID, after).
+			Order("id").Limit(1000).Find(&rows).Error; err != nil {
+			return fmt.Errorf("read customers: %w", err)
+		}
+		for _, r := range rows {
+			c, err := unseal(kr, r)
+			if err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if len(rows) < 1000 {
+			return nil
+		}
+		after = rows[len(rows)-1].ID
+	}
+}
+
+// CountCustomers counts an incident's customers by channel.
+func (db *DB) CountCustomers(ctx context.Context, incidentID string) (map[string]int64, error) {
+	var rows []struct {
+		Channel string
+		N       int64
+	}
+	err := db.gorm.WithContext(ctx).Model(&customerRow{}).Select("channel, count(*) AS n").
+		Where("incident_id = ?", incidentID).Group("channel").Find(&rows).Error
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.Channel] = r.N
+	}
+	return out, err
+}
