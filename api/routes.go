@@ -66,6 +66,10 @@ func (s *Server) routes() {
 	v1.POST("/sends/:id/cancel", require(legal), s.changeSend("cancel"))
 	v1.GET("/sends/:id/deliveries", require(viewer), s.listDeliveries)
 
+	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
+	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)
+	v1.GET("/incidents/:id/obligations.ics", require(viewer), s.obligationsICS)
+
 	v1.GET("/audit", require(legal), s.listAudit)
 
 	v1.POST("/tokens", require(admin), s.createToken)

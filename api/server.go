@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/holidays"
+	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
@@ -28,6 +30,7 @@ type Store interface {
 	CustomerStore
 	SendStore
 	DisclosureStore
+	ObligationStore
 }
 
 // TokenStore authenticates and manages API tokens.
@@ -61,6 +64,11 @@ type Config struct {
 	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
 	Sends          SendScheduler  // enqueues sends (jobs.Sender)
 	BounceSecret   string         // signs bounce webhooks; "" turns the webhook off
+	// Rules is the deadline catalogue, loaded once at start
+	// (jurisdictions.LoadDir); nil means the embedded one.
+	Rules []candor.Rule
+	// Calendar counts business days; nil means holidays.New().
+	Calendar candor.BusinessCalendar
 }
 
 // Server is the HTTP handler with its dependencies.
@@ -81,6 +89,16 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Rules == nil {
+		rules, err := jurisdictions.Load()
+		if err != nil { // the obligation routes then answer 503
+			cfg.Logger.Error("load rule catalogue", "error", err.Error())
+		}
+		cfg.Rules = rules
+	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = holidays.New()
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}

@@ -35,6 +35,8 @@ Operations:
   keygen              print a new random data key
   bench import [--rows N]     import benchmark (rows/s, peak RSS)
   demo [--customers N]        load the seed case: incident, timeline, customers, drafts
+  obligations --incident ID [--as-of today|DATE] [--at TIME]
+                      an incident's legal deadlines and their status
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -68,6 +70,7 @@ func commands() map[string]command {
 			_, err := fmt.Fprintln(o, "candor", version)
 			return err
 		},
+		"obligations": cmdObligations,
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/candor-dev/candor/api"
 	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jobs"
 )
 
@@ -43,13 +44,28 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		return err
 	}
 
+	rules, err := loadRules(cfg)
+	if err != nil {
+		return err
+	}
+	cal := holidays.New()
+
 	var stops []func()
 	if work {
+		sender, err := newMailSender(cfg)
+		if err != nil {
+			return err
+		}
+		defer sender.Close() // after the worker has stopped (stops run first)
+		remind := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: cal, From: mailFrom(cfg),
+			BaseURL: cfg.BaseURL, Logger: log}, db, sender)
 		handlers := []jobs.Handler{
 			jobs.AuditVerifyHandler(db, ops.metrics, log),
+			remind.Handler(),
 		}
 		periodic := []jobs.Periodic{
 			jobs.AuditVerifyPeriodic(cfg.AuditVerifySchedule),
+			jobs.RemindPeriodic(),
 		}
 		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, handlers...)
 		if err := w.Start(); err != nil {
@@ -72,7 +88,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
 			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
-			BaseURL: cfg.BaseURL}, db, checks...)
+			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
