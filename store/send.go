@@ -209,3 +209,10 @@ func (db *DB) StaleSends(ctx context.Context, age time.Duration) (due []candor.S
 	}
 	return due, stuck, err
 }
+
+// CountRunningSends counts sends in state running (a metrics gauge).
+func (db *DB) CountRunningSends(ctx context.Context) (int, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Model(&sendRow{}).Where("state = ?", string(candor.SendRunning)).Count(&n).Error
+	return int(n), err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hibiken/asynq"
 	"io"
 	"log/slog"
 	"net"
@@ -50,23 +51,28 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	}
 	cal := holidays.New()
 
+	qc := asynq.NewClientFromRedisClient(rc)
 	var stops []func()
+	sends := newSendPipeline(cfg, log, db, qc, nil, nil, ops.metrics)
 	if work {
 		sender, err := newMailSender(cfg)
 		if err != nil {
 			return err
 		}
 		defer sender.Close() // after the worker has stopped (stops run first)
+		sends = newSendPipeline(cfg, log, db, qc, rc, sender, ops.metrics)
 		remind := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: cal, From: mailFrom(cfg),
 			BaseURL: cfg.BaseURL, Logger: log}, db, sender)
 		handlers := []jobs.Handler{
 			jobs.AuditVerifyHandler(db, ops.metrics, log),
 			remind.Handler(),
 		}
+		handlers = append(handlers, sends.Handlers()...)
 		periodic := []jobs.Periodic{
 			jobs.AuditVerifyPeriodic(cfg.AuditVerifySchedule),
 			jobs.RemindPeriodic(),
 		}
+		periodic = append(periodic, sends.Periodic()...)
 		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, handlers...)
 		if err := w.Start(); err != nil {
 			return err
@@ -88,7 +94,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
 			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
-			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal}, db, checks...)
+			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
