@@ -14,6 +14,16 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics)
+
+	// The queue dashboard (admin.go): a cookie session, read-only below admin.
+	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), sameOrigin)
+	adm.GET("/login", s.adminLoginForm)
+	adm.POST("/login", s.adminLogin)
+	adm.POST("/logout", s.adminLogout)
+	for _, m := range []string{"GET", "POST", "DELETE"} { // the methods asynqmon uses
+		adm.Handle(m, "/queues/*path", s.adminAuth, s.queues)
+	}
 
 	// Imports stream large bodies; every other route takes small JSON.
 	api := e.Group("/api/v1", s.authenticate)

@@ -35,6 +35,7 @@ type TokenStore interface {
 	CreateToken(ctx context.Context, name string, role candor.Role) (candor.Token, string, error)
 	ListTokens(ctx context.Context) ([]candor.Token, error)
 	RevokeToken(ctx context.Context, id string) (candor.Token, error)
+	ActiveToken(ctx context.Context, id string) (candor.Token, error)
 }
 
 // AuditStore reads the audit log.
@@ -54,6 +55,7 @@ type Config struct {
 	MaxImportBytes int64 // customer imports; 0 means 16 GiB
 	Logger         *slog.Logger
 	Version        string
+	Ops            Ops            // metrics and the queue dashboard (ops.go)
 	Org            render.OrgView // the organisation templates name (.Org)
 	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
 }
@@ -81,7 +83,8 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(requestID(), accessLog(cfg.Logger), recovery())
+	s.cfg.Ops = cfg.Ops.withDefaults()
+	s.engine.Use(requestID(), observe(cfg.Ops.Observer), accessLog(cfg.Logger), recovery())
 	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, candor.ENOTFOUND, "no such route", nil) })
 	s.engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -43,7 +44,11 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger:          slogLogger{cfg.Logger},
 		LogLevel:        asynq.WarnLevel,
+		RetryDelayFunc:  RetryDelay,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			if errors.Is(err, errRetryLater) {
+				return // expected: temporary SMTP failures, retried with backoff
+			}
 			// The payload holds ids only, so it is safe to log.
 			cfg.Logger.Warn("task failed", "type", t.Type(), "payload", string(t.Payload()), "error", err.Error())
 		}),

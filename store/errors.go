@@ -87,3 +87,17 @@ func pageOf[R any, T any](rows []R, n int, id func(R) string, conv func(R) T) Pa
 	}
 	return p
 }
+
+// encodeOpaque and decodeOpaque make a cursor of any key (not only UUIDs).
+func encodeOpaque(s string) *string {
+	c := base64.RawURLEncoding.EncodeToString([]byte(s))
+	return &c
+}
+
+func decodeOpaque(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) > 64 {
+		return "", candor.Invalid(candor.FieldError{Field: "cursor", Message: "is not a cursor from a previous page"})
+	}
+	return string(b), nil
+}

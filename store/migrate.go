@@ -26,9 +26,35 @@ type schemaMigration struct {
 
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
+// migrateLock is the PostgreSQL advisory lock key that serialises
+// migrations ("candor" in ASCII).
+const migrateLock = 0x63616e646f72
+
 // Migrate applies every embedded migration not applied yet, each in its own
 // transaction, and returns the versions it applied.
+//
+// On PostgreSQL, processes starting together (serve replicas and workers on
+// many machines) take turns under an advisory lock: the first applies, the
+// others then find nothing pending. SQLite is one machine's file; its write
+// lock is enough for the processes `candor run` starts there.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	if db.dialect != Postgres {
+		return db.migrate(ctx)
+	}
+	var applied []string
+	err := db.gorm.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrateLock).Error; err != nil {
+			return fmt.Errorf("lock migrations: %w", err)
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrateLock)
+		var err error
+		applied, err = db.migrate(ctx)
+		return err
+	})
+	return applied, err
+}
+
+func (db *DB) migrate(ctx context.Context) ([]string, error) {
 	if err := db.ensureMigrationTable(ctx); err != nil {
 		return nil, err
 	}

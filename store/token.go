@@ -71,6 +71,24 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (candor.Token, er
 	return toToken(row), nil
 }
 
+// ActiveToken returns the unrevoked token with this id (the dashboard's
+// session cookie names its token by id, and is refused once it is revoked).
+// Unknown and revoked ids are the same EUNAUTHORIZED.
+func (db *DB) ActiveToken(ctx context.Context, id string) (candor.Token, error) {
+	var row tokenRow
+	if !validID(id) {
+		return candor.Token{}, candor.Errorf(candor.EUNAUTHORIZED, "the token is unknown or revoked")
+	}
+	err := db.gorm.WithContext(ctx).Where("id = ? AND revoked_at IS NULL", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return candor.Token{}, candor.Errorf(candor.EUNAUTHORIZED, "the token is unknown or revoked")
+	}
+	if err != nil {
+		return candor.Token{}, fmt.Errorf("read token: %w", err)
+	}
+	return toToken(row), nil
+}
+
 // ListTokens returns every token, newest first, without secrets.
 func (db *DB) ListTokens(ctx context.Context) ([]candor.Token, error) {
 	var rows []tokenRow

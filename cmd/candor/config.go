@@ -46,6 +46,12 @@ type Config struct {
 	DataKeyOld  string `env:"CANDOR_DATA_KEY_OLD" envDefault:"" secret:"all"`
 	RulesDir    string `env:"CANDOR_RULES_DIR" envDefault:""`
 
+	MetricsListen       string        `env:"CANDOR_METRICS_LISTEN" envDefault:""`
+	MetricsToken        string        `env:"CANDOR_METRICS_TOKEN" envDefault:"" secret:"all"`
+	AdminSessionKey     string        `env:"CANDOR_ADMIN_SESSION_KEY" envDefault:"" secret:"all"`
+	AdminSessionTTL     time.Duration `env:"CANDOR_ADMIN_SESSION_TTL" envDefault:"30m"`
+	AuditVerifySchedule string        `env:"CANDOR_AUDIT_VERIFY_SCHEDULE" envDefault:"@every 15m"`
+
 	WorkerConcurrency int           `env:"CANDOR_WORKER_CONCURRENCY" envDefault:"20"`
 	ShutdownTimeout   time.Duration `env:"CANDOR_SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	LogLevel          string        `env:"CANDOR_LOG_LEVEL" envDefault:"info"`

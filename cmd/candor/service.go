@@ -31,14 +31,31 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		return err
 	}
 	defer rc.Close()
+	ops, err := newOpsKit(cfg, log, db, ropt, serveAPI)
+	if err != nil {
+		return err
+	}
+	defer ops.Close()
+	checks := []api.Check{{Name: "database", Ping: db.Ping},
+		{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }}}
+	errc := make(chan error, 2)
+	if err := ops.startListener(checks, errc); err != nil {
+		return err
+	}
 
 	var stops []func()
 	if work {
-		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log})
+		handlers := []jobs.Handler{
+			jobs.AuditVerifyHandler(db, ops.metrics, log),
+		}
+		periodic := []jobs.Periodic{
+			jobs.AuditVerifyPeriodic(cfg.AuditVerifySchedule),
+		}
+		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, handlers...)
 		if err := w.Start(); err != nil {
 			return err
 		}
-		sched, err := jobs.NewScheduler(ropt, log)
+		sched, err := jobs.NewSchedulerWithRecorder(ropt, log, ops.metrics, periodic...)
 		if err != nil {
 			w.Shutdown()
 			return err
@@ -51,13 +68,11 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 	}
 
-	errc := make(chan error, 1)
 	var srv *http.Server
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
-			Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL), BaseURL: cfg.BaseURL}, db,
-			api.Check{Name: "database", Ping: db.Ping},
-			api.Check{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }})
+			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
+			BaseURL: cfg.BaseURL}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)

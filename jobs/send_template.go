@@ -1,0 +1,101 @@
+package jobs
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/render"
+)
+
+// compiled is a send's pinned revision, compiled once per locale, with the
+// template data every recipient shares (the incident and its public
+// timeline, the organisation).
+type compiled struct {
+	content   candor.DisclosureContent
+	regulator *candor.Regulator
+	base      render.Data
+	at        time.Time
+
+	mu   sync.Mutex
+	tpls map[string]*render.Template
+}
+
+// template returns the compiled variant for a customer's locale (the best
+// BCP 47 match, else the default locale).
+func (c *compiled) template(customerLocale string) (*render.Template, error) {
+	loc, v := render.PickVariant(c.content.Variants, c.content.DefaultLocale, customerLocale)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.tpls[loc]; ok {
+		return t, nil
+	}
+	t, err := render.Compile(loc, v)
+	if err != nil {
+		return nil, err
+	}
+	c.tpls[loc] = t
+	return t, nil
+}
+
+// templateCache keeps compiled sends for a minute: long enough that a
+// send's thousands of chunks compile once, short enough that a corrected
+// incident timeline reaches the messages still to go.
+type templateCache struct {
+	st   SendStore
+	mu   sync.Mutex
+	byID map[string]*compiled
+}
+
+func newTemplateCache(st SendStore) *templateCache {
+	return &templateCache{st: st, byID: map[string]*compiled{}}
+}
+
+func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, error) {
+	tc.mu.Lock()
+	c, ok := tc.byID[send.ID]
+	tc.mu.Unlock()
+	if ok && time.Since(c.at) < time.Minute {
+		return c, nil
+	}
+	rev, err := tc.st.GetRevision(ctx, send.DisclosureID, send.Revision)
+	if err != nil {
+		return nil, err
+	}
+	in, err := tc.st.GetIncident(ctx, send.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	events, err := tc.st.ListEvents(ctx, send.IncidentID, true)
+	if err != nil {
+		return nil, err
+	}
+	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Template{},
+		base: render.Data{Incident: incidentView(in, events)}}
+	tc.mu.Lock()
+	for id, old := range tc.byID {
+		if time.Since(old.at) > time.Minute {
+			delete(tc.byID, id)
+		}
+	}
+	tc.byID[send.ID] = c
+	tc.mu.Unlock()
+	return c, nil
+}
+
+// incidentView is the incident as templates see it: public events only.
+func incidentView(in candor.Incident, events []candor.Event) render.IncidentView {
+	v := render.IncidentView{Title: in.Title, Summary: in.Summary, DiscoveredAt: in.DiscoveredAt, Severity: in.Severity,
+		DataCategories: in.DataCategories, Events: make([]render.EventView, 0, len(events))}
+	if in.OccurredFrom != nil {
+		v.OccurredFrom = *in.OccurredFrom
+	}
+	if in.OccurredTo != nil {
+		v.OccurredTo = *in.OccurredTo
+	}
+	for _, e := range events {
+		v.Events = append(v.Events, render.EventView{Date: e.SortTime(), DateOnly: e.OccurredAt == nil, Description: e.Description})
+	}
+	return v
+}

@@ -1,0 +1,398 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"gorm.io/gorm"
+)
+
+// Dispatch creates the deliveries of a send that is due: one per recipient,
+// in one INSERT ... SELECT so a million rows never pass through Go. The
+// unique key (disclosure_id, recipient_key) makes it idempotent: a re-run
+// dispatcher, or a second send of the same disclosure, adds no second
+// delivery for anyone. It returns false when the send is not scheduled (paused,
+// cancelled, already dispatched).
+//
+// regulator is the address of a regulator report's recipient, "" for a
+// customer notice. msgDomain is the right-hand side of Message-IDs.
+func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string) (bool, error) {
+	dispatched := false
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		if err := lockSend(tx, sendID); err != nil {
+			return audit{}, err
+		}
+		var s sendRow
+		if err := tx.Where("id = ?", sendID).Take(&s).Error; err != nil {
+			return audit{}, err
+		}
+		if s.State != string(candor.SendScheduled) || s.DispatchedAt != nil {
+			return audit{}, errNothing
+		}
+		now := db.now()
+		newID := "lower(hex(randomblob(16)))"
+		if db.dialect == Postgres {
+			newID = "replace(gen_random_uuid()::text, '-', '')"
+		}
+		var res *gorm.DB
+		// The new ids are materialised first: SQLite would otherwise
+		// evaluate randomblob() once for the id and again for the
+		// Message-ID built from it.
+		if s.Kind == "regulator_report" {
+			res = tx.Exec(`WITH x AS MATERIALIZED (SELECT `+newID+` AS id)
+				INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
+				locale, status, message_id, created_at, updated_at)
+				SELECT x.id, ?, ?, ?, ?, NULL, '', 'pending', '<' || x.id || '@' || ? || '>', ?, ?
+				FROM x WHERE true
+				ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
+				sendID, s.DisclosureID, s.IncidentID, "regulator:"+regulatorJurisdiction, msgDomain, now, now)
+		} else {
+			where, args := audienceWhere(s.Filter.V)
+			res = tx.Exec(`WITH x AS MATERIALIZED (SELECT `+newID+` AS id, c.id AS cid, c.locale AS locale FROM customers c
+				      WHERE c.incident_id = ? AND c.channel = 'email' AND c.erased_at IS NULL`+where+`)
+				INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
+				locale, status, message_id, created_at, updated_at)
+				SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?
+				FROM x WHERE true
+				ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
+				append(append([]any{s.IncidentID}, args...), sendID, s.DisclosureID, s.IncidentID, msgDomain, now, now)...)
+		}
+		if res.Error != nil {
+			return audit{}, res.Error
+		}
+		total := int(res.RowsAffected)
+		if err := tx.Exec(`UPDATE customers SET status = 'queued' WHERE status = 'pending' AND id IN
+			(SELECT customer_id FROM deliveries WHERE send_id = ?)`, sendID).Error; err != nil {
+			return audit{}, err
+		}
+		upd := map[string]any{"state": string(candor.SendRunning), "total": total, "dispatched_at": now,
+			"started_at": now, "updated_at": now}
+		if total == 0 {
+			upd["state"], upd["finished_at"] = string(candor.SendCompleted), now
+		}
+		if err := tx.Model(&sendRow{}).Where("id = ?", sendID).Updates(upd).Error; err != nil {
+			return audit{}, err
+		}
+		dispatched = true
+		return audit{Action: "send.started", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
+			Summary: map[string]any{"deliveries": total}}, nil
+	})
+	if err == errNothing {
+		return false, nil
+	}
+	return dispatched, translate("dispatch send", "send", err)
+}
+
+// errNothing rolls back a transaction that found nothing to do.
+var errNothing = candor.Errorf(candor.ECONFLICT, "nothing to do")
+
+func audienceWhere(f candor.SendFilter) (string, []any) {
+	var sb strings.Builder
+	var args []any
+	for col, vals := range map[string][]string{"country": f.Countries, "region": f.Regions, "locale": f.Locales} {
+		if len(vals) == 0 {
+			continue
+		}
+		sb.WriteString(" AND c." + col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	return sb.String(), args
+}
+
+// Chunks returns the boundaries of the send's pending deliveries in id
+// order, size at a time: [from, to] pairs, each one task's work.
+func (db *DB) Chunks(ctx context.Context, sendID string, size int) ([][2]string, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw("SELECT id FROM deliveries WHERE send_id = ? AND status IN ('pending', 'sending') ORDER BY id", sendID).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("chunk deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	n := 0
+	var id, last string
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if n%size == 0 {
+			out = append(out, [2]string{id, id})
+		}
+		last = id
+		out[len(out)-1][1] = last
+		n++
+	}
+	return out, rows.Err()
+}
+
+// Claimed is a delivery a worker has claimed for sending.
+type Claimed struct {
+	ID           string
+	CustomerID   sql.NullString
+	RecipientKey string
+	Locale       string
+	MessageID    string
+	Attempts     int
+}
+
+// Claim moves the chunk's pending deliveries (and, on a retry after a crash,
+// those left in sending) to sending, and returns them. The condition on
+// status makes a second worker's claim of the same rows return nothing.
+func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]Claimed, error) {
+	now := db.now()
+	cond := "status = 'pending'"
+	if reclaimSending {
+		cond = "status IN ('pending', 'sending')"
+	}
+	var out []Claimed
+	err := db.gorm.WithContext(ctx).Raw(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
+		WHERE send_id = ? AND id >= ? AND id <= ? AND `+cond+` AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+		RETURNING id, customer_id, recipient_key, locale, message_id, attempts`, now, sendID, from, to, now).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Outcome is what happened to one claimed delivery.
+type Outcome struct {
+	ID         string
+	CustomerID string
+	Status     string // sent, pending (retry later), failed, cancelled
+	Response   string
+	Error      string
+	RetryAt    *time.Time
+	Throttled  bool // a relay's throttle: the attempt does not count
+}
+
+// Record writes a chunk's outcomes, and the customers' statuses, in one
+// transaction.
+func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	now := db.now()
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return fmt.Errorf("record deliveries: not in a transaction")
+		}
+		ph := func(s string) string { return rebind(db.dialect, s) }
+		sent, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = 'sent', response = ?, last_error = '', sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
+		if err != nil {
+			return err
+		}
+		defer sent.Close()
+		other, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
+		if err != nil {
+			return err
+		}
+		defer other.Close()
+		cust, err := sqlTx.PrepareContext(ctx, ph("UPDATE customers SET status = ?, updated_at = ? WHERE id = ? AND status <> 'sent'"))
+		if err != nil {
+			return err
+		}
+		defer cust.Close()
+		for _, o := range outcomes {
+			if o.Status == candor.DeliverySent {
+				_, err = sent.ExecContext(ctx, o.Response, now, now, o.ID)
+			} else {
+				undo := 0
+				if o.Throttled {
+					undo = 1
+				}
+				_, err = other.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID)
+			}
+			if err != nil {
+				return fmt.Errorf("record delivery: %w", err)
+			}
+			if o.CustomerID == "" {
+				continue
+			}
+			status := map[string]string{candor.DeliverySent: candor.CustomerSent, candor.DeliveryFailed: candor.CustomerFailed,
+				candor.DeliveryPending: candor.CustomerQueued, candor.DeliveryCancelled: candor.CustomerPending}[o.Status]
+			if _, err := cust.ExecContext(ctx, status, now, o.CustomerID); err != nil {
+				return fmt.Errorf("record customer status: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL.
+func rebind(dialect, q string) string {
+	if dialect != Postgres {
+		return q
+	}
+	var sb strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&sb, "$%d", n)
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// FinishIfDone marks a running send completed once none of its deliveries
+// is pending or sending, with its audit entry. It is cheap (an indexed
+// existence check) and safe to call after every chunk.
+func (db *DB) FinishIfDone(ctx context.Context, sendID string) (bool, error) {
+	done := false
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		var open int64
+		if err := tx.Raw("SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE send_id = ? AND status IN ('pending', 'sending') LIMIT 1) x", sendID).
+			Scan(&open).Error; err != nil {
+			return audit{}, err
+		}
+		if open > 0 {
+			return audit{}, errNothing
+		}
+		now := db.now()
+		res := tx.Model(&sendRow{}).Where("id = ? AND state = ?", sendID, string(candor.SendRunning)).
+			Updates(map[string]any{"state": string(candor.SendCompleted), "finished_at": now, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return audit{}, errNothing
+		}
+		var s sendRow
+		tx.Where("id = ?", sendID).Take(&s)
+		done = true
+		return audit{Action: "send.completed", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
+			Summary: map[string]any{"total": s.Total}}, nil
+	})
+	if err == errNothing {
+		return false, nil
+	}
+	return done, translate("finish send", "send", err)
+}
+
+type deliveryRow struct {
+	ID           string
+	CustomerID   *string
+	RecipientKey string
+	Locale       string
+	Status       string
+	Attempts     int
+	LastError    string
+	MessageID    string
+	Response     string
+	SentAt       *time.Time
+	EmailEnc     *string
+}
+
+// ListDeliveries pages through a send's deliveries with each recipient's
+// email (decrypted; empty once the customer was erased).
+func (db *DB) ListDeliveries(ctx context.Context, sendID, status, cursor string, n int) (Page[candor.Delivery], error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return Page[candor.Delivery]{}, err
+	}
+	if _, err := db.GetSend(ctx, sendID); err != nil {
+		return Page[candor.Delivery]{}, err
+	}
+	after := ""
+	if cursor != "" {
+		b, err := decodeOpaque(cursor)
+		if err != nil {
+			return Page[candor.Delivery]{}, err
+		}
+		after = b
+	}
+	n = limit(n)
+	q := `SELECT d.id, d.customer_id, d.recipient_key, d.locale, d.status, d.attempts, d.last_error, d.message_id,
+		d.response, d.sent_at, c.email_enc FROM deliveries d LEFT JOIN customers c ON c.id = d.customer_id
+		WHERE d.send_id = ? AND d.id > ?`
+	args := []any{sendID, after}
+	if status != "" {
+		q += " AND d.status = ?"
+		args = append(args, status)
+	}
+	var rows []deliveryRow
+	if err := db.gorm.WithContext(ctx).Raw(q+" ORDER BY d.id LIMIT ?", append(args, n+1)...).Scan(&rows).Error; err != nil {
+		return Page[candor.Delivery]{}, fmt.Errorf("list deliveries: %w", err)
+	}
+	p := Page[candor.Delivery]{Items: []candor.Delivery{}}
+	for i, r := range rows {
+		if i == n {
+			p.NextCursor = encodeOpaque(rows[n-1].ID)
+			break
+		}
+		d := candor.Delivery{ID: r.ID, SendID: sendID, CustomerID: r.CustomerID, Locale: r.Locale, Status: r.Status,
+			Attempts: r.Attempts, LastError: r.LastError, MessageID: r.MessageID, Response: r.Response, SentAt: utcPtr(r.SentAt)}
+		if r.EmailEnc != nil && *r.EmailEnc != "" {
+			if d.Email, err = kr.Decrypt(*r.EmailEnc); err != nil {
+				return p, err
+			}
+		}
+		p.Items = append(p.Items, d)
+	}
+	return p, nil
+}
+
+// RecipientsOf returns the customers of claimed deliveries, decrypted, by id.
+func (db *DB) RecipientsOf(ctx context.Context, claimed []Claimed) (map[string]candor.Customer, error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(claimed))
+	for _, c := range claimed {
+		if c.CustomerID.Valid {
+			ids = append(ids, c.CustomerID.String)
+		}
+	}
+	out := make(map[string]candor.Customer, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []customerRow
+	if err := db.gorm.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read recipients: %w", err)
+	}
+	for _, r := range rows {
+		c, err := unseal(kr, r)
+		if err != nil {
+			return nil, err
+		}
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// MarkBounced records a bounce reported for a Message-ID (with or without
+// angle brackets). It returns ENOTFOUND for an unknown Message-ID.
+func (db *DB) MarkBounced(ctx context.Context, messageID, kind string) error {
+	id := strings.TrimSpace(messageID)
+	if !strings.HasPrefix(id, "<") {
+		id = "<" + id + ">"
+	}
+	now := db.now()
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var d struct {
+			ID         string
+			CustomerID *string
+		}
+		if err := tx.Raw("SELECT id, customer_id FROM deliveries WHERE message_id = ?", id).Scan(&d).Error; err != nil {
+			return err
+		}
+		if d.ID == "" {
+			return candor.Errorf(candor.ENOTFOUND, "no delivery has that message_id")
+		}
+		if err := tx.Exec("UPDATE deliveries SET status = 'bounced', last_error = ?, updated_at = ? WHERE id = ?",
+			"bounce: "+kind, now, d.ID).Error; err != nil {
+			return err
+		}
+		if d.CustomerID != nil {
+			return tx.Exec("UPDATE customers SET status = 'bounced', updated_at = ? WHERE id = ?", now, *d.CustomerID).Error
+		}
+		return nil
+	})
+}

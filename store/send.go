@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"gorm.io/gorm"
+)
+
+type sendRow struct {
+	ID           string `gorm:"primaryKey"`
+	DisclosureID string
+	IncidentID   string
+	Kind         string
+	Revision     int
+	State        string
+	SendAt       time.Time
+	Filter       jsonCol[candor.SendFilter]
+	Total        int
+	DispatchedAt *time.Time
+	CreatedBy    string
+	CreatedAt    time.Time
+	StartedAt    *time.Time
+	FinishedAt   *time.Time
+	UpdatedAt    time.Time
+}
+
+func (sendRow) TableName() string { return "sends" }
+
+func toSend(r sendRow) candor.Send {
+	return candor.Send{ID: r.ID, DisclosureID: r.DisclosureID, IncidentID: r.IncidentID, Kind: r.Kind,
+		Revision: r.Revision, State: candor.SendState(r.State), SendAt: r.SendAt.UTC(), Filter: r.Filter.V,
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), StartedAt: utcPtr(r.StartedAt),
+		FinishedAt: utcPtr(r.FinishedAt), SendCounts: candor.SendCounts{Total: r.Total}}
+}
+
+// NewSend is what creating a send needs: the disclosure's approved revision,
+// pinned here so later edits never change what is sent.
+type NewSend struct {
+	DisclosureID string
+	IncidentID   string
+	Kind         string
+	Revision     int
+	SendAt       time.Time
+	Filter       candor.SendFilter
+}
+
+// CreateSend stores a scheduled send.
+func (db *DB) CreateSend(ctx context.Context, n NewSend) (candor.Send, error) {
+	actor, _ := candor.ActorFromContext(ctx)
+	now := db.now()
+	row := sendRow{ID: NewID(), DisclosureID: n.DisclosureID, IncidentID: n.IncidentID, Kind: n.Kind,
+		Revision: n.Revision, State: string(candor.SendScheduled), SendAt: n.SendAt.UTC(),
+		Filter: jsonCol[candor.SendFilter]{n.Filter}, CreatedBy: actor.TokenID, CreatedAt: now, UpdatedAt: now}
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		return audit{Action: "send.scheduled", Resource: "send", ResourceID: row.ID, IncidentID: n.IncidentID,
+			Summary: map[string]any{"disclosure_id": n.DisclosureID, "revision": n.Revision, "send_at": row.SendAt,
+				"filter": n.Filter}}, tx.Create(&row).Error
+	})
+	if err != nil {
+		return candor.Send{}, translate("create send", "send", err)
+	}
+	return toSend(row), nil
+}
+
+// GetSend returns a send with its progress counts. The counts are one
+// aggregate over the (send_id, status) index: fast at a million deliveries.
+func (db *DB) GetSend(ctx context.Context, id string) (candor.Send, error) {
+	if !validID(id) {
+		return candor.Send{}, candor.Errorf(candor.ENOTFOUND, "send not found")
+	}
+	var row sendRow
+	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return candor.Send{}, translate("get send", "send", err)
+	}
+	s := toSend(row)
+	var counts []struct {
+		Status string
+		N      int
+	}
+	if err := db.gorm.WithContext(ctx).Raw("SELECT status, count(*) AS n FROM deliveries WHERE send_id = ? GROUP BY status", id).
+		Scan(&counts).Error; err != nil {
+		return s, fmt.Errorf("count deliveries: %w", err)
+	}
+	for _, c := range counts {
+		switch c.Status {
+		case candor.DeliveryPending:
+			s.Pending = c.N
+		case candor.DeliverySending:
+			s.Sending = c.N
+		case candor.DeliverySent:
+			s.Sent = c.N
+		case candor.DeliveryFailed:
+			s.Failed = c.N
+		case candor.DeliveryBounced:
+			s.Bounced = c.N
+		case candor.DeliveryCancelled:
+			s.Cancelled = c.N
+		}
+	}
+	return s, nil
+}
+
+// ChangeSendState applies a state transition (pause, resume, cancel) with its
+// audit entry. Cancelling also cancels every pending delivery; what is being
+// sent finishes and stays sent.
+func (db *DB) ChangeSendState(ctx context.Context, id, action string) (candor.Send, error) {
+	if !validID(id) {
+		return candor.Send{}, candor.Errorf(candor.ENOTFOUND, "send not found")
+	}
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		if err := lockSend(tx, id); err != nil {
+			return audit{}, err
+		}
+		var row sendRow
+		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+			return audit{}, err
+		}
+		from := candor.SendState(row.State)
+		var to candor.SendState
+		var err error
+		switch action {
+		case "pause":
+			to, err = from.Pause()
+		case "resume":
+			to, err = from.Resume(row.DispatchedAt != nil)
+		case "cancel":
+			to, err = from.Cancel()
+		default:
+			err = candor.Errorf(candor.EINVALID, "unknown action %q", action)
+		}
+		if err != nil {
+			return audit{}, err
+		}
+		now := db.now()
+		upd := map[string]any{"state": string(to), "updated_at": now}
+		if to == candor.SendCancelled {
+			upd["finished_at"] = now
+			if err := tx.Exec("UPDATE deliveries SET status = ?, updated_at = ? WHERE send_id = ? AND status = ?",
+				candor.DeliveryCancelled, now, id, candor.DeliveryPending).Error; err != nil {
+				return audit{}, err
+			}
+			if err := syncCustomerStatus(tx, id); err != nil {
+				return audit{}, err
+			}
+		}
+		if err := tx.Model(&sendRow{}).Where("id = ? AND state = ?", id, row.State).Updates(upd).Error; err != nil {
+			return audit{}, err
+		}
+		return audit{Action: "send." + map[string]string{"pause": "paused", "resume": "resumed", "cancel": "cancelled"}[action],
+			Resource: "send", ResourceID: id, IncidentID: row.IncidentID,
+			Summary: map[string]any{"state": candor.Change{Before: from, After: to}}}, nil
+	})
+	if err != nil {
+		return candor.Send{}, translate("change send", "send", err)
+	}
+	return db.GetSend(ctx, id)
+}
+
+// lockSend takes the send's row lock for the rest of the transaction
+// (PostgreSQL; SQLite's writer lock already serialises), so that two
+// dispatchers or two state changes never both act on what they read.
+func lockSend(tx *gorm.DB, id string) error {
+	return tx.Exec("UPDATE sends SET updated_at = updated_at WHERE id = ?", id).Error
+}
+
+// syncCustomerStatus sets the status of the customers of a send's
+// deliveries from those deliveries: the customer list shows where each
+// person's notice is.
+func syncCustomerStatus(tx *gorm.DB, sendID string) error {
+	return tx.Exec(`UPDATE customers SET status = CASE
+		(SELECT d.status FROM deliveries d WHERE d.send_id = ? AND d.customer_id = customers.id)
+		WHEN 'sent' THEN 'sent' WHEN 'failed' THEN 'failed' WHEN 'bounced' THEN 'bounced'
+		WHEN 'cancelled' THEN 'pending' ELSE 'queued' END
+		WHERE id IN (SELECT customer_id FROM deliveries WHERE send_id = ? AND customer_id IS NOT NULL)
+		AND status <> 'sent'`, sendID, sendID).Error
+}
+
+// StaleSends finds work the queue may have lost: scheduled sends past due
+// and not dispatched, and running sends with deliveries untouched for the
+// given age (longer than the longest retry backoff, so a chunk waiting for
+// its retry is not counted).
+func (db *DB) StaleSends(ctx context.Context, age time.Duration) (due []candor.Send, stuck []string, err error) {
+	now := db.now()
+	var rows []sendRow
+	if err := db.gorm.WithContext(ctx).Where("state = ? AND dispatched_at IS NULL AND send_at <= ?",
+		string(candor.SendScheduled), now.Add(-time.Minute)).Find(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("stale sends: %w", err)
+	}
+	for _, r := range rows {
+		due = append(due, toSend(r))
+	}
+	err = db.gorm.WithContext(ctx).Raw(`SELECT DISTINCT d.send_id FROM deliveries d JOIN sends s ON s.id = d.send_id
+		WHERE s.state = ? AND d.status IN ('pending', 'sending') AND d.updated_at < ?`,
+		string(candor.SendRunning), now.Add(-age)).Scan(&stuck).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("stuck sends: %w", err)
+	}
+	var done []string
+	err = db.gorm.WithContext(ctx).Raw(`SELECT s.id FROM sends s WHERE s.state = ? AND NOT EXISTS
+		(SELECT 1 FROM deliveries d WHERE d.send_id = s.id AND d.status IN ('pending', 'sending'))`,
+		string(candor.SendRunning)).Scan(&done).Error
+	for _, id := range done {
+		if _, err := db.FinishIfDone(ctx, id); err != nil {
+			return due, stuck, err
+		}
+	}
+	return due, stuck, err
+}

@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/mail"
+	"github.com/candor-dev/candor/store"
+)
+
+func TestSendLifecycle(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in, _ := db.CreateIncident(ctx, newIncident("breach"))
+			var csv strings.Builder
+			csv.WriteString("external_id,email,country,locale\n")
+			for i := range 450 {
+				country := []string{"JP", "US", "TH"}[i%3]
+				fmt.Fprintf(&csv, "c%d,p%d@example.com,%s,en\n", i, i, country)
+			}
+			csv.WriteString("postal,,JP,ja\n")
+			if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
+				t.Fatal(err)
+			}
+			disclosure := store.NewID()
+			s1, err := db.CreateSend(ctx, store.NewSend{DisclosureID: disclosure, IncidentID: in.ID, Kind: "customer_notice",
+				Revision: 2, SendAt: time.Now(), Filter: candor.SendFilter{Countries: []string{"JP", "US"}}})
+			if err != nil || s1.State != candor.SendScheduled {
+				t.Fatalf("create: %+v %v", s1, err)
+			}
+			// Two dispatchers at once: one creates the deliveries.
+			var wg sync.WaitGroup
+			oks := make(chan bool, 2)
+			for range 2 {
+				wg.Go(func() {
+					ok, err := db.Dispatch(ctx, s1.ID, "", "notify.example.com")
+					if err != nil {
+						t.Error(err)
+					}
+					oks <- ok
+				})
+			}
+			wg.Wait()
+			close(oks)
+			n := 0
+			for ok := range oks {
+				if ok {
+					n++
+				}
+			}
+			got, _ := db.GetSend(ctx, s1.ID)
+			if n != 1 || got.Total != 300 || got.Pending != 300 || got.State != candor.SendRunning {
+				t.Fatalf("dispatch: %d dispatchers ran, send %+v", n, got)
+			}
+			// A second send of the same disclosure to everyone adds only the
+			// customers the first did not reach (TH), never a second delivery.
+			s2, _ := db.CreateSend(ctx, store.NewSend{DisclosureID: disclosure, IncidentID: in.ID, Kind: "customer_notice",
+				Revision: 2, SendAt: time.Now()})
+			db.Dispatch(ctx, s2.ID, "", "notify.example.com")
+			if got, _ := db.GetSend(ctx, s2.ID); got.Total != 150 {
+				t.Fatalf("overlapping send created %d deliveries, want 150", got.Total)
+			}
+			chunks, err := db.Chunks(ctx, s1.ID, 100)
+			if err != nil || len(chunks) != 3 {
+				t.Fatalf("chunks: %v %v", chunks, err)
+			}
+			claimed, err := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], false)
+			if err != nil || len(claimed) != 100 {
+				t.Fatalf("claim: %d %v", len(claimed), err)
+			}
+			if mail.MessageID(claimed[0].ID, "notify.example.com") != claimed[0].MessageID {
+				t.Fatalf("message id %q is not mail.MessageID of %q", claimed[0].MessageID, claimed[0].ID)
+			}
+			if again, _ := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], false); len(again) != 0 {
+				t.Fatalf("second claim got %d rows", len(again))
+			}
+			if again, _ := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], true); len(again) != 100 || again[0].Attempts != 2 {
+				t.Fatalf("reclaim after a crash got %d rows", len(again))
+			}
+			var outs []store.Outcome
+			for i, c := range claimed {
+				o := store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok"}
+				if i%10 == 0 {
+					o.Status, o.Error = candor.DeliveryFailed, "rcpt: 550 no such user"
+				}
+				outs = append(outs, o)
+			}
+			if err := db.Record(ctx, outs); err != nil {
+				t.Fatal(err)
+			}
+			got, _ = db.GetSend(ctx, s1.ID)
+			if got.Sent != 90 || got.Failed != 10 || got.Pending != 200 {
+				t.Fatalf("after one chunk: %+v", got.SendCounts)
+			}
+			if done, _ := db.FinishIfDone(ctx, s1.ID); done {
+				t.Fatal("finished with pending deliveries")
+			}
+			if p, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Status: "sent", Limit: 1000}); len(p.Items) != 90 {
+				t.Fatalf("customers sent: %d", len(p.Items))
+			}
+			// Pause then cancel: pending deliveries become cancelled.
+			if s, err := db.ChangeSendState(ctx, s1.ID, "pause"); err != nil || s.State != candor.SendPaused {
+				t.Fatalf("pause: %+v %v", s, err)
+			}
+			if _, err := db.ChangeSendState(ctx, s1.ID, "pause"); candor.ErrorCode(err) != candor.ECONFLICT {
+				t.Fatalf("pause twice: %v", err)
+			}
+			s, err := db.ChangeSendState(ctx, s1.ID, "cancel")
+			if err != nil || s.State != candor.SendCancelled || s.Cancelled != 200 || s.Sent != 90 {
+				t.Fatalf("cancel: %+v %v", s, err)
+			}
+			page, err := db.ListDeliveries(ctx, s1.ID, "sent", "", 1000)
+			if err != nil || len(page.Items) != 90 || !strings.HasSuffix(page.Items[0].Email, "@example.com") || page.Items[0].SentAt == nil {
+				t.Fatalf("deliveries: %d %v", len(page.Items), err)
+			}
+			if err := db.MarkBounced(ctx, strings.Trim(page.Items[0].MessageID, "<>"), "hard"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.MarkBounced(ctx, "<nope@x>", "hard"); candor.ErrorCode(err) != candor.ENOTFOUND {
+				t.Fatalf("unknown bounce: %v", err)
+			}
+			if n, err := db.VerifyAudit(ctx); err != nil {
+				t.Fatalf("audit (%d): %v", n, err)
+			}
+		})
+	}
+}
