@@ -19,6 +19,9 @@ type WorkerConfig struct {
 	Concurrency     int
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger
+	// RetryDelay is the backoff between a task's attempts; nil means
+	// RetryDelay (5 s doubling, capped at 10 minutes). Tests shorten it.
+	RetryDelay asynq.RetryDelayFunc
 }
 
 // Handler is one task type's handler.
@@ -37,6 +40,9 @@ type Worker struct {
 func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *Worker {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.RetryDelay == nil {
+		cfg.RetryDelay = RetryDelay
 	}
 	srv := asynq.NewServer(opt, asynq.Config{
 		Concurrency:     cfg.Concurrency,
