@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/candor-dev/candor"
 	"log/slog"
 	"time"
 
@@ -61,7 +62,10 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 	})
 	mux := asynq.NewServeMux()
 	for _, h := range handlers {
-		mux.HandleFunc(h.Type, h.Func)
+		// What a task changes is audited as the system's doing.
+		mux.HandleFunc(h.Type, func(ctx context.Context, t *asynq.Task) error {
+			return h.Func(candor.NewContextWithActor(ctx, candor.SystemActor), t)
+		})
 	}
 	return &Worker{srv: srv, mux: mux}
 }

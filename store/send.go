@@ -228,3 +228,13 @@ func (db *DB) CountRunningSends(ctx context.Context) (int, error) {
 	err := db.gorm.WithContext(ctx).Model(&sendRow{}).Where("state = ?", string(candor.SendRunning)).Count(&n).Error
 	return int(n), err
 }
+
+// SendState reads only a send's state: the chunk handler asks it often
+// while it waits on the rate limiter, so a pause takes effect mid-chunk.
+func (db *DB) SendState(ctx context.Context, id string) (candor.SendState, error) {
+	var state string
+	if err := db.gorm.WithContext(ctx).Raw("SELECT state FROM sends WHERE id = ?", id).Scan(&state).Error; err != nil {
+		return "", fmt.Errorf("send state: %w", err)
+	}
+	return candor.SendState(state), nil
+}

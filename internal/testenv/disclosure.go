@@ -1,6 +1,9 @@
 package testenv
 
 import (
+	"strings"
+
+	"github.com/candor-dev/candor/roster"
 	"testing"
 
 	"github.com/candor-dev/candor"
@@ -24,4 +27,18 @@ func ApprovedDisclosure(t testing.TB, db *store.DB, incidentID string, kind cand
 		t.Fatalf("approve disclosure: %v", err)
 	}
 	return d
+}
+
+// ImportCSV imports customers from CSV text into an incident.
+func ImportCSV(t testing.TB, db *store.DB, incidentID, csv string) candor.ImportReport {
+	t.Helper()
+	rd, err := roster.NewReader("text/csv", strings.NewReader(csv), roster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.ImportCustomers(Actor(candor.RoleComms), incidentID, rd, nil)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	return rep
 }
