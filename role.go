@@ -62,3 +62,7 @@ func (a Actor) require(min Role, action string) error {
 	}
 	return nil
 }
+
+// SystemActor is recorded for what Candor does by itself: a send started or
+// completed by the worker, a statement published at its hour.
+var SystemActor = Actor{TokenID: "system", Name: "candor worker", Role: RoleAdmin}

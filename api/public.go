@@ -29,7 +29,7 @@ func (s *Server) statementIndex(c *gin.Context) {
 	}
 	sts := pages.Group(pubs)
 	loc := pages.Negotiate(pages.IndexLocales(sts), c.Query("lang"), c.GetHeader("Accept-Language"))
-	links := pages.LiveLinks(s.cfg.Public.BaseURL)
+	links := pages.LiveLinks(s.cfg.BaseURL)
 	var body []byte
 	ctype := "text/html; charset=utf-8"
 	if wantsJSON(c) {
@@ -52,7 +52,7 @@ func (s *Server) statementFeed(c *gin.Context) {
 		return
 	}
 	sts := pages.Group(pubs)
-	body, err := s.site.Feed(sts, pages.LiveLinks(s.cfg.Public.BaseURL))
+	body, err := s.site.Feed(sts, pages.LiveLinks(s.cfg.BaseURL))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) showStatement(c *gin.Context, n int) {
 		return
 	}
 	loc := pages.Negotiate(st.PageLocales(n), c.Query("lang"), c.GetHeader("Accept-Language"))
-	links := pages.LiveLinks(s.cfg.Public.BaseURL)
+	links := pages.LiveLinks(s.cfg.BaseURL)
 	var body []byte
 	ctype := "text/html; charset=utf-8"
 	if wantsJSON(c) {
@@ -112,7 +112,7 @@ func (s *Server) publicNotFound(c *gin.Context) {
 		writeProblem(c, http.StatusNotFound, candor.ENOTFOUND, "statement not found", nil)
 		return
 	}
-	body, err := s.site.NotFoundHTML(c.GetHeader("Accept-Language"), pages.LiveLinks(s.cfg.Public.BaseURL))
+	body, err := s.site.NotFoundHTML(c.GetHeader("Accept-Language"), pages.LiveLinks(s.cfg.BaseURL))
 	if err != nil {
 		writeError(c, err)
 		return

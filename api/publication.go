@@ -9,7 +9,6 @@ import (
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/pages"
-	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -38,10 +37,9 @@ type PublicationQueue interface {
 	PublicationRetracted(ctx context.Context, p candor.Publication) error
 }
 
-// Public configures the public statement pages and publishing.
+// Public configures the public statement pages and publishing; the pages'
+// origin and organisation are Config.BaseURL and Config.Org.
 type Public struct {
-	BaseURL  string           // CANDOR_BASE_URL: the pages' and .Statement.URL's origin
-	Org      render.OrgView   // as statements and pages name it
 	Location *time.Location   // the zone pages show times in; nil is UTC
 	Queue    PublicationQueue // nil: nothing is enqueued (tests, `candor serve` without Redis)
 	Now      func() time.Time // nil: time.Now; tests move the clock
@@ -54,8 +52,8 @@ func (p Public) now() time.Time {
 	return time.Now().UTC()
 }
 
-func newSite(p Public) *pages.Site {
-	site, err := pages.New(pages.Config{BaseURL: p.BaseURL, Org: p.Org, Location: p.Location})
+func newSite(cfg Config) *pages.Site {
+	site, err := pages.New(pages.Config{BaseURL: cfg.BaseURL, Org: cfg.Org, Location: cfg.Public.Location})
 	if err != nil {
 		// The layouts are embedded and rendered by the tests: this is a
 		// broken build, not a runtime condition.
@@ -78,7 +76,7 @@ type publicationResponse struct {
 }
 
 func (s *Server) publicationResponse(p candor.Publication) publicationResponse {
-	return publicationResponse{Publication: p.AsOf(s.cfg.Public.now()), URL: compose.StatementURL(s.cfg.Public.BaseURL, p.Slug)}
+	return publicationResponse{Publication: p.AsOf(s.cfg.Public.now()), URL: compose.StatementURL(s.cfg.BaseURL, p.Slug)}
 }
 
 // createPublication schedules an approved public statement at a slug. The
@@ -120,7 +118,7 @@ func (s *Server) createPublication(c *gin.Context) {
 		return
 	}
 	pc := s.cfg.Public
-	content, err := pages.RenderContent(ctx, rev, in, events, pc.Org, compose.StatementURL(pc.BaseURL, req.Slug))
+	content, err := pages.RenderContent(ctx, rev, in, events, s.cfg.Org, compose.StatementURL(s.cfg.BaseURL, req.Slug))
 	if err != nil {
 		writeError(c, err)
 		return

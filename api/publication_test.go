@@ -62,9 +62,9 @@ func newPubEnv(t *testing.T, d testenv.DB) *pubEnv {
 	ck := &clock{t: time.Now().UTC()}
 	q := &queue{}
 	srv := httptest.NewUnstartedServer(nil)
-	s := api.New(api.Config{MaxBodyBytes: 64 << 10, Logger: quiet, Public: api.Public{
-		BaseURL: "http://" + srv.Listener.Addr().String(), Org: compose.Org("Kawasaki Heavy Industries", "privacy@example.com", "", ""),
-		Location: time.FixedZone("JST", 9*3600), Queue: q, Now: ck.Now}}, e.db)
+	s := api.New(api.Config{MaxBodyBytes: 64 << 10, Logger: quiet, BaseURL: "http://" + srv.Listener.Addr().String(),
+		Org:    compose.Org("Kawasaki Heavy Industries", "privacy@example.com", "", ""),
+		Public: api.Public{Location: time.FixedZone("JST", 9*3600), Queue: q, Now: ck.Now}}, e.db)
 	srv.Config.Handler = s
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -34,6 +34,10 @@ func (s *Server) routes() {
 	}
 
 	// Imports stream large bodies; every other route takes small JSON.
+	// Bounce notifications come from a mail provider, signed with a shared
+	// secret instead of a token.
+	e.POST("/api/v1/webhooks/bounces", limitBody(s.cfg.MaxBodyBytes), s.bounces)
+
 	api := e.Group("/api/v1", s.authenticate)
 	api.POST("/incidents/:id/customers/import", limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
 	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
@@ -52,6 +56,27 @@ func (s *Server) routes() {
 	v1.GET("/customers/:id", require(viewer), s.getCustomer)
 	v1.PATCH("/customers/:id", require(comms), s.updateCustomer)
 	v1.DELETE("/customers/:id", require(legal), s.eraseCustomer)
+
+	v1.POST("/incidents/:id/disclosures", require(comms), s.createDisclosure)
+	v1.GET("/incidents/:id/disclosures", require(viewer), s.listDisclosures)
+	v1.GET("/disclosures/:id", require(viewer), s.getDisclosure)
+	v1.PUT("/disclosures/:id", require(comms), s.editDisclosure)
+	v1.GET("/disclosures/:id/revisions", require(viewer), s.listRevisions)
+	v1.POST("/disclosures/:id/preview", require(viewer), s.previewDisclosure)
+	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
+	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
+	v1.POST("/disclosures/:id/reject", require(legal), s.rejectDisclosure)
+
+	v1.POST("/disclosures/:id/sends", require(legal), s.createSend)
+	v1.GET("/sends/:id", require(viewer), s.getSend)
+	v1.POST("/sends/:id/pause", require(legal), s.changeSend("pause"))
+	v1.POST("/sends/:id/resume", require(legal), s.changeSend("resume"))
+	v1.POST("/sends/:id/cancel", require(legal), s.changeSend("cancel"))
+	v1.GET("/sends/:id/deliveries", require(viewer), s.listDeliveries)
+
+	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
+	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)
+	v1.GET("/incidents/:id/obligations.ics", require(viewer), s.obligationsICS)
 
 	v1.POST("/disclosures/:id/publications", require(legal), s.createPublication)
 	v1.GET("/publications/:id", require(viewer), s.getPublication)

@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/holidays"
+	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/pages"
+	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -26,6 +29,9 @@ type Store interface {
 	IncidentStore
 	AuditStore
 	CustomerStore
+	SendStore
+	DisclosureStore
+	ObligationStore
 	PublicationStore
 }
 
@@ -55,7 +61,16 @@ type Config struct {
 	MaxImportBytes int64 // customer imports; 0 means 16 GiB
 	Logger         *slog.Logger
 	Version        string
-	Ops            Ops // metrics and the queue dashboard (ops.go)
+	Ops            Ops            // metrics and the queue dashboard (ops.go)
+	Org            render.OrgView // the organisation templates name (.Org)
+	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
+	Sends          SendScheduler  // enqueues sends (jobs.Sender)
+	BounceSecret   string         // signs bounce webhooks; "" turns the webhook off
+	// Rules is the deadline catalogue, loaded once at start
+	// (jurisdictions.LoadDir); nil means the embedded one.
+	Rules []candor.Rule
+	// Calendar counts business days; nil means holidays.New().
+	Calendar candor.BusinessCalendar
 
 	Public Public // public statement pages and publishing (publication.go, public.go)
 }
@@ -80,6 +95,16 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Rules == nil {
+		rules, err := jurisdictions.Load()
+		if err != nil { // the obligation routes then answer 503
+			cfg.Logger.Error("load rule catalogue", "error", err.Error())
+		}
+		cfg.Rules = rules
+	}
+	if cfg.Calendar == nil {
+		cfg.Calendar = holidays.New()
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}
 	s.engine.HandleMethodNotAllowed = true
@@ -90,7 +115,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	s.engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)
 	})
-	s.site = newSite(cfg.Public)
+	s.site = newSite(cfg)
 	s.routes()
 	return s
 }

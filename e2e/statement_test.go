@@ -248,15 +248,17 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	// Tokens and the approved statement are made on the same database; the
-	// statement goes through review as the API would (comms writes and
-	// submits, legal approves).
-	db := testenv.Open(t, d)
-	_, legal, err := db.CreateToken(testenv.Actor(candor.RoleAdmin), "e2e legal", candor.RoleLegal)
-	if err != nil {
-		t.Fatal(err)
+	// Tokens from the command line, as an operator makes them.
+	token := func(role candor.Role) string {
+		tc := exec.Command(bin, "token", "create", "--name", "e2e "+string(role), "--role", string(role))
+		tc.Env = cmd.Env
+		out, err := tc.Output()
+		if err != nil || !strings.HasPrefix(string(out), "cnd_") {
+			t.Fatalf("token create: %q %v", out, err)
+		}
+		return strings.TrimSpace(string(out))
 	}
-	_, comms, _ := db.CreateToken(testenv.Actor(candor.RoleAdmin), "e2e comms", candor.RoleComms)
+	legal, comms := token(candor.RoleLegal), token(candor.RoleComms)
 	api := client{t: t, base: base}
 	status, in := api.call("POST", "/api/v1/incidents", comms, map[string]any{
 		"title":         "Unauthorized access to Kawasaki Group",
@@ -276,21 +278,23 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 			t.Fatalf("event: %d %v", s, b)
 		}
 	}
-	cctx, lctx := testenv.Actor(candor.RoleComms), testenv.Actor(candor.RoleLegal)
-	disc, err := db.CreateDisclosure(cctx, incidentID, candor.KindPublicStatement,
-		candor.DisclosureContent{Title: "Kawasaki statement", DefaultLocale: "en", Variants: statementVariants}, false)
-	if err != nil {
-		t.Fatal(err)
+	// The statement goes through review: comms drafts and submits, legal
+	// approves (four eyes).
+	status, disc := api.call("POST", "/api/v1/incidents/"+incidentID+"/disclosures", comms, map[string]any{
+		"kind": "public_statement", "title": "Kawasaki statement", "default_locale": "en", "variants": statementVariants})
+	if status != 201 {
+		t.Fatalf("disclosure: %d %v", status, disc)
 	}
-	if _, err := db.SubmitDisclosure(cctx, disc.ID, disc.Revision); err != nil {
-		t.Fatal(err)
+	discID, rev := disc["id"].(string), disc["revision"]
+	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/submit", comms, map[string]any{"revision": rev}); s != 200 {
+		t.Fatalf("submit: %d %v", s, b)
 	}
-	if _, err := db.ApproveDisclosure(lctx, disc.ID, disc.Revision); err != nil {
-		t.Fatal(err)
+	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/approve", legal, map[string]any{"revision": rev}); s != 200 || b["state"] != "approved" {
+		t.Fatalf("approve: %d %v", s, b)
 	}
 
 	publishAt := time.Now().Add(10 * time.Second).Truncate(time.Second)
-	status, pub := api.call("POST", "/api/v1/disclosures/"+disc.ID+"/publications", legal,
+	status, pub := api.call("POST", "/api/v1/disclosures/"+discID+"/publications", legal,
 		map[string]any{"slug": "kawasaki-2020", "publish_at": publishAt})
 	if status != 201 || pub["state"] != "scheduled" {
 		t.Fatalf("schedule: %d %v", status, pub)

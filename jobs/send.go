@@ -38,6 +38,7 @@ type chunkPayload struct {
 // SendStore is what the send pipeline needs of storage (*store.DB).
 type SendStore interface {
 	GetSend(ctx context.Context, id string) (candor.Send, error)
+	SendState(ctx context.Context, id string) (candor.SendState, error)
 	Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string) (bool, error)
 	Chunks(ctx context.Context, sendID string, size int) ([][2]string, error)
 	Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]store.Claimed, error)
@@ -89,7 +90,7 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st)}
+	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.StatementURL)}
 }
 
 // Handlers returns the task handlers to register on the worker.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/mail"
-	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 )
@@ -104,14 +104,29 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			}
 		})
 	}
+	// stop releases what is not sent yet: back to pending when paused or
+	// stopping (the attempt did not happen), cancelled when cancelled.
+	stop := func(i int, status, why string) {
+		for ; i < len(claimed); i++ {
+			out[i] = store.Outcome{ID: claimed[i].ID, CustomerID: claimed[i].CustomerID.String,
+				Status: status, Error: why, Throttled: true}
+		}
+	}
+	checked := time.Now()
 	for i := 0; i < len(claimed); {
-		n, err := s.limiter.Acquire(ctx, len(claimed)-i)
-		if err != nil {
-			// Shutting down: what was not sent goes back to pending.
-			for ; i < len(claimed); i++ {
-				out[i] = store.Outcome{ID: claimed[i].ID, CustomerID: claimed[i].CustomerID.String,
-					Status: candor.DeliveryPending, Error: "not sent: worker stopping", Throttled: true}
+		if time.Since(checked) > 250*time.Millisecond {
+			checked = time.Now()
+			if st, err := s.store.SendState(ctx, send.ID); err == nil && st == candor.SendPaused {
+				stop(i, candor.DeliveryPending, "")
+				break
+			} else if err == nil && st == candor.SendCancelled {
+				stop(i, candor.DeliveryCancelled, "")
+				break
 			}
+		}
+		n, err := s.limiter.Acquire(ctx, min(len(claimed)-i, 4*s.cfg.Parallel))
+		if err != nil {
+			stop(i, candor.DeliveryPending, "not sent: worker stopping")
 			break
 		}
 		for end := i + n; i < end; i++ {
@@ -158,7 +173,6 @@ func (s *Sender) deliverOne(ctx context.Context, send candor.Send, msg *compiled
 func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c store.Claimed,
 	recipients map[string]candor.Customer) (*mail.Message, error) {
 	data := msg.base
-	data.Org, data.Statement = s.cfg.Org, render.StatementView{URL: s.cfg.StatementURL}
 	to := mail.Address{}
 	locale := ""
 	if c.CustomerID.Valid {
@@ -168,8 +182,7 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 		}
 		to = mail.Address{Name: cu.Name, Email: cu.Email}
 		locale = cu.Locale
-		data.Customer = render.CustomerView{Name: cu.Name, Email: cu.Email, Country: cu.Country, Region: cu.Region,
-			Locale: cu.Locale, DataCategories: cu.DataCategories}
+		data.Customer = compose.Customer(&cu)
 	} else if msg.regulator != nil {
 		to = mail.Address{Email: msg.regulator.Email}
 	}

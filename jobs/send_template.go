@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/render"
 )
 
@@ -43,13 +44,15 @@ func (c *compiled) template(customerLocale string) (*render.Template, error) {
 // send's thousands of chunks compile once, short enough that a corrected
 // incident timeline reaches the messages still to go.
 type templateCache struct {
-	st   SendStore
-	mu   sync.Mutex
-	byID map[string]*compiled
+	st           SendStore
+	org          render.OrgView
+	statementURL string
+	mu           sync.Mutex
+	byID         map[string]*compiled
 }
 
-func newTemplateCache(st SendStore) *templateCache {
-	return &templateCache{st: st, byID: map[string]*compiled{}}
+func newTemplateCache(st SendStore, org render.OrgView, statementURL string) *templateCache {
+	return &templateCache{st: st, org: org, statementURL: statementURL, byID: map[string]*compiled{}}
 }
 
 func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, error) {
@@ -72,7 +75,7 @@ func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, 
 		return nil, err
 	}
 	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Template{},
-		base: render.Data{Incident: incidentView(in, events)}}
+		base: compose.Base(in, events, tc.org, tc.statementURL)}
 	tc.mu.Lock()
 	for id, old := range tc.byID {
 		if time.Since(old.at) > time.Minute {
@@ -82,20 +85,4 @@ func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, 
 	tc.byID[send.ID] = c
 	tc.mu.Unlock()
 	return c, nil
-}
-
-// incidentView is the incident as templates see it: public events only.
-func incidentView(in candor.Incident, events []candor.Event) render.IncidentView {
-	v := render.IncidentView{Title: in.Title, Summary: in.Summary, DiscoveredAt: in.DiscoveredAt, Severity: in.Severity,
-		DataCategories: in.DataCategories, Events: make([]render.EventView, 0, len(events))}
-	if in.OccurredFrom != nil {
-		v.OccurredFrom = *in.OccurredFrom
-	}
-	if in.OccurredTo != nil {
-		v.OccurredTo = *in.OccurredTo
-	}
-	for _, e := range events {
-		v.Events = append(v.Events, render.EventView{Date: e.SortTime(), DateOnly: e.OccurredAt == nil, Description: e.Description})
-	}
-	return v
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/candor-dev/candor"
 	"log/slog"
 	"time"
 
@@ -19,6 +20,9 @@ type WorkerConfig struct {
 	Concurrency     int
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger
+	// RetryDelay is the backoff between a task's attempts; nil means
+	// RetryDelay (5 s doubling, capped at 10 minutes). Tests shorten it.
+	RetryDelay asynq.RetryDelayFunc
 }
 
 // Handler is one task type's handler.
@@ -38,6 +42,9 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.RetryDelay == nil {
+		cfg.RetryDelay = RetryDelay
+	}
 	srv := asynq.NewServer(opt, asynq.Config{
 		Concurrency:     cfg.Concurrency,
 		Queues:          queues,
@@ -55,7 +62,10 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 	})
 	mux := asynq.NewServeMux()
 	for _, h := range handlers {
-		mux.HandleFunc(h.Type, h.Func)
+		// What a task changes is audited as the system's doing.
+		mux.HandleFunc(h.Type, func(ctx context.Context, t *asynq.Task) error {
+			return h.Func(candor.NewContextWithActor(ctx, candor.SystemActor), t)
+		})
 	}
 	return &Worker{srv: srv, mux: mux}
 }

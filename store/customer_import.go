@@ -184,9 +184,8 @@ func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, 
 			}
 			last[sr.row.DedupeKey] = i
 		}
-		var found []existing
-		if err := tx.Model(&customerRow{}).Select("id, dedupe_key, content_hash, channel, status").
-			Where("incident_id = ? AND dedupe_key IN ?", incidentID, keys).Find(&found).Error; err != nil {
+		found, err := db.existingCustomers(tx, incidentID, keys)
+		if err != nil {
 			return audit{}, err
 		}
 		have := make(map[string]existing, len(found))
@@ -224,6 +223,36 @@ func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, 
 	rep.Updated += updated
 	rep.Unchanged += unchanged
 	return nil
+}
+
+// existingCustomers looks up a batch's keys. PostgreSQL gets them as one
+// array parameter: an IN list of 5,000 parameters costs more to parse and
+// plan than the lookup itself.
+func (db *DB) existingCustomers(tx *gorm.DB, incidentID string, keys []string) ([]existing, error) {
+	var found []existing
+	q := "SELECT id, dedupe_key, content_hash, channel, status FROM customers WHERE incident_id = ? AND dedupe_key IN ?"
+	var arg any = keys
+	if db.dialect == Postgres {
+		q = "SELECT id, dedupe_key, content_hash, channel, status FROM customers WHERE incident_id = ? AND dedupe_key = ANY(?::text[])"
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return nil, fmt.Errorf("look up customers: not in a transaction")
+		}
+		rows, err := sqlTx.QueryContext(tx.Statement.Context, rebind(db.dialect, q), incidentID, keys)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e existing
+			if err := rows.Scan(&e.ID, &e.DedupeKey, &e.ContentHash, &e.Channel, &e.Status); err != nil {
+				return nil, err
+			}
+			found = append(found, e)
+		}
+		return found, rows.Err()
+	}
+	return found, tx.Raw(q, incidentID, arg).Scan(&found).Error
 }
 
 // updateImported replaces a stored customer's imported fields. Its

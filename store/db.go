@@ -7,9 +7,13 @@
 package store
 
 import (
+	"database/sql"
+	"sync"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mattn/go-sqlite3"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,7 +70,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		if err := os.MkdirAll(filepath.Dir(dsnPath(dsn)), 0o700); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
-		dial = sqlite.Open(dsn)
+		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriverName(), DSN: dsn})
 	} else {
 		dial = postgres.Open(dsn)
 	}
@@ -136,6 +140,18 @@ func sqliteDSN(path string) string {
 	}
 	return "file:" + p + "?" + v.Encode()
 }
+
+// sqliteDriverName registers (once) the SQLite driver with the settings no
+// DSN parameter reaches: checkpoints every 16 MiB of WAL rather than 4 MiB,
+// so a bulk import copies pages into the database a quarter as often.
+var sqliteDriverName = sync.OnceValue(func() string {
+	const name = "sqlite3_candor"
+	sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA wal_autocheckpoint = 4000", nil)
+		return err
+	}})
+	return name
+})
 
 func dsnPath(dsn string) string {
 	p, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")

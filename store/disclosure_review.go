@@ -106,6 +106,9 @@ func (db *DB) EditDisclosure(ctx context.Context, id string, c candor.Disclosure
 	if by, ok := candor.ActorFromContext(ctx); ok && !by.Role.Allows(candor.RoleComms) {
 		return candor.Disclosure{}, candor.Errorf(candor.EFORBIDDEN, "role %q may not edit a disclosure; comms or above only", by.Role)
 	}
+	if base != 0 && base != cur.Revision {
+		return candor.Disclosure{}, candor.Errorf(candor.ECONFLICT, "revision %d is stale; the current revision is %d", base, cur.Revision)
+	}
 	c, err = candor.NormalizeContent(cur.Kind, c, canon)
 	if err != nil {
 		return candor.Disclosure{}, err

@@ -55,6 +55,18 @@ func (db *DB) CreateSend(ctx context.Context, n NewSend) (candor.Send, error) {
 		Revision: n.Revision, State: string(candor.SendScheduled), SendAt: n.SendAt.UTC(),
 		Filter: jsonCol[candor.SendFilter]{n.Filter}, CreatedBy: actor.TokenID, CreatedAt: now, UpdatedAt: now}
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		// The revision must still be the approved one when the send is
+		// stored: an edit between reading it and now voids the approval.
+		var d struct {
+			State            string
+			ApprovedRevision int
+		}
+		if err := tx.Raw("SELECT state, approved_revision FROM disclosures WHERE id = ?", n.DisclosureID).Scan(&d).Error; err != nil {
+			return audit{}, err
+		}
+		if d.State != "approved" || d.ApprovedRevision != n.Revision {
+			return audit{}, candor.Errorf(candor.ECONFLICT, "revision %d of the disclosure is no longer approved", n.Revision)
+		}
 		return audit{Action: "send.scheduled", Resource: "send", ResourceID: row.ID, IncidentID: n.IncidentID,
 			Summary: map[string]any{"disclosure_id": n.DisclosureID, "revision": n.Revision, "send_at": row.SendAt,
 				"filter": n.Filter}}, tx.Create(&row).Error
@@ -208,4 +220,21 @@ func (db *DB) StaleSends(ctx context.Context, age time.Duration) (due []candor.S
 		}
 	}
 	return due, stuck, err
+}
+
+// CountRunningSends counts sends in state running (a metrics gauge).
+func (db *DB) CountRunningSends(ctx context.Context) (int, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Model(&sendRow{}).Where("state = ?", string(candor.SendRunning)).Count(&n).Error
+	return int(n), err
+}
+
+// SendState reads only a send's state: the chunk handler asks it often
+// while it waits on the rate limiter, so a pause takes effect mid-chunk.
+func (db *DB) SendState(ctx context.Context, id string) (candor.SendState, error) {
+	var state string
+	if err := db.gorm.WithContext(ctx).Raw("SELECT state FROM sends WHERE id = ?", id).Scan(&state).Error; err != nil {
+		return "", fmt.Errorf("send state: %w", err)
+	}
+	return candor.SendState(state), nil
 }

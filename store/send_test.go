@@ -25,12 +25,16 @@ func TestSendLifecycle(t *testing.T) {
 				fmt.Fprintf(&csv, "c%d,p%d@example.com,%s,en\n", i, i, country)
 			}
 			csv.WriteString("postal,,JP,ja\n")
+			if _, err := db.CreateSend(ctx, store.NewSend{DisclosureID: store.NewID(), IncidentID: in.ID, Kind: "customer_notice",
+				Revision: 1, SendAt: time.Now()}); candor.ErrorCode(err) != candor.ECONFLICT {
+				t.Fatalf("send of an unapproved disclosure: %v", err)
+			}
 			if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
 				t.Fatal(err)
 			}
-			disclosure := store.NewID()
+			disclosure := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
 			s1, err := db.CreateSend(ctx, store.NewSend{DisclosureID: disclosure, IncidentID: in.ID, Kind: "customer_notice",
-				Revision: 2, SendAt: time.Now(), Filter: candor.SendFilter{Countries: []string{"JP", "US"}}})
+				Revision: 1, SendAt: time.Now(), Filter: candor.SendFilter{Countries: []string{"JP", "US"}}})
 			if err != nil || s1.State != candor.SendScheduled {
 				t.Fatalf("create: %+v %v", s1, err)
 			}
@@ -61,7 +65,7 @@ func TestSendLifecycle(t *testing.T) {
 			// A second send of the same disclosure to everyone adds only the
 			// customers the first did not reach (TH), never a second delivery.
 			s2, _ := db.CreateSend(ctx, store.NewSend{DisclosureID: disclosure, IncidentID: in.ID, Kind: "customer_notice",
-				Revision: 2, SendAt: time.Now()})
+				Revision: 1, SendAt: time.Now()})
 			db.Dispatch(ctx, s2.ID, "", "notify.example.com")
 			if got, _ := db.GetSend(ctx, s2.ID); got.Total != 150 {
 				t.Fatalf("overlapping send created %d deliveries, want 150", got.Total)

@@ -45,6 +45,11 @@ type Config struct {
 	MailFrom  string  `env:"CANDOR_MAIL_FROM" envDefault:"notices@example.com"`
 	MailRate  float64 `env:"CANDOR_MAIL_RATE" envDefault:"100"`
 
+	SendChunk       int           `env:"CANDOR_SEND_CHUNK" envDefault:"200"`
+	SendParallel    int           `env:"CANDOR_SEND_PARALLEL" envDefault:"8"`
+	SendRetryWindow time.Duration `env:"CANDOR_SEND_RETRY_WINDOW" envDefault:"24h"`
+	BounceSecret    string        `env:"CANDOR_BOUNCE_SECRET" envDefault:"" secret:"all"`
+
 	DataKey     string `env:"CANDOR_DATA_KEY" envDefault:"" secret:"all"`
 	DataKeyFile string `env:"CANDOR_DATA_KEY_FILE" envDefault:"./var/data.key"`
 	DataKeyOld  string `env:"CANDOR_DATA_KEY_OLD" envDefault:"" secret:"all"`

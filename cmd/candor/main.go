@@ -35,6 +35,9 @@ Operations:
   keygen              print a new random data key
   bench import [--rows N]     import benchmark (rows/s, peak RSS)
   export-statements DIR       write the published statements as static files
+  demo [--customers N]        load the seed case: incident, timeline, customers, drafts
+  obligations --incident ID [--as-of today|DATE] [--at TIME]
+                      an incident's legal deadlines and their status
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -60,6 +63,7 @@ func commands() map[string]command {
 		"rekey":   cmdRekey,
 		"keygen":  cmdKeygen,
 		"bench":   cmdBench,
+		"demo":    cmdDemo,
 		"token":   cmdToken,
 		"audit":   cmdAudit,
 		"config":  cmdConfig,
@@ -67,6 +71,7 @@ func commands() map[string]command {
 			_, err := fmt.Fprintln(o, "candor", version)
 			return err
 		},
+		"obligations": cmdObligations,
 
 		"export-statements": cmdExportStatements,
 	}

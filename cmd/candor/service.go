@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hibiken/asynq"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 
 	"github.com/candor-dev/candor/api"
+	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jobs"
 )
 
@@ -47,16 +50,36 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	}
 	defer pub.Close()
 
+	rules, err := loadRules(cfg)
+	if err != nil {
+		return err
+	}
+	cal := holidays.New()
+
+	qc := asynq.NewClientFromRedisClient(rc)
 	var stops []func()
+	sends := newSendPipeline(cfg, log, db, qc, nil, nil, ops.metrics)
 	if work {
+		sender, err := newMailSender(cfg)
+		if err != nil {
+			return err
+		}
+		defer sender.Close() // after the worker has stopped (stops run first)
+		sends = newSendPipeline(cfg, log, db, qc, rc, sender, ops.metrics)
+		remind := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: cal, From: mailFrom(cfg),
+			BaseURL: cfg.BaseURL, Logger: log}, db, sender)
 		handlers := []jobs.Handler{
 			jobs.AuditVerifyHandler(db, ops.metrics, log),
+			remind.Handler(),
 		}
+		handlers = append(handlers, sends.Handlers()...)
 		handlers = append(handlers, pub.publisher.Handlers()...)
 		periodic := []jobs.Periodic{
 			jobs.AuditVerifyPeriodic(cfg.AuditVerifySchedule),
+			jobs.RemindPeriodic(),
 			jobs.ReconcilePublicationsPeriodic(),
 		}
+		periodic = append(periodic, sends.Periodic()...)
 		w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, handlers...)
 		if err := w.Start(); err != nil {
 			return err
@@ -77,7 +100,9 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	var srv *http.Server
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
-			Ops: ops.apiOps(), Public: pub.public}, db, checks...)
+			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
+			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret,
+			Public: pub.public}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)

@@ -75,7 +75,7 @@ func newPublishing(cfg Config, db *store.DB, ropt asynq.RedisConnOpt, log *slog.
 		return nil, err
 	}
 	return &publishing{publisher: pub, client: client,
-		public: api.Public{BaseURL: sc.BaseURL, Org: sc.Org, Location: sc.Location, Queue: pub}}, nil
+		public: api.Public{Location: sc.Location, Queue: pub}}, nil
 }
 
 func (p *publishing) Close() { p.client.Close() }

@@ -28,5 +28,7 @@ CREATE TABLE customers (
 CREATE UNIQUE INDEX customers_dedupe ON customers (incident_id, dedupe_key);
 CREATE INDEX customers_incident ON customers (incident_id, id);
 CREATE INDEX customers_email ON customers (incident_id, email_hash);
-CREATE INDEX customers_country ON customers (incident_id, country, region);
-CREATE INDEX customers_status ON customers (incident_id, status);
+-- No index on country or status: lists filtered by them scan the incident's
+-- rows in id order until a page is full, and dispatch and deadline counts
+-- read every row anyway; two fewer B-trees make a million-row import about
+-- a third faster.

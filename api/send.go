@@ -1,0 +1,194 @@
+package api
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/geo"
+	"github.com/candor-dev/candor/store"
+	"github.com/gin-gonic/gin"
+)
+
+// SendStore keeps sends and their deliveries.
+type SendStore interface {
+	ApprovedRevision(ctx context.Context, disclosureID string) (candor.Disclosure, candor.Revision, error)
+	CreateSend(ctx context.Context, n store.NewSend) (candor.Send, error)
+	GetSend(ctx context.Context, id string) (candor.Send, error)
+	ChangeSendState(ctx context.Context, id, action string) (candor.Send, error)
+	ListDeliveries(ctx context.Context, sendID, status, cursor string, n int) (store.Page[candor.Delivery], error)
+	MarkBounced(ctx context.Context, messageID, kind string) error
+}
+
+// SendScheduler enqueues a send's work on the queue (jobs.Sender).
+type SendScheduler interface {
+	Schedule(ctx context.Context, s candor.Send, generation int) error
+	Resume(ctx context.Context, s candor.Send) error
+}
+
+func (s *Server) createSend(c *gin.Context) {
+	var req struct {
+		SendAt *time.Time         `json:"send_at"`
+		Filter *candor.SendFilter `json:"filter"`
+	}
+	if err := decode(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	d, rev, err := s.store.ApprovedRevision(ctx, c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if d.Kind != candor.KindCustomerNotice && d.Kind != candor.KindRegulatorReport {
+		writeError(c, candor.Errorf(candor.ECONFLICT, "only a customer_notice or a regulator_report is sent; publish a %s instead", d.Kind))
+		return
+	}
+	n := store.NewSend{DisclosureID: d.ID, IncidentID: d.IncidentID, Kind: string(d.Kind), Revision: rev.Number,
+		SendAt: time.Now().UTC(), Filter: candor.SendFilter{Countries: []string{}, Regions: []string{}, Locales: []string{}}}
+	if req.SendAt != nil && req.SendAt.After(n.SendAt) {
+		n.SendAt = req.SendAt.UTC()
+	}
+	if req.Filter != nil {
+		if d.Kind == candor.KindRegulatorReport {
+			writeError(c, candor.Invalid(candor.FieldError{Field: "filter", Message: "a regulator report goes to its regulator; it takes no filter"}))
+			return
+		}
+		if n.Filter, err = req.Filter.Normalize(geo.Table{}, &geo.Locales{}); err != nil {
+			writeError(c, err)
+			return
+		}
+	}
+	send, err := s.store.CreateSend(ctx, n)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if s.cfg.Sends == nil {
+		s.cfg.Logger.Warn("no send scheduler configured; the reconciler will schedule the send", "send_id", send.ID)
+	} else if err := s.cfg.Sends.Schedule(ctx, send, 0); err != nil {
+		// The send is stored; the reconciler schedules it once Redis is back.
+		s.cfg.Logger.Warn("schedule send", "send_id", send.ID, "error", err.Error())
+	}
+	c.Header("Location", "/api/v1/sends/"+send.ID)
+	c.JSON(http.StatusCreated, send)
+}
+
+func (s *Server) getSend(c *gin.Context) {
+	send, err := s.store.GetSend(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, send)
+}
+
+// changeSend pauses, resumes or cancels a send. Pause and cancel take effect
+// at each chunk's start (a chunk is 200 messages, well under a second);
+// resume enqueues what is still pending.
+func (s *Server) changeSend(action string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		send, err := s.store.ChangeSendState(c.Request.Context(), c.Param("id"), action)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		if action == "resume" && s.cfg.Sends != nil {
+			if err := s.cfg.Sends.Resume(c.Request.Context(), send); err != nil {
+				s.cfg.Logger.Warn("resume send", "send_id", send.ID, "error", err.Error())
+			}
+		}
+		c.JSON(http.StatusOK, send)
+	}
+}
+
+func (s *Server) listDeliveries(c *gin.Context) {
+	n, err := pageLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := s.store.ListDeliveries(c.Request.Context(), c.Param("id"), c.Query("status"), c.Query("cursor"), n)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+// bounce is the generic bounce notification: a Message-ID and a kind.
+type bounce struct {
+	MessageID string `json:"message_id"`
+	Type      string `json:"type"`
+}
+
+// bounces takes bounce notifications signed with the shared secret:
+// X-Candor-Timestamp (unix seconds, within 5 minutes) and
+// X-Candor-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + "." + body)).
+// The body is one object or an array of them.
+func (s *Server) bounces(c *gin.Context) {
+	if s.cfg.BounceSecret == "" {
+		writeError(c, candor.Errorf(candor.ENOTFOUND, "the bounce webhook is not configured (CANDOR_BOUNCE_SECRET)"))
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := checkSignature(s.cfg.BounceSecret, c.GetHeader("X-Candor-Timestamp"), c.GetHeader("X-Candor-Signature"), body, time.Now()); err != nil {
+		writeError(c, err)
+		return
+	}
+	var list []bounce
+	if t := strings.TrimSpace(string(body)); strings.HasPrefix(t, "[") {
+		err = decodeBytes(body, &list)
+	} else {
+		var one bounce
+		err = decodeBytes(body, &one)
+		list = []bounce{one}
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	marked, unknown := 0, []string{}
+	for i, b := range list {
+		if b.MessageID == "" || (b.Type != "hard" && b.Type != "soft" && b.Type != "complaint") {
+			writeError(c, candor.Invalid(candor.FieldError{Field: "[" + strconv.Itoa(i) + "]", Message: "needs message_id and type hard, soft or complaint"}))
+			return
+		}
+		if err := s.store.MarkBounced(c.Request.Context(), b.MessageID, b.Type); candor.ErrorCode(err) == candor.ENOTFOUND {
+			unknown = append(unknown, b.MessageID)
+		} else if err != nil {
+			writeError(c, err)
+			return
+		} else {
+			marked++
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"marked": marked, "unknown": unknown})
+}
+
+func checkSignature(secret, ts, sig string, body []byte, now time.Time) error {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > 5*time.Minute {
+		return candor.Errorf(candor.EUNAUTHORIZED, "X-Candor-Timestamp missing or more than 5 minutes off")
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	want := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	if !hmac.Equal([]byte(want), []byte(sig)) {
+		return candor.Errorf(candor.EUNAUTHORIZED, "X-Candor-Signature does not match")
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/internal/synth"
+	"github.com/candor-dev/candor/render"
+	"github.com/candor-dev/candor/roster"
+	"github.com/candor-dev/candor/store"
+)
+
+// cmdDemo loads the seed case: the incident with its course of events,
+// synthetic customers in JP, TH, ID, PH and US through the real import
+// path, and a draft of each kind from the default templates. Each run makes
+// a new demo incident.
+func cmdDemo(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	n := fs.Int("customers", 3000, "synthetic customers to import")
+	seed := fs.Uint64("seed", 2020, "seed of the synthetic customers")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 1_000_000 || fs.NArg() != 0 {
+		return errors.New("usage: candor demo [--customers N (1 to 1000000)] [--seed S]")
+	}
+	db, err := openCustomerDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = cliContext(ctx)
+
+	in, err := db.CreateIncident(ctx, seedIncident())
+	if err != nil {
+		return fieldError(err)
+	}
+	for _, e := range seedEvents {
+		ev := candor.Event{OccurredOn: e.on.Format(candor.DateLayout), Description: e.description, Public: true}
+		if _, err := db.CreateEvent(ctx, in.ID, ev); err != nil {
+			return fieldError(err)
+		}
+	}
+	byCountry, rep, err := importSynthetic(ctx, db, in.ID, *n, *seed)
+	if err != nil {
+		return err
+	}
+	var drafts []candor.Disclosure
+	for _, s := range seedDrafts {
+		d, err := db.CreateDisclosure(ctx, in.ID, s.kind, candor.DisclosureContent{Title: s.title, Regulator: s.regulator}, true)
+		if err != nil {
+			return fmt.Errorf("create %s: %w", s.kind, fieldError(err))
+		}
+		drafts = append(drafts, d)
+	}
+
+	fmt.Fprintf(out, "Demo incident %s\n  %s, discovered %s, reported by %s (%s)\n", in.ID, in.Title,
+		in.DiscoveredAt.Format(candor.DateLayout), in.ReportingEntity.Name, in.ReportingEntity.Country)
+	fmt.Fprintf(out, "  timeline: %d public events\n", len(seedEvents))
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(byCountry)) {
+		parts = append(parts, fmt.Sprintf("%s %d", c, byCountry[c]))
+	}
+	fmt.Fprintf(out, "  customers: %d imported (%s), %d rejected\n", rep.Accepted+rep.Updated+rep.Unchanged, strings.Join(parts, ", "), rep.Rejected)
+	fmt.Fprintln(out, "  drafts (from the default templates):")
+	for _, d := range drafts {
+		fmt.Fprintf(out, "    %-17s %s  revision %d, locales %s\n", d.Kind, d.ID, d.Revision, strings.Join(slices.Sorted(maps.Keys(d.Variants)), " "))
+	}
+	sample, err := demoPreview(ctx, db, cfg, in, drafts[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(out, sample)
+	printNextSteps(out, cfg, in.ID, drafts[0].ID)
+	return nil
+}
+
+// importSynthetic generates n customers and imports them as a CSV upload
+// would be, counting them by country on the way.
+func importSynthetic(ctx context.Context, db *store.DB, incidentID string, n int, seed uint64) (map[string]int, candor.ImportReport, error) {
+	var buf bytes.Buffer
+	if err := synth.WriteCSV(&buf, n, seed); err != nil {
+		return nil, candor.ImportReport{}, err
+	}
+	byCountry := map[string]int{}
+	r := csv.NewReader(bytes.NewReader(buf.Bytes()))
+	if _, err := r.Read(); err != nil { // header
+		return nil, candor.ImportReport{}, err
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, candor.ImportReport{}, err
+		}
+		byCountry[rec[4]]++ // synth.Header: country is the fifth column
+	}
+	rd, err := roster.NewReader("text/csv", &buf, roster.Options{})
+	if err != nil {
+		return nil, candor.ImportReport{}, err
+	}
+	rep, err := db.ImportCustomers(ctx, incidentID, rd, nil)
+	if err != nil {
+		return nil, rep, fmt.Errorf("import customers: %w", fieldError(err))
+	}
+	return byCountry, rep, nil
+}
+
+// demoPreview renders the customer notice for the first Japanese customer,
+// as a send would.
+func demoPreview(ctx context.Context, db *store.DB, cfg Config, in candor.Incident, notice candor.Disclosure) (string, error) {
+	page, err := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Locale: "ja", Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		return "", err
+	}
+	c := page.Items[0]
+	events, err := db.ListEvents(ctx, in.ID, true)
+	if err != nil {
+		return "", err
+	}
+	org := compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL)
+	data := compose.Data(in, events, org, &c, compose.StatementURL(cfg.BaseURL, ""))
+	loc, v := render.PickVariant(notice.Variants, notice.DefaultLocale, c.Locale)
+	msg, err := render.Render(ctx, v, loc, data)
+	if err != nil {
+		return "", fmt.Errorf("render the demo notice: %w", fieldError(err))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  the notice for customer %s (locale %s) renders in %s:\n    Subject: %s\n", c.ExternalID, c.Locale, loc, msg.Subject)
+	for _, line := range strings.Split(msg.Text, "\n") {
+		if strings.Contains(line, "2020年6月11日") {
+			fmt.Fprintf(&b, "    %s\n", strings.TrimSpace(line))
+			break
+		}
+	}
+	return b.String(), nil
+}
+
+func printNextSteps(out io.Writer, cfg Config, incidentID, noticeID string) {
+	fmt.Fprintf(out, `
+Next: start the service (candor run) and, in another terminal, make two tokens
+(the one that edits or submits may not approve):
+  COMMS=$(candor token create --name comms --role comms)
+  LEGAL=$(candor token create --name legal --role legal)
+  API=http://%[1]s/api/v1
+Preview the notice for a customer (or without one, for a sample customer):
+  curl -s -H "Authorization: Bearer $COMMS" "$API/incidents/%[2]s/customers?locale=ja&limit=1"
+  curl -s -H "Authorization: Bearer $COMMS" -H 'Content-Type: application/json' \
+       -d '{"locale":"ja"}' $API/disclosures/%[3]s/preview
+Edit it (PUT the whole content; a new revision), submit it, approve it:
+  curl -s -H "Authorization: Bearer $COMMS" -X POST $API/disclosures/%[3]s/submit
+  curl -s -H "Authorization: Bearer $LEGAL" -H 'Content-Type: application/json' \
+       -d '{"revision":1}' $API/disclosures/%[3]s/approve
+History and audit:
+  curl -s -H "Authorization: Bearer $LEGAL" $API/disclosures/%[3]s/revisions
+  curl -s -H "Authorization: Bearer $LEGAL" "$API/audit?incident=%[2]s"
+Set CANDOR_ORG_NAME, CANDOR_ORG_CONTACT_EMAIL and CANDOR_ORG_CONTACT_PHONE to name your organisation in the templates.
+`, cfg.Listen, incidentID, noticeID)
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/store"
+)
+
+// The demo loads the seed case through the real paths; a second run makes
+// a second incident.
+func TestDemo(t *testing.T) {
+	d := testenv.SQLite(t)
+	env := []string{"CANDOR_DATABASE_URL=" + d.URL, "CANDOR_ORG_NAME=Kawasaki Heavy Industries, Ltd."}
+	out, stderr, err := runCLI(t, env, "demo")
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"customers: 3000 imported (ID ", "JP ", "PH ", "TH ", "US ", "timeline: 16 public events",
+		"customer_notice", "regulator_report", "public_statement", "locales en fil id ja th",
+		"2020年6月11日", "Kawasaki Heavy Industries, Ltd.", "/approve"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	id := regexp.MustCompile(`Demo incident (\S+)`).FindStringSubmatch(out)
+	if id == nil {
+		t.Fatalf("no incident id in:\n%s", out)
+	}
+	if _, stderr, err := runCLI(t, env, "demo", "--customers", "50"); err != nil {
+		t.Fatalf("second demo: %v\n%s", err, stderr)
+	}
+
+	db, err := store.Open(context.Background(), d.URL, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	in, err := db.GetIncident(ctx, id[1])
+	if err != nil || in.DiscoveredAt.Format("2006-01-02") != "2020-06-11" || in.ReportingEntity.Country != "JP" {
+		t.Fatalf("incident: %+v %v", in, err)
+	}
+	events, _ := db.ListEvents(ctx, in.ID, true)
+	if len(events) != 16 || events[0].OccurredOn != "2020-06-11" || events[15].OccurredOn != "2020-12-21" {
+		t.Fatalf("events: %+v", events)
+	}
+	drafts, err := db.ListDisclosures(ctx, in.ID, "", 0)
+	if err != nil || len(drafts.Items) != 3 {
+		t.Fatalf("drafts: %+v %v", drafts, err)
+	}
+	for _, dr := range drafts.Items {
+		if dr.State != candor.DisclosureDraft || len(dr.Variants) < 5 {
+			t.Errorf("draft %s: %s, %d variants", dr.Kind, dr.State, len(dr.Variants))
+		}
+	}
+	if n, err := db.CountCustomers(ctx, in.ID); err != nil || n["email"]+n["postal"] != 3000 {
+		t.Fatalf("customers: %v %v", n, err)
+	}
+	list, _ := db.ListIncidents(ctx, candor.IncidentFilter{})
+	if len(list.Items) != 2 {
+		t.Fatalf("%d incidents after two runs", len(list.Items))
+	}
+	if _, err := db.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

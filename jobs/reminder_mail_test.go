@@ -1,0 +1,98 @@
+package jobs
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/mail"
+)
+
+func TestRemaining(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		due  time.Duration
+		want string
+	}{
+		{36 * time.Hour, "1 day 12 hours"},
+		{48 * time.Hour, "2 days"},
+		{90 * time.Minute, "1 hour 30 minutes"},
+		{12 * time.Hour, "12 hours"},
+		{time.Minute, "1 minute"},
+		{-20 * time.Second, "none, due now"},
+		{-50 * time.Hour, "none, overdue by 2 days 2 hours"},
+	}
+	for _, tt := range tests {
+		if got := remaining(now.Add(tt.due), now); got != tt.want {
+			t.Errorf("%v: %q, want %q", tt.due, got, tt.want)
+		}
+	}
+}
+
+// Both templates render every variant; the HTML one escapes what users typed.
+func TestReminderMessageVariants(t *testing.T) {
+	r := NewReminder(ReminderConfig{From: mail.Address{Email: "notices@example.com"}, BaseURL: "https://c.example"}, nil, nil)
+	due := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	clock := due.Add(-72 * time.Hour)
+	inc := candor.Incident{ID: "inc-1", Title: `<script>alert("x")</script> & more`}
+	tests := []struct {
+		name  string
+		st    candor.ObligationState
+		mark  int
+		now   time.Time
+		texts []string
+		html  []string
+	}{
+		{
+			name: "soft, conditional, overdue",
+			st: candor.ObligationState{Obligation: candor.Obligation{RuleID: "eu-gdpr-34-individuals", Jurisdiction: "EU",
+				Name: "Communication to data subjects", Audience: candor.AudienceIndividuals, Law: "GDPR Art. 34", DueAt: &due,
+				ClockAt: &clock, Soft: true, DependsOn: []string{"high_risk"}, Deadline: candor.Deadline{Amount: 72, Unit: candor.UnitHours},
+				ClockStart: candor.ClockAwareness, TimeZone: "Europe/Brussels", Basis: "2 affected customers in the EU/EEA"}, Status: "overdue"},
+			mark:  100,
+			now:   due.Add(3 * time.Hour),
+			texts: []string{"This deadline has passed.", "SOFT target", "Applies only if: high_risk (not yet known)", "overdue by 3 hours", "Notify:       individuals"},
+			html:  []string{"<strong>soft</strong>", "&lt;script&gt;", "&amp; more"},
+		},
+		{
+			name: "hard, staged, a clock date missing",
+			st: candor.ObligationState{Obligation: candor.Obligation{RuleID: "ph-dpa-npc-full-report", Jurisdiction: "PH",
+				Name: "Full report", Audience: candor.AudienceRegulator, Law: "NPC Circular 16-03", Stage: "full_report", DueAt: &due,
+				ClockAt: &clock, Missing: "determined_at not recorded", Deadline: candor.Deadline{Amount: 5, Unit: candor.UnitCalendarDays},
+				ClockStart: candor.ClockDetermination, TimeZone: "Asia/Manila"}, Status: "open"},
+			mark:  50,
+			now:   clock.Add(40 * time.Hour),
+			texts: []string{"50% of the time to this deadline has passed.", "HARD deadline", "regulator (full_report)", "Note:         determined_at not recorded", "5 calendar days from determination"},
+			html:  []string{"<strong>hard</strong>", "full_report"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rem := candor.Reminder{IncidentID: inc.ID, ObligationKey: tt.st.RuleID, Mark: tt.mark, Recipient: candor.RecipientKey("a@example.com")}
+			m, err := r.message(inc, tt.st, rem, "a@example.com", tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Validate(); err != nil {
+				t.Fatalf("message does not validate: %v", err)
+			}
+			for _, want := range tt.texts {
+				if !strings.Contains(m.Text, want) {
+					t.Errorf("text lacks %q:\n%s", want, m.Text)
+				}
+			}
+			for _, want := range tt.html {
+				if !strings.Contains(m.HTML, want) {
+					t.Errorf("html lacks %q:\n%s", want, m.HTML)
+				}
+			}
+			if strings.Contains(m.HTML, "<script>") || strings.ContainsAny(m.Subject, "\r\n") {
+				t.Errorf("unescaped html or a broken subject: %q", m.Subject)
+			}
+			if m.DeliveryID != deliveryID(rem) || deliveryID(rem) == deliveryID(candor.Reminder{IncidentID: inc.ID, ObligationKey: tt.st.RuleID, Mark: 80, Recipient: rem.Recipient}) {
+				t.Error("delivery ids are not per reminder")
+			}
+		})
+	}
+}

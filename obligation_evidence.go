@@ -1,0 +1,247 @@
+package candor
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Evidence is what Candor holds that can meet an incident's obligations:
+// the regulator reports it sent, and how far its customer notices reached
+// each area. The store gathers it (only deliveries with status sent count);
+// ResolveObligations reads it. Public statements, SEC filings, media notices
+// and internal assessments leave no evidence here, so those duties stay
+// open or overdue until Candor tracks them.
+type Evidence struct {
+	// Reports are the sent regulator-report deliveries, oldest first.
+	Reports []RegulatorReport
+	// Reach is keyed by area code as Rule.AreaCode gives it: a region
+	// ("US-TX"), a country ("JP") or "EU" (every EEA country).
+	Reach map[string]AreaReach
+}
+
+// RegulatorReport is one regulator-report delivery the relay accepted.
+type RegulatorReport struct {
+	// Jurisdiction is the code after "regulator:" in the delivery's
+	// recipient key: the code the report's disclosure named, which should
+	// be the catalogue's ("PH", "US-TX", "EU").
+	Jurisdiction string
+	SendID       string
+	DisclosureID string
+	SentAt       time.Time
+}
+
+// AreaReach says how far customer notices reached the email customers of
+// one area. Erased customers count: they were affected and were (or were
+// not) told; erasure removes their address, not the fact.
+type AreaReach struct {
+	EmailCustomers int `json:"email_customers"`
+	Notified       int `json:"notified"`
+	// CompletedAt is when the last of them was first reached: set only
+	// when every one was (Notified == EmailCustomers > 0).
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// Sends are the customer-notice sends that reached the area, the one
+	// that finished last first.
+	Sends []SendRef `json:"sends,omitempty"`
+}
+
+// Complete reports whether every email customer of the area was reached.
+func (r AreaReach) Complete() bool {
+	return r.EmailCustomers > 0 && r.Notified == r.EmailCustomers && r.CompletedAt != nil
+}
+
+// SendRef names one send that is evidence for an obligation.
+type SendRef struct {
+	SendID       string    `json:"send_id"`
+	DisclosureID string    `json:"disclosure_id"`
+	Delivered    int       `json:"delivered,omitempty"` // customer notices only: deliveries to the area
+	At           time.Time `json:"at"`                  // the send's last delivery counted
+}
+
+// MetBy is the evidence that met an obligation: the send that completed it
+// (SendID, DisclosureID, At) and every send that contributed.
+type MetBy struct {
+	At           time.Time `json:"at"`
+	SendID       string    `json:"send_id"`
+	DisclosureID string    `json:"disclosure_id"`
+	Sends        []SendRef `json:"sends"`
+}
+
+// ObligationState is an obligation with its status at one instant.
+type ObligationState struct {
+	Obligation
+	Status string `json:"status"`
+	MetBy  *MetBy `json:"met_by,omitempty"`
+	// Reach is set on duties to individuals: how far notices got.
+	Reach *AreaReach `json:"reach,omitempty"`
+}
+
+// reportAudience reports whether a duty is met by a regulator report: a
+// regulator's, or an attorney general's (US states name theirs).
+func reportAudience(a Audience) bool {
+	return a == AudienceRegulator || a == AudienceAttorneyGeneral
+}
+
+// EvidenceAreas returns the areas whose reach the evidence must cover for
+// obs: those of duties to individuals, and of duties whose clock starts
+// when individuals are notified (California's copy to its AG). rules
+// resolve an obligation's area (US-HIPAA protects residents of US).
+func EvidenceAreas(obs []Obligation, rules []Rule) []string {
+	byID := rulesByID(rules)
+	var out []string
+	for _, o := range obs {
+		if o.Audience != AudienceIndividuals && o.ClockStart != ClockIndividualsNotified {
+			continue
+		}
+		area := strings.ToUpper(o.Jurisdiction)
+		if r, ok := byID[o.RuleID]; ok {
+			area = r.AreaCode()
+		}
+		if !slices.Contains(out, area) {
+			out = append(out, area)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IndividualsNotifiedAt returns, for every area all of whose email
+// customers were reached, when that completed: the clock of duties that
+// follow the customer notice.
+func (ev Evidence) IndividualsNotifiedAt() map[string]time.Time {
+	out := map[string]time.Time{}
+	for area, r := range ev.Reach {
+		if r.Complete() {
+			out[area] = *r.CompletedAt
+		}
+	}
+	return out
+}
+
+// ResolveObligations gives each obligation its status at the instant at,
+// from ev (evidence dated after at is ignored).
+//
+// A duty to a regulator or attorney general of jurisdiction J is met by a
+// regulator report sent to "regulator:J". Where J has staged duties
+// (Japan's preliminary and final reports, the Philippines' notice and full
+// report), its reports are matched to the stages in due order, one report
+// per stage, so a preliminary report never marks the final one met; a duty
+// without a stage is met by J's first report.
+//
+// A duty to individuals is met when every email customer of its area had a
+// customer notice delivered; met_by lists the sends and dates it by the
+// last customer reached. Postal customers are outside this evidence: their
+// letters are not tracked yet.
+func ResolveObligations(obs []Obligation, rules []Rule, ev Evidence, at time.Time) []ObligationState {
+	byID := rulesByID(rules)
+	reports := map[string][]RegulatorReport{}
+	for _, r := range ev.Reports {
+		if r.SentAt.After(at) {
+			continue
+		}
+		j := strings.ToUpper(r.Jurisdiction)
+		reports[j] = append(reports[j], r)
+	}
+	for _, rs := range reports {
+		slices.SortStableFunc(rs, func(a, b RegulatorReport) int { return a.SentAt.Compare(b.SentAt) })
+	}
+	// The i-th staged duty of a jurisdiction, in due order, takes its i-th report.
+	stageIndex := map[int]int{}
+	staged := map[string][]int{}
+	for i, o := range obs {
+		if reportAudience(o.Audience) && o.Stage != "" {
+			j := strings.ToUpper(o.Jurisdiction)
+			staged[j] = append(staged[j], i)
+		}
+	}
+	for _, idx := range staged {
+		slices.SortStableFunc(idx, func(a, b int) int { return compareDue(obs[a], obs[b]) })
+		for n, i := range idx {
+			stageIndex[i] = n
+		}
+	}
+
+	out := make([]ObligationState, len(obs))
+	for i, o := range obs {
+		st := ObligationState{Obligation: o}
+		switch {
+		case reportAudience(o.Audience):
+			rs, n := reports[strings.ToUpper(o.Jurisdiction)], 0
+			if o.Stage != "" {
+				n = stageIndex[i]
+			}
+			if n < len(rs) {
+				r := rs[n]
+				ref := SendRef{SendID: r.SendID, DisclosureID: r.DisclosureID, At: r.SentAt.UTC()}
+				st.MetBy = &MetBy{At: ref.At, SendID: r.SendID, DisclosureID: r.DisclosureID, Sends: []SendRef{ref}}
+			}
+		case o.Audience == AudienceIndividuals:
+			area := strings.ToUpper(o.Jurisdiction)
+			if r, ok := byID[o.RuleID]; ok {
+				area = r.AreaCode()
+			}
+			reach := ev.Reach[area]
+			st.Reach = &reach
+			if reach.Complete() && !reach.CompletedAt.After(at) && len(reach.Sends) > 0 {
+				by := completingSend(reach)
+				st.MetBy = &MetBy{At: reach.CompletedAt.UTC(), SendID: by.SendID, DisclosureID: by.DisclosureID, Sends: reach.Sends}
+			}
+		}
+		var metAt *time.Time
+		if st.MetBy != nil {
+			metAt = &st.MetBy.At
+		}
+		st.Status = o.Status(at, metAt)
+		out[i] = st
+	}
+	return out
+}
+
+// completingSend picks the send that reached the area's last customer: the
+// one whose last delivery is the earliest at or after the completion (a
+// later follow-up notice did not complete anything).
+func completingSend(r AreaReach) SendRef {
+	best := r.Sends[0]
+	for _, s := range r.Sends {
+		if !s.At.Before(*r.CompletedAt) && s.At.Before(best.At) {
+			best = s
+		}
+	}
+	return best
+}
+
+func compareDue(a, b Obligation) int {
+	switch {
+	case a.DueAt == nil && b.DueAt == nil:
+		return cmp.Compare(a.RuleID, b.RuleID)
+	case a.DueAt == nil:
+		return 1
+	case b.DueAt == nil:
+		return -1
+	}
+	return cmp.Or(a.DueAt.Compare(*b.DueAt), cmp.Compare(a.RuleID, b.RuleID))
+}
+
+func rulesByID(rules []Rule) map[string]Rule {
+	m := make(map[string]Rule, len(rules))
+	for _, r := range rules {
+		m[r.ID] = r
+	}
+	return m
+}
+
+// EEACountries lists the ISO 3166-1 codes IsEEA accepts, sorted: the
+// countries whose customers count for an "EU" area. It is derived from
+// IsEEA so the two can never disagree.
+func EEACountries() []string {
+	var out []string
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if c := string([]rune{a, b}); IsEEA(c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}

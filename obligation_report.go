@@ -1,0 +1,119 @@
+package candor
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// ObligationSource is what assessing an incident's obligations reads from
+// storage; *store.DB provides it.
+type ObligationSource interface {
+	// GetIncident returns the incident, or ENOTFOUND.
+	GetIncident(ctx context.Context, id string) (Incident, error)
+	// CustomerPlaceCounts counts the incident's customers per country and
+	// per region (erased ones too: they were affected).
+	CustomerPlaceCounts(ctx context.Context, incidentID string) (countries, regions map[string]int, err error)
+	// ObligationEvidence gathers the evidence sent up to until, with the
+	// reach of each of areas.
+	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (Evidence, error)
+}
+
+// ObligationReport is an incident's obligations with their status.
+type ObligationReport struct {
+	Incident Incident
+	// RulesAsOf is the instant whose rules were applied: DiscoveredAt
+	// unless the caller asked for another day's.
+	RulesAsOf time.Time
+	// At is the instant statuses are given for.
+	At    time.Time
+	Items []ObligationState
+	// Countries and Regions are the customer counts the rules were
+	// applied to; Countries[""] counts customers of no known country.
+	Countries map[string]int
+	Regions   map[string]int
+}
+
+// ObligationInput returns the engine's input for the incident, given its
+// customers per country and region. HighRisk is left unknown: Candor does
+// not record a harm assessment yet, so duties that depend on one are
+// listed as conditional.
+func (in Incident) ObligationInput(countries, regions map[string]int) ObligationInput {
+	out := ObligationInput{
+		DiscoveredAt:            in.DiscoveredAt,
+		DeterminedAt:            in.DeterminedAt,
+		MaterialityDeterminedAt: in.MaterialityDeterminedAt,
+		NotifiableAssessedAt:    in.NotifiableAssessedAt,
+		DataCategories:          in.DataCategories,
+		Countries:               map[string]int{},
+		Regions:                 map[string]int{},
+		Malicious:               in.Malicious,
+	}
+	for c, n := range countries {
+		if c != "" {
+			out.Countries[c] = n
+		}
+	}
+	for r, n := range regions {
+		if strings.Contains(r, "-") {
+			out.Regions[r] = n
+		}
+	}
+	if e := in.ReportingEntity; e != nil {
+		out.EntityCountry, out.ListedUS = e.Country, e.ListedUS
+	}
+	return out
+}
+
+// AssessObligations computes incident id's obligations under the rules in
+// force at asOf (zero: at its discovery) and their status at at. It reads
+// the evidence only for the areas the duties need, then computes again
+// with the dates individuals were notified, which start some clocks.
+func AssessObligations(ctx context.Context, src ObligationSource, id string, rules []Rule, bc BusinessCalendar, asOf, at time.Time) (ObligationReport, error) {
+	inc, err := src.GetIncident(ctx, id)
+	if err != nil {
+		return ObligationReport{}, err
+	}
+	countries, regions, err := src.CustomerPlaceCounts(ctx, id)
+	if err != nil {
+		return ObligationReport{}, err
+	}
+	in := inc.ObligationInput(countries, regions)
+	in.AsOf = asOf
+	obs := ComputeObligations(in, rules, bc)
+	ev, err := src.ObligationEvidence(ctx, id, EvidenceAreas(obs, rules), at)
+	if err != nil {
+		return ObligationReport{}, err
+	}
+	if notified := ev.IndividualsNotifiedAt(); len(notified) > 0 {
+		in.IndividualsNotifiedAt = notified
+		obs = ComputeObligations(in, rules, bc)
+	}
+	rep := ObligationReport{Incident: inc, RulesAsOf: asOf, At: at,
+		Items: ResolveObligations(obs, rules, ev, at), Countries: countries, Regions: regions}
+	if rep.RulesAsOf.IsZero() {
+		rep.RulesAsOf = inc.DiscoveredAt
+	}
+	return rep, nil
+}
+
+// ParseAsOf reads the as_of parameter: "" (the rules in force at
+// discovery: zero), "today" or "now" (now), an RFC 3339 date-time, or a
+// date, read as noon UTC so that it is the same day in every zone from
+// UTC-12 to UTC+11. field names the parameter in the error.
+func ParseAsOf(field, s string, now time.Time) (time.Time, error) {
+	switch s = strings.TrimSpace(s); strings.ToLower(s) {
+	case "":
+		return time.Time{}, nil
+	case "today", "now":
+		return now.UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d.Add(12 * time.Hour), nil
+	}
+	return time.Time{}, Invalid(FieldError{Field: field,
+		Message: `must be "today", a date (2024-01-31) or an RFC 3339 time (2024-01-31T09:00:00Z)`})
+}
