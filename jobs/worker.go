@@ -59,6 +59,9 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 			// The payload holds ids only, so it is safe to log.
 			cfg.Logger.Warn("task failed", "type", t.Type(), "payload", string(t.Payload()), "error", err.Error())
 		}),
+		// Scheduled tasks (a publication's publish_at, a send's send_at)
+		// become runnable within a second rather than Asynq's default five.
+		DelayedTaskCheckInterval: time.Second,
 	})
 	mux := asynq.NewServeMux()
 	for _, h := range handlers {
