@@ -1,7 +1,7 @@
 // Package templates holds Candor's embedded templates: the default
 // disclosure variants a new draft can start from ("from_default"), in
 // defaults/<kind>/<locale>.{subject.txt,body.html[,text.txt]}. Page layouts
-// for public statements will live beside them in pages/, with their own
+// for public statements live beside them in pages/, with their own
 // embed.
 //
 // The defaults follow the shape of a published breach statement: Summary,
