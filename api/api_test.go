@@ -30,7 +30,7 @@ func newEnv(t *testing.T, d testenv.DB) *env {
 	t.Helper()
 	db := testenv.Open(t, d)
 	db.SetKeyring(testenv.Keyring(t))
-	s := api.New(api.Config{MaxBodyBytes: 64 << 10, Logger: quiet}, db, api.Check{Name: "database", Ping: db.Ping})
+	s := api.New(api.Config{MaxBodyBytes: 64 << 10, Logger: quiet, BounceSecret: bounceSecret}, db, api.Check{Name: "database", Ping: db.Ping})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, srv: srv, db: db, api: s, tokens: map[candor.Role]string{}}

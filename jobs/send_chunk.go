@@ -57,14 +57,19 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	expired := send.StartedAt != nil && time.Since(*send.StartedAt) > s.cfg.RetryWindow
-	outcomes := s.deliver(ctx, send, msg, claimed, recipients, expired)
-	temporary := false
-	for _, o := range outcomes {
-		if o.Status == candor.DeliveryPending {
-			temporary = true
-		}
+	temporary, err := s.deliver(ctx, send, msg, claimed, recipients, expired)
+	if err != nil {
+		return err
 	}
-	return s.record(ctx, send.ID, outcomes, temporary)
+	return s.record(ctx, send.ID, nil, temporary)
+}
+
+// write records outcomes even when the task's context is ending (a
+// shutdown): the messages were sent, and that must not be forgotten.
+func (s *Sender) write(ctx context.Context, outcomes []store.Outcome) error {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return s.store.Record(wctx, outcomes)
 }
 
 func (s *Sender) record(ctx context.Context, sendID string, outcomes []store.Outcome, retry bool) error {
@@ -72,7 +77,7 @@ func (s *Sender) record(ctx context.Context, sendID string, outcomes []store.Out
 	// (shutdown): the messages were sent.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := s.store.Record(wctx, outcomes); err != nil {
+	if err := s.write(wctx, outcomes); err != nil {
 		return err
 	}
 	if retry {
@@ -90,52 +95,61 @@ func cancelAll(claimed []store.Claimed) []store.Outcome {
 	return out
 }
 
-// deliver sends the claimed messages, Parallel at a time, each after the
-// limiter allows it.
+// deliver sends the claimed messages in the batches the limiter allows (at
+// most 4×Parallel), Parallel at a time, and records each batch as soon as
+// it is done: a crash can repeat at most the batch in flight, and a pause or
+// cancel (checked at most every 250 ms) releases what is not sent yet. It
+// reports whether any delivery failed temporarily.
 func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, claimed []store.Claimed,
-	recipients map[string]candor.Customer, expired bool) []store.Outcome {
-	out := make([]store.Outcome, len(claimed))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(s.cfg.Parallel, len(claimed)) {
-		wg.Go(func() {
-			for i := range work {
-				out[i] = s.deliverOne(ctx, send, msg, claimed[i], recipients, expired)
-			}
-		})
-	}
-	// stop releases what is not sent yet: back to pending when paused or
-	// stopping (the attempt did not happen), cancelled when cancelled.
-	stop := func(i int, status, why string) {
-		for ; i < len(claimed); i++ {
-			out[i] = store.Outcome{ID: claimed[i].ID, CustomerID: claimed[i].CustomerID.String,
-				Status: status, Error: why, Throttled: true}
+	recipients map[string]candor.Customer, expired bool) (temporary bool, err error) {
+	release := func(rest []store.Claimed, status, why string) error {
+		out := make([]store.Outcome, len(rest))
+		for i, c := range rest {
+			// Throttled: the attempt counted at claim did not happen.
+			out[i] = store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: status, Error: why, Throttled: true}
 		}
+		return s.write(ctx, out)
 	}
 	checked := time.Now()
 	for i := 0; i < len(claimed); {
+		rest := claimed[i:]
 		if time.Since(checked) > 250*time.Millisecond {
 			checked = time.Now()
-			if st, err := s.store.SendState(ctx, send.ID); err == nil && st == candor.SendPaused {
-				stop(i, candor.DeliveryPending, "")
-				break
-			} else if err == nil && st == candor.SendCancelled {
-				stop(i, candor.DeliveryCancelled, "")
-				break
+			switch st, err := s.store.SendState(ctx, send.ID); {
+			case err == nil && st == candor.SendPaused:
+				return temporary, release(rest, candor.DeliveryPending, "")
+			case err == nil && st == candor.SendCancelled:
+				return temporary, release(rest, candor.DeliveryCancelled, "")
 			}
 		}
-		n, err := s.limiter.Acquire(ctx, min(len(claimed)-i, 4*s.cfg.Parallel))
+		n, err := s.limiter.Acquire(ctx, min(len(rest), 4*s.cfg.Parallel))
 		if err != nil {
-			stop(i, candor.DeliveryPending, "not sent: worker stopping")
-			break
+			return true, release(rest, candor.DeliveryPending, "not sent: worker stopping")
 		}
-		for end := i + n; i < end; i++ {
-			work <- i
+		batch, out := rest[:n], make([]store.Outcome, n)
+		work := make(chan int, n)
+		for j := range n {
+			work <- j
 		}
+		close(work)
+		var wg sync.WaitGroup
+		for range min(s.cfg.Parallel, n) {
+			wg.Go(func() {
+				for j := range work {
+					out[j] = s.deliverOne(ctx, send, msg, batch[j], recipients, expired)
+				}
+			})
+		}
+		wg.Wait()
+		for _, o := range out {
+			temporary = temporary || o.Status == candor.DeliveryPending
+		}
+		if err := s.write(ctx, out); err != nil {
+			return temporary, err
+		}
+		i += n
 	}
-	close(work)
-	wg.Wait()
-	return out
+	return temporary, nil
 }
 
 func (s *Sender) deliverOne(ctx context.Context, send candor.Send, msg *compiled, c store.Claimed,
