@@ -52,15 +52,15 @@ type SendStore interface {
 
 // SenderConfig is how messages are addressed.
 type SenderConfig struct {
-	From         mail.Address
-	ReplyTo      mail.Address
-	Org          render.OrgView
-	StatementURL string
-	MsgDomain    string        // right-hand side of Message-IDs
-	ChunkSize    int           // deliveries per task; 0: 200
-	Parallel     int           // messages in flight per task; 0: 8
-	RetryWindow  time.Duration // temporary failures retried this long; 0: 24h
-	Logger       *slog.Logger
+	From        mail.Address
+	ReplyTo     mail.Address
+	Org         render.OrgView
+	BaseURL     string        // the public statement's URL is built from it
+	MsgDomain   string        // right-hand side of Message-IDs
+	ChunkSize   int           // deliveries per task; 0: 200
+	Parallel    int           // messages in flight per task; 0: 8
+	RetryWindow time.Duration // temporary failures retried this long; 0: 24h
+	Logger      *slog.Logger
 }
 
 // Sender runs the send pipeline: the dispatcher that creates deliveries and
@@ -90,7 +90,7 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.StatementURL)}
+	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.BaseURL)}
 }
 
 // Handlers returns the task handlers to register on the worker.

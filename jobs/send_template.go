@@ -44,15 +44,22 @@ func (c *compiled) template(customerLocale string) (*render.Template, error) {
 // send's thousands of chunks compile once, short enough that a corrected
 // incident timeline reaches the messages still to go.
 type templateCache struct {
-	st           SendStore
-	org          render.OrgView
-	statementURL string
-	mu           sync.Mutex
-	byID         map[string]*compiled
+	st      SendStore
+	org     render.OrgView
+	baseURL string
+	mu      sync.Mutex
+	byID    map[string]*compiled
 }
 
-func newTemplateCache(st SendStore, org render.OrgView, statementURL string) *templateCache {
-	return &templateCache{st: st, org: org, statementURL: statementURL, byID: map[string]*compiled{}}
+func newTemplateCache(st SendStore, org render.OrgView, baseURL string) *templateCache {
+	return &templateCache{st: st, org: org, baseURL: baseURL, byID: map[string]*compiled{}}
+}
+
+// statementLookup finds the slug of an incident's public statement
+// (*store.DB provides it), so notices link to the statement itself, as
+// previews do, and not to the index.
+type statementLookup interface {
+	StatementSlug(ctx context.Context, incidentID string) (string, error)
 }
 
 func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, error) {
@@ -75,7 +82,12 @@ func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, 
 		return nil, err
 	}
 	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Template{},
-		base: compose.Base(in, events, tc.org, tc.statementURL)}
+		base: compose.Base(in, events, tc.org, compose.StatementURL(tc.baseURL, ""))}
+	if sl, ok := tc.st.(statementLookup); ok {
+		if slug, err := sl.StatementSlug(ctx, send.IncidentID); err == nil && slug != "" {
+			c.base.Statement.URL = compose.StatementURL(tc.baseURL, slug)
+		}
+	}
 	tc.mu.Lock()
 	for id, old := range tc.byID {
 		if time.Since(old.at) > time.Minute {

@@ -27,15 +27,15 @@ func newSendPipeline(cfg Config, log *slog.Logger, db *store.DB, client *asynq.C
 	}
 	_, domain, _ := strings.Cut(cfg.MailFrom, "@")
 	s := jobs.NewSender(jobs.SenderConfig{
-		From:         mailFrom(cfg),
-		ReplyTo:      mail.Address{Name: cfg.OrgName, Email: cfg.OrgContactEmail},
-		Org:          compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
-		StatementURL: compose.StatementURL(cfg.BaseURL, ""),
-		MsgDomain:    domain,
-		ChunkSize:    cfg.SendChunk,
-		Parallel:     cfg.SendParallel,
-		RetryWindow:  cfg.SendRetryWindow,
-		Logger:       log,
+		From:        mailFrom(cfg),
+		ReplyTo:     mail.Address{Name: cfg.OrgName, Email: cfg.OrgContactEmail},
+		Org:         compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
+		BaseURL:     cfg.BaseURL,
+		MsgDomain:   domain,
+		ChunkSize:   cfg.SendChunk,
+		Parallel:    cfg.SendParallel,
+		RetryWindow: cfg.SendRetryWindow,
+		Logger:      log,
 	}, db, client, sender, limiter)
 	s.Sent = func(status string, rtt time.Duration, class mail.Class) {
 		m.DeliveryState(status)
