@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -73,7 +74,13 @@ func (s *Server) statementVersion(c *gin.Context) {
 
 // showStatement serves a statement's current version (n == 0) or version n.
 func (s *Server) showStatement(c *gin.Context, n int) {
-	versions, err := s.store.SlugVersions(c.Request.Context(), c.Param("slug"), s.cfg.Public.now())
+	now := s.cfg.Public.now()
+	key := fmt.Sprint(c.Param("slug"), "\x00", n, "\x00", wantsJSON(c), "\x00", c.Query("lang"), "\x00", c.GetHeader("Accept-Language"))
+	if p, ok := s.pages.get(key, now); ok {
+		s.servePublic(c, p.body, p.ctype, p.lang, p.modified)
+		return
+	}
+	versions, err := s.store.SlugVersions(c.Request.Context(), c.Param("slug"), now)
 	if candor.ErrorCode(err) == candor.ENOTFOUND {
 		s.publicNotFound(c)
 		return
@@ -100,6 +107,7 @@ func (s *Server) showStatement(c *gin.Context, n int) {
 		writeError(c, err)
 		return
 	}
+	s.pages.put(key, cachedPage{body: body, ctype: ctype, lang: loc, modified: st.Updated()}, now)
 	s.servePublic(c, body, ctype, loc, st.Updated())
 }
 

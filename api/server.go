@@ -66,6 +66,7 @@ type Config struct {
 	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
 	Sends          SendScheduler  // enqueues sends (jobs.Sender)
 	BounceSecret   string         // signs bounce webhooks; "" turns the webhook off
+	PageCacheTTL   time.Duration  // how long a rendered public page is reused; 0: not at all
 	// Rules is the deadline catalogue, loaded once at start
 	// (jurisdictions.LoadDir); nil means the embedded one.
 	Rules []candor.Rule
@@ -82,6 +83,7 @@ type Server struct {
 	checks []Check
 	engine *gin.Engine
 	site   *pages.Site // the public statement pages
+	pages  *pageCache  // rendered public pages, for Config.PageCacheTTL
 }
 
 // New builds the server and its routes.
@@ -116,6 +118,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)
 	})
 	s.site = newSite(cfg)
+	s.pages = newPageCache(cfg.PageCacheTTL)
 	s.routes()
 	return s
 }

@@ -30,6 +30,8 @@ func cmdBench(ctx context.Context, cfg Config, args []string, out io.Writer) err
 	switch args[0] {
 	case "import":
 		return benchImport(ctx, cfg, args[1:], out)
+	case "load":
+		return benchLoad(ctx, cfg, args[1:], out)
 	}
 	if b, ok := benches[args[0]]; ok {
 		return b(ctx, cfg, args[1:], out)

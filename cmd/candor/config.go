@@ -26,10 +26,11 @@ type Config struct {
 	RedisReadTimeout  time.Duration `env:"CANDOR_REDIS_READ_TIMEOUT" envDefault:"3s"`
 	RedisWriteTimeout time.Duration `env:"CANDOR_REDIS_WRITE_TIMEOUT" envDefault:"3s"`
 
-	Listen         string `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
-	BaseURL        string `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
-	MaxBodyBytes   int64  `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
-	MaxImportBytes int64  `env:"CANDOR_MAX_IMPORT_BYTES" envDefault:"17179869184"`
+	Listen         string        `env:"CANDOR_LISTEN" envDefault:"127.0.0.1:8080"`
+	BaseURL        string        `env:"CANDOR_BASE_URL" envDefault:"http://127.0.0.1:8080"`
+	MaxBodyBytes   int64         `env:"CANDOR_MAX_BODY_BYTES" envDefault:"1048576"`
+	MaxImportBytes int64         `env:"CANDOR_MAX_IMPORT_BYTES" envDefault:"17179869184"`
+	PageCacheTTL   time.Duration `env:"CANDOR_PAGE_CACHE_TTL" envDefault:"1s"`
 
 	OrgName         string `env:"CANDOR_ORG_NAME" envDefault:"Example Corporation"`
 	OrgContactEmail string `env:"CANDOR_ORG_CONTACT_EMAIL" envDefault:"privacy@example.com"`

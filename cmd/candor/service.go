@@ -102,7 +102,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
 			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
 			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret,
-			Public: pub.public}, db, checks...)
+			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
