@@ -186,7 +186,10 @@ func TestTwoWorkersShareOneSendWithoutDuplicates(t *testing.T) {
 	for i := range 2 {
 		addr := freePort(t)
 		addrs = append(addrs, addr)
-		workers = append(workers, startProc(t, fmt.Sprintf("worker%d", i), append(w.env(3000), "CANDOR_METRICS_LISTEN="+addr), "worker"))
+		// 600 messages/s in chunks of 50: the send lasts about five
+		// seconds, longer than an idle worker's one-second poll.
+		workers = append(workers, startProc(t, fmt.Sprintf("worker%d", i),
+			append(w.env(600), "CANDOR_METRICS_LISTEN="+addr, "CANDOR_SEND_CHUNK=50"), "worker"))
 	}
 	for _, a := range addrs {
 		waitHTTP(t, "http://"+a+"/healthz")
