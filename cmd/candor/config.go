@@ -46,6 +46,10 @@ type Config struct {
 	MailFrom  string  `env:"CANDOR_MAIL_FROM" envDefault:"notices@example.com"`
 	MailRate  float64 `env:"CANDOR_MAIL_RATE" envDefault:"100"`
 
+	DKIMKeyPath  string `env:"CANDOR_DKIM_KEY_PATH" envDefault:""`
+	DKIMSelector string `env:"CANDOR_DKIM_SELECTOR" envDefault:""`
+	DKIMDomain   string `env:"CANDOR_DKIM_DOMAIN" envDefault:""`
+
 	SendChunk       int           `env:"CANDOR_SEND_CHUNK" envDefault:"200"`
 	SendParallel    int           `env:"CANDOR_SEND_PARALLEL" envDefault:"8"`
 	SendRetryWindow time.Duration `env:"CANDOR_SEND_RETRY_WINDOW" envDefault:"24h"`

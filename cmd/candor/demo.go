@@ -7,10 +7,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/candor-dev/candor/holidays"
 	"io"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
@@ -81,7 +83,38 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, out io.Writer) erro
 		return err
 	}
 	fmt.Fprint(out, sample)
+	if err := printDemoObligations(ctx, cfg, db, in.ID, out); err != nil {
+		return err
+	}
 	printNextSteps(out, cfg, in.ID, drafts[0].ID)
+	return nil
+}
+
+// printDemoObligations shows the seed case's legal deadlines twice: under
+// the rules in force when Kawasaki found the intrusion (2020) and under
+// today's, each with its status on 2020-12-28, the day of the statement.
+func printDemoObligations(ctx context.Context, cfg Config, db *store.DB, incidentID string, out io.Writer) error {
+	rules, err := loadRules(cfg)
+	if err != nil {
+		return err
+	}
+	statement := time.Date(2020, 12, 28, 0, 0, 0, 0, time.FixedZone("JST", 9*3600))
+	for _, asOf := range []struct{ title, flag string }{
+		{"under the rules in force on discovery (2020)", ""}, {"under today's rules", "today"},
+	} {
+		when, err := candor.ParseAsOf("as_of", asOf.flag, time.Now().UTC())
+		if err != nil {
+			return err
+		}
+		rep, err := candor.AssessObligations(ctx, db, incidentID, rules, holidays.New(), when, statement.UTC())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "\nLegal deadlines %s, as they stood on the day of the statement (2020-12-28):\n", asOf.title)
+		if err := printObligations(out, rep); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -16,7 +16,11 @@ func newMailSender(cfg Config) (mail.Sender, error) {
 	if !ok || domain == "" {
 		return nil, fmt.Errorf("CANDOR_MAIL_FROM %q is not an email address", cfg.MailFrom)
 	}
-	s, err := mail.NewSender(mail.Config{URL: cfg.SMTPURL, OutboxDir: cfg.OutboxDir, MessageIDDomain: domain})
+	dkim := mail.DKIMConfig{KeyPath: cfg.DKIMKeyPath, Selector: cfg.DKIMSelector, Domain: cfg.DKIMDomain}
+	if dkim.KeyPath != "" && dkim.Domain == "" {
+		dkim.Domain = domain
+	}
+	s, err := mail.NewSender(mail.Config{URL: cfg.SMTPURL, OutboxDir: cfg.OutboxDir, MessageIDDomain: domain, DKIM: dkim})
 	if err != nil {
 		return nil, fmt.Errorf("mail: %v", err)
 	}
