@@ -7,8 +7,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/candor-dev/candor"
 	"github.com/hibiken/asynq"
 )
+
+// WorkerActor is who the audit log names for what tasks change on their
+// own (a send's start and completion): handlers run with it in their
+// context, as API handlers run with the token's actor.
+var WorkerActor = candor.Actor{TokenID: "worker", Name: "worker", Role: candor.RoleAdmin}
 
 // Queues and their weights: deliveries and publications must not wait behind
 // housekeeping.
@@ -61,7 +67,9 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 	})
 	mux := asynq.NewServeMux()
 	for _, h := range handlers {
-		mux.HandleFunc(h.Type, h.Func)
+		mux.HandleFunc(h.Type, func(ctx context.Context, t *asynq.Task) error {
+			return h.Func(candor.NewContextWithActor(ctx, WorkerActor), t)
+		})
 	}
 	return &Worker{srv: srv, mux: mux}
 }
