@@ -56,7 +56,7 @@ func NewWorker(opt asynq.RedisConnOpt, cfg WorkerConfig, handlers ...Handler) *W
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Logger:          slogLogger{cfg.Logger},
 		LogLevel:        asynq.WarnLevel,
-		RetryDelayFunc:  RetryDelay,
+		RetryDelayFunc:  cfg.RetryDelay,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			if errors.Is(err, errRetryLater) {
 				return // expected: temporary SMTP failures, retried with backoff
