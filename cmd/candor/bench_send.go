@@ -136,8 +136,8 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		if err := verifySink(sink, *n, true); err != nil {
 			return fmt.Errorf("run %d: pipeline: %w", run, err)
 		}
-		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f load=%s\n",
-			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.rss, p.cpuPerMsg(*n), loadAvg())
+		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n), loadAvg())
 
 		sink.Reset()
 		var cps float64
@@ -151,8 +151,8 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		if err := verifySink(sink, *n, false); err != nil {
 			return fmt.Errorf("run %d: ceiling: %w", run, err)
 		}
-		fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f load=%s\n",
-			run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.rss, c.cpuPerMsg(*n), loadAvg())
+		fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+			run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
 		fmt.Fprintf(out, "bench send: run=%d ratio=%.3f\n", run, p.rate(*n)/cps)
 		pipe, ceil, ratios = append(pipe, p.rate(*n)), append(ceil, cps), append(ratios, p.rate(*n)/cps)
 		pipeRSS, ceilRSS = append(pipeRSS, p.rss), append(ceilRSS, c.rss)
@@ -364,10 +364,12 @@ type part struct {
 	elapsed time.Duration
 	rss     float64       // MiB
 	cpu     time.Duration // this process's user + system time
+	machine time.Duration // every CPU's busy time (/proc/stat): the database, Redis, other users
 }
 
-func (p part) rate(n int) float64      { return float64(n) / p.elapsed.Seconds() }
-func (p part) cpuPerMsg(n int) float64 { return float64(p.cpu.Microseconds()) / float64(n) }
+func (p part) rate(n int) float64          { return float64(n) / p.elapsed.Seconds() }
+func (p part) cpuPerMsg(n int) float64     { return float64(p.cpu.Microseconds()) / float64(n) }
+func (p part) machinePerMsg(n int) float64 { return float64(p.machine.Microseconds()) / float64(n) }
 
 // timePart runs f with the peak RSS reset (after returning what the Go heap
 // holds from the untimed preparation) and, when profile is set, a CPU
@@ -386,10 +388,10 @@ func timePart(profile string, f func() error) (part, error) {
 		}
 	}
 	resetPeakRSS()
-	cpu0 := cpuTime()
+	cpu0, busy0 := cpuTime(), machineBusy()
 	start := time.Now()
 	err := f()
-	p := part{elapsed: time.Since(start), cpu: cpuTime() - cpu0, rss: peakRSSMB()}
+	p := part{elapsed: time.Since(start), cpu: cpuTime() - cpu0, machine: machineBusy() - busy0, rss: peakRSSMB()}
 	stop()
 	return p, err
 }
@@ -401,6 +403,27 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// machineBusy is the time all CPUs together spent not idle, from the
+// first line of /proc/stat (in USER_HZ ticks, 100 a second on Linux).
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	var busy int64
+	for i, v := range f[1:] {
+		t, _ := strconv.ParseInt(v, 10, 64)
+		// user nice system idle iowait irq softirq steal (guest time is
+		// already in user)
+		if i != 3 && i != 4 && i < 8 {
+			busy += t
+		}
+	}
+	return time.Duration(busy) * 10 * time.Millisecond
 }
 
 // loadAvg is the 1-minute load average, as uptime shows it.

@@ -29,7 +29,7 @@ func TestBenchSend(t *testing.T) {
 	for _, r := range []string{"1", "2"} {
 		for _, p := range []string{"pipeline", "ceiling"} {
 			want = append(want, regexp.MustCompile(`^bench send: run=`+r+` part=`+p+` db=sqlite msgs=300 time=[0-9.]+m?s msgs/s=`+num+
-				` peak_rss_mb=`+num+` cpu_us/msg=`+num+` load=`+num+`$`))
+				` peak_rss_mb=`+num+` cpu_us/msg=`+num+` machine_cpu_us/msg=`+num+` load=`+num+`$`))
 		}
 		want = append(want, regexp.MustCompile(`^bench send: run=`+r+` ratio=`+num+`$`))
 	}
