@@ -171,7 +171,10 @@ type Outcome struct {
 }
 
 // Record writes a chunk's outcomes, and the customers' statuses, in one
-// transaction.
+// transaction. Sent outcomes, nearly all of them, are written a batch at a
+// time: one UPDATE of the deliveries (joined to a VALUES list of ids and
+// responses) and one of their customers per batch, rather than two
+// statements per message. The rest go one by one.
 func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 	if len(outcomes) == 0 {
 		return nil
@@ -182,39 +185,47 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 		if !ok {
 			return fmt.Errorf("record deliveries: not in a transaction")
 		}
+		var sent, other []Outcome
+		for _, o := range outcomes {
+			if o.Status == candor.DeliverySent {
+				sent = append(sent, o)
+			} else {
+				other = append(other, o)
+			}
+		}
+		for len(sent) > 0 {
+			n := min(len(sent), recordBatch)
+			if err := db.recordSent(ctx, sqlTx, sent[:n], now); err != nil {
+				return err
+			}
+			sent = sent[n:]
+		}
+		if len(other) == 0 {
+			return nil
+		}
 		ph := func(s string) string { return rebind(db.dialect, s) }
-		sent, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = 'sent', response = ?, last_error = '', sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
+		upd, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
 		if err != nil {
 			return err
 		}
-		defer sent.Close()
-		other, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
-		if err != nil {
-			return err
-		}
-		defer other.Close()
+		defer upd.Close()
 		cust, err := sqlTx.PrepareContext(ctx, ph("UPDATE customers SET status = ?, updated_at = ? WHERE id = ? AND status <> 'sent'"))
 		if err != nil {
 			return err
 		}
 		defer cust.Close()
-		for _, o := range outcomes {
-			if o.Status == candor.DeliverySent {
-				_, err = sent.ExecContext(ctx, o.Response, now, now, o.ID)
-			} else {
-				undo := 0
-				if o.Throttled {
-					undo = 1
-				}
-				_, err = other.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID)
+		for _, o := range other {
+			undo := 0
+			if o.Throttled {
+				undo = 1
 			}
-			if err != nil {
+			if _, err := upd.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID); err != nil {
 				return fmt.Errorf("record delivery: %w", err)
 			}
 			if o.CustomerID == "" {
 				continue
 			}
-			status := map[string]string{candor.DeliverySent: candor.CustomerSent, candor.DeliveryFailed: candor.CustomerFailed,
+			status := map[string]string{candor.DeliveryFailed: candor.CustomerFailed,
 				candor.DeliveryPending: candor.CustomerQueued, candor.DeliveryCancelled: candor.CustomerPending}[o.Status]
 			if _, err := cust.ExecContext(ctx, status, now, o.CustomerID); err != nil {
 				return fmt.Errorf("record customer status: %w", err)
@@ -222,6 +233,52 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 		}
 		return nil
 	})
+}
+
+// recordBatch is the most sent outcomes one statement writes (two
+// parameters each: far below either database's limit).
+const recordBatch = 500
+
+// recordSent marks a batch of deliveries sent, each with its relay's
+// response, and their customers sent. Like the one-by-one path, it only
+// moves deliveries that are still sending.
+func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now time.Time) error {
+	var q strings.Builder
+	args := make([]any, 0, 2+2*len(sent))
+	args = append(args, now, now)
+	q.WriteString("UPDATE deliveries SET status = 'sent', response = v.column2, last_error = '', sent_at = ?, updated_at = ? FROM (VALUES ")
+	for i, o := range sent {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?)")
+		args = append(args, o.ID, o.Response)
+	}
+	q.WriteString(") AS v WHERE deliveries.id = v.column1 AND deliveries.status = 'sending'")
+	if _, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...); err != nil {
+		return fmt.Errorf("record deliveries: %w", err)
+	}
+	q.Reset()
+	args = append(args[:0], now)
+	q.WriteString("UPDATE customers SET status = 'sent', updated_at = ? WHERE status <> 'sent' AND id IN (")
+	for _, o := range sent {
+		if o.CustomerID == "" {
+			continue
+		}
+		if len(args) > 1 {
+			q.WriteString(", ")
+		}
+		q.WriteString("?")
+		args = append(args, o.CustomerID)
+	}
+	if len(args) == 1 {
+		return nil
+	}
+	q.WriteString(")")
+	if _, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...); err != nil {
+		return fmt.Errorf("record customer status: %w", err)
+	}
+	return nil
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL.
