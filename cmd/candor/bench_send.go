@@ -298,7 +298,7 @@ func prepareSendRun(ctx context.Context, cfg Config, db *store.DB, n int, seed u
 		fx.rendered = append(fx.rendered, &mail.Message{From: mailFrom(cfg), To: mail.Address{Name: c.Name, Email: c.Email},
 			ReplyTo: mail.Address{Name: cfg.OrgName, Email: cfg.OrgContactEmail}, Subject: res.Subject,
 			HTML: res.HTML, Text: res.Text, Locale: tpl.Locale(),
-			Headers: map[string]string{"X-Candor-Send": strings.Repeat("0", 32)}})
+			Headers: map[string]string{"X-Candor-Send": store.NewID()}})
 	}
 	return fx, nil
 }
