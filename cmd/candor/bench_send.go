@@ -59,7 +59,7 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	n := fs.Int("recipients", 100_000, "recipients (customers with an email address) per run")
 	conns := fs.Int("conns", 8, "SMTP connections, for the pipeline's pool and for the ceiling")
 	runs := fs.Int("runs", 3, "runs, each a pipeline send then a ceiling")
-	chunk := fs.Int("chunk", 200, "deliveries per chunk task (CANDOR_SEND_CHUNK)")
+	chunk := fs.Int("chunk", cfg.SendChunk, "deliveries per chunk task (CANDOR_SEND_CHUNK)")
 	concurrency := fs.Int("concurrency", 0, "worker concurrency: tasks at once (0: 2×conns)")
 	parallel := fs.Int("parallel", cfg.SendParallel, "messages in flight per chunk task (CANDOR_SEND_PARALLEL)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic customers")
