@@ -39,6 +39,10 @@ type chunkPayload struct {
 type SendStore interface {
 	GetSend(ctx context.Context, id string) (candor.Send, error)
 	SendState(ctx context.Context, id string) (candor.SendState, error)
+	// GetSendState is the send without its progress counts: handlers
+	// need its state, and counting its deliveries for every chunk would
+	// cost a scan of them each time.
+	GetSendState(ctx context.Context, id string) (candor.Send, error)
 	Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string) (bool, error)
 	Chunks(ctx context.Context, sendID string, size int) ([][2]string, error)
 	Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]store.Claimed, error)
@@ -127,7 +131,7 @@ func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
 	}
-	send, err := s.store.GetSend(ctx, p.SendID)
+	send, err := s.store.GetSendState(ctx, p.SendID)
 	if candor.ErrorCode(err) == candor.ENOTFOUND {
 		return nil
 	} else if err != nil {

@@ -19,24 +19,33 @@ type compiled struct {
 	base      render.Data
 	at        time.Time
 
-	mu   sync.Mutex
-	tpls map[string]*render.Template
+	mu         sync.Mutex
+	tpls       map[string]*render.Template // by variant locale
+	byCustomer map[string]*render.Template // by customer locale
 }
 
 // template returns the compiled variant for a customer's locale (the best
-// BCP 47 match, else the default locale).
+// BCP 47 match, else the default locale). The choice is kept per customer
+// locale: matching builds a language.Matcher (~20 us), and a send's
+// customers have a handful of locales.
 func (c *compiled) template(customerLocale string) (*render.Template, error) {
-	loc, v := render.PickVariant(c.content.Variants, c.content.DefaultLocale, customerLocale)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t, ok := c.tpls[loc]; ok {
+	if t, ok := c.byCustomer[customerLocale]; ok {
 		return t, nil
 	}
-	t, err := render.Compile(loc, v)
-	if err != nil {
-		return nil, err
+	loc, v := render.PickVariant(c.content.Variants, c.content.DefaultLocale, customerLocale)
+	t, ok := c.tpls[loc]
+	if !ok {
+		var err error
+		if t, err = render.Compile(loc, v); err != nil {
+			return nil, err
+		}
+		c.tpls[loc] = t
 	}
-	c.tpls[loc] = t
+	if len(c.byCustomer) < 1000 { // locales are free text: bound the map
+		c.byCustomer[customerLocale] = t
+	}
 	return t, nil
 }
 
@@ -82,7 +91,8 @@ func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, 
 		return nil, err
 	}
 	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Template{},
-		base: compose.Base(in, events, tc.org, compose.StatementURL(tc.baseURL, ""))}
+		byCustomer: map[string]*render.Template{},
+		base:       compose.Base(in, events, tc.org, compose.StatementURL(tc.baseURL, ""))}
 	if sl, ok := tc.st.(statementLookup); ok {
 		if slug, err := sl.StatementSlug(ctx, send.IncidentID); err == nil && slug != "" {
 			c.base.Statement.URL = compose.StatementURL(tc.baseURL, slug)

@@ -35,9 +35,19 @@ func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDo
 		}
 		now := db.now()
 		newID := "lower(hex(randomblob(16)))"
+		// A customer notice's delivery ids follow the customers' order:
+		// this dispatch's own time-ordered prefix, then the recipient's
+		// number in customer-id order (32 hex digits in all). A chunk, an
+		// id range, then covers neighbouring delivery rows and neighbouring
+		// customer rows, so its claim, reads and writes touch a few pages
+		// rather than one page per recipient; and the inserts append to
+		// the id indexes instead of landing all over them.
+		seqID := "? || printf('%08x', row_number() OVER (ORDER BY c.id))"
 		if db.dialect == Postgres {
 			newID = "replace(gen_random_uuid()::text, '-', '')"
+			seqID = "?::text || lpad(to_hex(row_number() OVER (ORDER BY c.id)), 8, '0')"
 		}
+		prefix := strings.ReplaceAll(NewID(), "-", "")[:24]
 		var res *gorm.DB
 		// The new ids are materialised first: SQLite would otherwise
 		// evaluate randomblob() once for the id and again for the
@@ -52,14 +62,14 @@ func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDo
 				sendID, s.DisclosureID, s.IncidentID, "regulator:"+regulatorJurisdiction, msgDomain, now, now)
 		} else {
 			where, args := audienceWhere(s.Filter.V)
-			res = tx.Exec(`WITH x AS MATERIALIZED (SELECT `+newID+` AS id, c.id AS cid, c.locale AS locale FROM customers c
+			res = tx.Exec(`WITH x AS MATERIALIZED (SELECT `+seqID+` AS id, c.id AS cid, c.locale AS locale FROM customers c
 				      WHERE c.incident_id = ? AND c.channel = 'email' AND c.erased_at IS NULL`+where+`)
 				INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
 				locale, status, message_id, created_at, updated_at)
 				SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?
-				FROM x WHERE true
+				FROM x WHERE true ORDER BY x.id
 				ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
-				append(append([]any{s.IncidentID}, args...), sendID, s.DisclosureID, s.IncidentID, msgDomain, now, now)...)
+				append(append([]any{prefix, s.IncidentID}, args...), sendID, s.DisclosureID, s.IncidentID, msgDomain, now, now)...)
 		}
 		if res.Error != nil {
 			return audit{}, res.Error
@@ -171,7 +181,10 @@ type Outcome struct {
 }
 
 // Record writes a chunk's outcomes, and the customers' statuses, in one
-// transaction.
+// transaction. Sent outcomes, nearly all of them, are written a batch at a
+// time: one UPDATE of the deliveries (joined to a VALUES list of ids and
+// responses) and one of their customers per batch, rather than two
+// statements per message. The rest go one by one.
 func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 	if len(outcomes) == 0 {
 		return nil
@@ -182,39 +195,47 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 		if !ok {
 			return fmt.Errorf("record deliveries: not in a transaction")
 		}
+		var sent, other []Outcome
+		for _, o := range outcomes {
+			if o.Status == candor.DeliverySent {
+				sent = append(sent, o)
+			} else {
+				other = append(other, o)
+			}
+		}
+		for len(sent) > 0 {
+			n := min(len(sent), recordBatch)
+			if err := db.recordSent(ctx, sqlTx, sent[:n], now); err != nil {
+				return err
+			}
+			sent = sent[n:]
+		}
+		if len(other) == 0 {
+			return nil
+		}
 		ph := func(s string) string { return rebind(db.dialect, s) }
-		sent, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = 'sent', response = ?, last_error = '', sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
+		upd, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
 		if err != nil {
 			return err
 		}
-		defer sent.Close()
-		other, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
-		if err != nil {
-			return err
-		}
-		defer other.Close()
+		defer upd.Close()
 		cust, err := sqlTx.PrepareContext(ctx, ph("UPDATE customers SET status = ?, updated_at = ? WHERE id = ? AND status <> 'sent'"))
 		if err != nil {
 			return err
 		}
 		defer cust.Close()
-		for _, o := range outcomes {
-			if o.Status == candor.DeliverySent {
-				_, err = sent.ExecContext(ctx, o.Response, now, now, o.ID)
-			} else {
-				undo := 0
-				if o.Throttled {
-					undo = 1
-				}
-				_, err = other.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID)
+		for _, o := range other {
+			undo := 0
+			if o.Throttled {
+				undo = 1
 			}
-			if err != nil {
+			if _, err := upd.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID); err != nil {
 				return fmt.Errorf("record delivery: %w", err)
 			}
 			if o.CustomerID == "" {
 				continue
 			}
-			status := map[string]string{candor.DeliverySent: candor.CustomerSent, candor.DeliveryFailed: candor.CustomerFailed,
+			status := map[string]string{candor.DeliveryFailed: candor.CustomerFailed,
 				candor.DeliveryPending: candor.CustomerQueued, candor.DeliveryCancelled: candor.CustomerPending}[o.Status]
 			if _, err := cust.ExecContext(ctx, status, now, o.CustomerID); err != nil {
 				return fmt.Errorf("record customer status: %w", err)
@@ -222,6 +243,52 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 		}
 		return nil
 	})
+}
+
+// recordBatch is the most sent outcomes one statement writes (two
+// parameters each: far below either database's limit).
+const recordBatch = 500
+
+// recordSent marks a batch of deliveries sent, each with its relay's
+// response, and their customers sent. Like the one-by-one path, it only
+// moves deliveries that are still sending.
+func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now time.Time) error {
+	var q strings.Builder
+	args := make([]any, 0, 2+2*len(sent))
+	args = append(args, now, now)
+	q.WriteString("UPDATE deliveries SET status = 'sent', response = v.column2, last_error = '', sent_at = ?, updated_at = ? FROM (VALUES ")
+	for i, o := range sent {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?)")
+		args = append(args, o.ID, o.Response)
+	}
+	q.WriteString(") AS v WHERE deliveries.id = v.column1 AND deliveries.status = 'sending'")
+	if _, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...); err != nil {
+		return fmt.Errorf("record deliveries: %w", err)
+	}
+	q.Reset()
+	args = append(args[:0], now)
+	q.WriteString("UPDATE customers SET status = 'sent', updated_at = ? WHERE status <> 'sent' AND id IN (")
+	for _, o := range sent {
+		if o.CustomerID == "" {
+			continue
+		}
+		if len(args) > 1 {
+			q.WriteString(", ")
+		}
+		q.WriteString("?")
+		args = append(args, o.CustomerID)
+	}
+	if len(args) == 1 {
+		return nil
+	}
+	q.WriteString(")")
+	if _, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...); err != nil {
+		return fmt.Errorf("record customer status: %w", err)
+	}
+	return nil
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL.

@@ -89,12 +89,15 @@ func TestSendLifecycle(t *testing.T) {
 			}
 			var outs []store.Outcome
 			for i, c := range claimed {
-				o := store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok"}
+				o := store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok " + c.ID}
 				if i%10 == 0 {
 					o.Status, o.Error = candor.DeliveryFailed, "rcpt: 550 no such user"
 				}
 				outs = append(outs, o)
 			}
+			// An outcome for a delivery nobody claimed changes nothing.
+			unclaimed, _ := db.ListDeliveries(ctx, s1.ID, "pending", "", 1)
+			outs = append(outs, store.Outcome{ID: unclaimed.Items[0].ID, Status: candor.DeliverySent, Response: "250 ok"})
 			if err := db.Record(ctx, outs); err != nil {
 				t.Fatal(err)
 			}
@@ -122,6 +125,11 @@ func TestSendLifecycle(t *testing.T) {
 			page, err := db.ListDeliveries(ctx, s1.ID, "sent", "", 1000)
 			if err != nil || len(page.Items) != 90 || !strings.HasSuffix(page.Items[0].Email, "@example.com") || page.Items[0].SentAt == nil {
 				t.Fatalf("deliveries: %d %v", len(page.Items), err)
+			}
+			for _, d := range page.Items {
+				if d.Response != "250 ok "+d.ID || d.Attempts != 2 {
+					t.Fatalf("delivery %s: response %q, %d attempts", d.ID, d.Response, d.Attempts)
+				}
 			}
 			if err := db.MarkBounced(ctx, strings.Trim(page.Items[0].MessageID, "<>"), "hard"); err != nil {
 				t.Fatal(err)

@@ -20,12 +20,13 @@ import (
 // cmdBench runs end-to-end benchmarks against the configured database:
 //
 //	candor bench import --rows 1000000
+//	candor bench send --recipients 100000 --conns 8   (bench_send.go)
 //
 // It reports rows/s and the process's peak RSS (VmHWM), reset before the
 // run so start-up does not count.
 func cmdBench(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: candor bench import [--rows N] | send [--recipients N]")
+		return errors.New("usage: candor bench import [--rows N] | send [--recipients N] [--conns N] [--runs N]")
 	}
 	switch args[0] {
 	case "import":
@@ -39,8 +40,10 @@ func cmdBench(ctx context.Context, cfg Config, args []string, out io.Writer) err
 	return fmt.Errorf("unknown benchmark %q", args[0])
 }
 
-// benches holds benchmarks registered by other files of this package.
-var benches = map[string]command{}
+// benches holds the benchmarks of other files of this package.
+var benches = map[string]command{
+	"send": benchSend,
+}
 
 func benchImport(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench import", flag.ContinueOnError)

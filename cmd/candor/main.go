@@ -35,6 +35,8 @@ Operations:
   keygen              print a new random data key
   bench import [--rows N]     import benchmark (rows/s, peak RSS)
   export-statements DIR       write the published statements as static files
+  bench send [--recipients N] [--conns N] [--runs N]
+                      send pipeline against the raw SMTP ceiling (msgs/s, peak RSS)
   demo [--customers N]        load the seed case: incident, timeline, customers, drafts
   obligations --incident ID [--as-of today|DATE] [--at TIME]
                       an incident's legal deadlines and their status

@@ -1,0 +1,457 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/internal/smtptest"
+	"github.com/candor-dev/candor/internal/synth"
+	"github.com/candor-dev/candor/jobs"
+	"github.com/candor-dev/candor/mail"
+	"github.com/candor-dev/candor/render"
+	"github.com/candor-dev/candor/roster"
+	"github.com/candor-dev/candor/store"
+	"github.com/hibiken/asynq"
+)
+
+// benchSend measures the send pipeline end to end against the raw ceiling,
+// in the same process and the same run:
+//
+//	candor bench send [--recipients 100000] [--conns 8] [--runs 3] [--chunk 200]
+//	                  [--concurrency 2×conns] [--parallel 8]
+//
+// Each run makes a fresh incident (the seed case with its public timeline),
+// imports synthetic customers (untimed) so that exactly --recipients have an
+// email address, and approves a customer notice from the default
+// templates (comms submits, legal approves). Then:
+//
+//   - pipeline: the clock runs from CreateSend + Schedule to the send's state
+//     completed (GetSend polled every 50 ms): dispatch, Asynq chunk tasks on
+//     an in-process worker, rendering, the SMTP pool of --conns connections
+//     to an in-process sink over loopback TCP, every outcome committed;
+//   - ceiling: go-mail alone (mail.RawCeilingWith) over --conns connections
+//     to the same sink, sending the same messages: the notice pre-rendered
+//     once per locale variant the customers use, cycled in the customers'
+//     proportions with distinct recipients and delivery ids.
+//
+// Each part reports messages/s, peak RSS (VmHWM, reset before the part) and
+// this process's CPU time per message; after the runs, the medians.
+// CANDOR_CPUPROFILE=path profiles the first run: the pipeline to path, the
+// ceiling to path.ceiling.
+func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("bench send", flag.ContinueOnError)
+	n := fs.Int("recipients", 100_000, "recipients (customers with an email address) per run")
+	conns := fs.Int("conns", 8, "SMTP connections, for the pipeline's pool and for the ceiling")
+	runs := fs.Int("runs", 3, "runs, each a pipeline send then a ceiling")
+	chunk := fs.Int("chunk", cfg.SendChunk, "deliveries per chunk task (CANDOR_SEND_CHUNK)")
+	concurrency := fs.Int("concurrency", 0, "worker concurrency: tasks at once (0: 2×conns)")
+	parallel := fs.Int("parallel", cfg.SendParallel, "messages in flight per chunk task (CANDOR_SEND_PARALLEL)")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic customers")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *conns < 1 || *runs < 1 || *chunk < 1 || *parallel < 1 || *concurrency < 0 || fs.NArg() != 0 {
+		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--chunk N] [--concurrency N] [--parallel N]")
+	}
+	if *concurrency == 0 {
+		*concurrency = 2 * *conns
+	}
+	log := newLogger(cfg.LogLevel)
+
+	db, err := openCustomerDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ropt, rc, err := openRedis(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+
+	sink, err := smtptest.New(smtptest.WithDiscard())
+	if err != nil {
+		return err
+	}
+	defer sink.Close()
+	smtpCfg, err := mail.ParseURL(sink.URL() + "&pool=" + strconv.Itoa(*conns))
+	if err != nil {
+		return err
+	}
+	_, domain, _ := strings.Cut(cfg.MailFrom, "@")
+	sender, err := mail.NewSMTPSender(smtpCfg, domain, mail.DKIMConfig{})
+	if err != nil {
+		return err
+	}
+	defer sender.Close()
+
+	// The production wiring, with a rate limit that does not bind.
+	pcfg := cfg
+	pcfg.MailRate = 1e7
+	pcfg.SendChunk = *chunk
+	pcfg.SendParallel = *parallel
+	qc := asynq.NewClientFromRedisClient(rc)
+	sends := newSendPipeline(pcfg, log, db, qc, rc, sender, nil)
+	w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: *concurrency, ShutdownTimeout: 30 * time.Second, Logger: log},
+		sends.Handlers()...)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	defer w.Shutdown()
+
+	fmt.Fprintf(out, "bench send: db=%s recipients=%d conns=%d chunk=%d concurrency=%d parallel=%d runs=%d cpus=%d\n",
+		db.Dialect(), *n, *conns, *chunk, *concurrency, *parallel, *runs, runtime.NumCPU())
+	var pipe, ceil, ratios, pipeRSS, ceilRSS []float64
+	for run := 1; run <= *runs; run++ {
+		fx, err := prepareSendRun(ctx, cfg, db, *n, *seed)
+		if err != nil {
+			return fmt.Errorf("run %d: prepare: %w", run, err)
+		}
+		profile := os.Getenv("CANDOR_CPUPROFILE")
+		if run > 1 {
+			profile = ""
+		}
+
+		sink.Reset()
+		p, err := timePart(profile, func() error { return runPipeline(ctx, fx, sends, db) })
+		if err != nil {
+			return fmt.Errorf("run %d: pipeline: %w", run, err)
+		}
+		if err := verifySink(sink, *n, true); err != nil {
+			return fmt.Errorf("run %d: pipeline: %w", run, err)
+		}
+		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n), loadAvg())
+
+		sink.Reset()
+		var cps float64
+		c, err := timePart(suffix(profile, ".ceiling"), func() error {
+			cps, err = mail.RawCeilingWith(ctx, sink.Addr(), *conns, *n, fx.message)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("run %d: ceiling: %w", run, err)
+		}
+		if err := verifySink(sink, *n, false); err != nil {
+			return fmt.Errorf("run %d: ceiling: %w", run, err)
+		}
+		fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+			run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
+		fmt.Fprintf(out, "bench send: run=%d ratio=%.3f\n", run, p.rate(*n)/cps)
+		pipe, ceil, ratios = append(pipe, p.rate(*n)), append(ceil, cps), append(ratios, p.rate(*n)/cps)
+		pipeRSS, ceilRSS = append(pipeRSS, p.rss), append(ceilRSS, c.rss)
+		sink.Reset()
+	}
+	fmt.Fprintf(out, "bench send: median db=%s recipients=%d conns=%d runs=%d pipeline_msgs/s=%.0f ceiling_msgs/s=%.0f ratio=%.3f pipeline_peak_rss_mb=%.1f ceiling_peak_rss_mb=%.1f load=%s\n",
+		db.Dialect(), *n, *conns, *runs, median(pipe), median(ceil), median(ratios), median(pipeRSS), median(ceilRSS), loadAvg())
+	return nil
+}
+
+// sendFixture is one run's incident, approved notice and the ceiling's
+// pre-rendered messages.
+type sendFixture struct {
+	incidentID string
+	disclosure candor.Disclosure
+	comms      context.Context
+	n          int
+	// The ceiling's messages: one rendered notice per locale variant, and
+	// for message i the variant order[i] (the customers' own sequence of
+	// locales), so both parts send the same mix.
+	rendered []*mail.Message
+	order    []uint8
+}
+
+// message is the ceiling's message i: the pre-rendered variant of the i-th
+// customer's locale, to its own recipient, with its own delivery id.
+func (fx *sendFixture) message(i int) *mail.Message {
+	m := *fx.rendered[fx.order[i]]
+	m.DeliveryID = fmt.Sprintf("%032x", i)
+	m.To.Email = "bench." + strconv.Itoa(i) + "@example.com"
+	m.Headers = map[string]string{"X-Candor-Send": m.Headers["X-Candor-Send"]}
+	return &m
+}
+
+// prepareSendRun makes a run's incident, customers and approved notice;
+// nothing of it is timed.
+func prepareSendRun(ctx context.Context, cfg Config, db *store.DB, n int, seed uint64) (*sendFixture, error) {
+	// Two people: comms writes and submits, legal approves (four eyes).
+	comms := candor.NewContextWithActor(ctx, candor.Actor{TokenID: "bench-comms", Name: "bench comms", Role: candor.RoleComms})
+	legal := candor.NewContextWithActor(ctx, candor.Actor{TokenID: "bench-legal", Name: "bench legal", Role: candor.RoleLegal})
+
+	in, err := db.CreateIncident(comms, seedIncident())
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range seedEvents {
+		ev := candor.Event{OccurredOn: e.on.Format(candor.DateLayout), Description: e.description, Public: true}
+		if _, err := db.CreateEvent(comms, in.ID, ev); err != nil {
+			return nil, err
+		}
+	}
+
+	// Every 50th synthetic customer is postal: import enough that exactly
+	// n have an email address.
+	total := n
+	for total-total/50 < n {
+		total++
+	}
+	var buf bytes.Buffer
+	if err := synth.WriteCSV(&buf, total, seed); err != nil {
+		return nil, err
+	}
+	fx := &sendFixture{incidentID: in.ID, comms: comms, n: n, order: make([]uint8, 0, n)}
+	var locales []string
+	r := csv.NewReader(bytes.NewReader(buf.Bytes()))
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil { // synth.Header
+		return nil, err
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if rec[2] == "" { // email
+			continue
+		}
+		k := slices.Index(locales, rec[6])
+		if k < 0 {
+			k = len(locales)
+			locales = append(locales, rec[6])
+		}
+		fx.order = append(fx.order, uint8(k))
+	}
+	if len(fx.order) != n {
+		return nil, fmt.Errorf("%d synthetic customers with email, want %d", len(fx.order), n)
+	}
+	rd, err := roster.NewReader("text/csv", &buf, roster.Options{})
+	if err != nil {
+		return nil, err
+	}
+	rep, err := db.ImportCustomers(comms, in.ID, rd, nil)
+	if err != nil {
+		return nil, fmt.Errorf("import customers: %w", err)
+	}
+	if rep.Accepted != total {
+		return nil, fmt.Errorf("imported %d of %d customers (%d rejected)", rep.Accepted, total, rep.Rejected)
+	}
+
+	d, err := db.CreateDisclosure(comms, in.ID, candor.KindCustomerNotice, candor.DisclosureContent{Title: "Notice"}, true)
+	if err != nil {
+		return nil, err
+	}
+	if d, err = db.SubmitDisclosure(comms, d.ID, d.Revision); err != nil {
+		return nil, err
+	}
+	if d, err = db.ApproveDisclosure(legal, d.ID, d.Revision); err != nil {
+		return nil, err
+	}
+	fx.disclosure = d
+
+	// The ceiling's messages, rendered as the sender renders them: the
+	// same data (compose.Base + the customer), the same variant choice and
+	// compiled template, the same addressing.
+	events, err := db.ListEvents(ctx, in.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	org := compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL)
+	base := compose.Base(in, events, org, compose.StatementURL(cfg.BaseURL, ""))
+	for _, loc := range locales {
+		page, err := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Locale: loc, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Items) == 0 {
+			return nil, fmt.Errorf("no customer of locale %s", loc)
+		}
+		c := page.Items[0]
+		data := base
+		data.Customer = compose.Customer(&c)
+		vloc, v := render.PickVariant(d.Variants, d.DefaultLocale, c.Locale)
+		tpl, err := render.Compile(vloc, v)
+		if err != nil {
+			return nil, err
+		}
+		res, err := tpl.Execute(ctx, data)
+		if err != nil {
+			return nil, err
+		}
+		fx.rendered = append(fx.rendered, &mail.Message{From: mailFrom(cfg), To: mail.Address{Name: c.Name, Email: c.Email},
+			ReplyTo: mail.Address{Name: cfg.OrgName, Email: cfg.OrgContactEmail}, Subject: res.Subject,
+			HTML: res.HTML, Text: res.Text, Locale: tpl.Locale(),
+			Headers: map[string]string{"X-Candor-Send": store.NewID()}})
+	}
+	return fx, nil
+}
+
+// runPipeline creates and schedules the send, then waits for it to
+// complete, and checks its counts.
+func runPipeline(ctx context.Context, fx *sendFixture, sends *jobs.Sender, db *store.DB) error {
+	send, err := db.CreateSend(fx.comms, store.NewSend{DisclosureID: fx.disclosure.ID, IncidentID: fx.incidentID,
+		Kind: string(fx.disclosure.Kind), Revision: fx.disclosure.ApprovedRevision, SendAt: time.Now()})
+	if err != nil {
+		return err
+	}
+	if err := sends.Schedule(ctx, send, 0); err != nil {
+		return err
+	}
+	// Generous: a stall fails the benchmark rather than hanging it.
+	deadline := time.Now().Add(max(2*time.Minute, time.Duration(fx.n)*2*time.Millisecond))
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		s, err := db.GetSend(ctx, send.ID)
+		if err != nil {
+			return err
+		}
+		if s.State == candor.SendCompleted {
+			if s.Total != fx.n || s.Sent != fx.n {
+				return fmt.Errorf("send %s completed with total %d, sent %d, failed %d, want %d sent",
+					s.ID, s.Total, s.Sent, s.Failed, fx.n)
+			}
+			return nil
+		}
+		if s.State != candor.SendRunning && s.State != candor.SendScheduled {
+			return fmt.Errorf("send %s is %s", s.ID, s.State)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("send %s not completed in time: %d of %d sent, %d pending, %d sending",
+				s.ID, s.Sent, s.Total, s.Pending, s.Sending)
+		}
+	}
+}
+
+// verifySink checks the sink accepted exactly n messages (and, for the
+// pipeline, each recipient once).
+func verifySink(sink *smtptest.Server, n int, once bool) error {
+	if got := sink.Count(); got != n {
+		return fmt.Errorf("the sink accepted %d messages, want %d", got, n)
+	}
+	if once {
+		if d := sink.Duplicates(); d != 0 {
+			return fmt.Errorf("the sink saw %d duplicate messages", d)
+		}
+	}
+	return nil
+}
+
+// part is what one timed part measured.
+type part struct {
+	elapsed time.Duration
+	rss     float64       // MiB
+	cpu     time.Duration // this process's user + system time
+	machine time.Duration // every CPU's busy time (/proc/stat): the database, Redis, other users
+}
+
+func (p part) rate(n int) float64          { return float64(n) / p.elapsed.Seconds() }
+func (p part) cpuPerMsg(n int) float64     { return float64(p.cpu.Microseconds()) / float64(n) }
+func (p part) machinePerMsg(n int) float64 { return float64(p.machine.Microseconds()) / float64(n) }
+
+// timePart runs f with the peak RSS reset (after returning what the Go heap
+// holds from the untimed preparation) and, when profile is set, a CPU
+// profile.
+func timePart(profile string, f func() error) (part, error) {
+	runtime.GC()
+	debug.FreeOSMemory()
+	stop := func() {}
+	if profile != "" {
+		if pf, err := os.Create(profile); err == nil {
+			if err := pprof.StartCPUProfile(pf); err == nil {
+				stop = func() { pprof.StopCPUProfile(); pf.Close() }
+			} else {
+				pf.Close()
+			}
+		}
+	}
+	resetPeakRSS()
+	cpu0, busy0 := cpuTime(), machineBusy()
+	start := time.Now()
+	err := f()
+	p := part{elapsed: time.Since(start), cpu: cpuTime() - cpu0, machine: machineBusy() - busy0, rss: peakRSSMB()}
+	stop()
+	return p, err
+}
+
+// cpuTime is this process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// machineBusy is the time all CPUs together spent not idle, from the
+// first line of /proc/stat (in USER_HZ ticks, 100 a second on Linux).
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	var busy int64
+	for i, v := range f[1:] {
+		t, _ := strconv.ParseInt(v, 10, 64)
+		// user nice system idle iowait irq softirq steal (guest time is
+		// already in user)
+		if i != 3 && i != 4 && i < 8 {
+			busy += t
+		}
+	}
+	return time.Duration(busy) * 10 * time.Millisecond
+}
+
+// loadAvg is the 1-minute load average, as uptime shows it.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+func suffix(path, s string) string {
+	if path == "" {
+		return ""
+	}
+	return path + s
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}

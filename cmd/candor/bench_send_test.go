@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/store"
+)
+
+// bench send with a tiny N: the send completes with every recipient sent,
+// the sink counts exactly N messages in both parts (the command fails
+// otherwise), and the lines have the documented fields.
+func TestBenchSend(t *testing.T) {
+	redis := testenv.StartRedis(t)
+	d := testenv.SQLite(t)
+	env := []string{"CANDOR_DATABASE_URL=" + d.URL, "CANDOR_REDIS_URL=" + redis.URL(), "CANDOR_LOG_LEVEL=warn"}
+	out, stderr, err := runCLI(t, env, "bench", "send", "--recipients", "300", "--conns", "2", "--runs", "2", "--chunk", "50")
+	if err != nil {
+		t.Fatalf("bench send: %v\nstdout:\n%s\nstderr:\n%s", err, out, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	num := `[0-9]+(\.[0-9]+)?`
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`^bench send: db=sqlite recipients=300 conns=2 chunk=50 concurrency=4 parallel=8 runs=2 cpus=[0-9]+$`),
+	}
+	for _, r := range []string{"1", "2"} {
+		for _, p := range []string{"pipeline", "ceiling"} {
+			want = append(want, regexp.MustCompile(`^bench send: run=`+r+` part=`+p+` db=sqlite msgs=300 time=[0-9.]+m?s msgs/s=`+num+
+				` peak_rss_mb=`+num+` cpu_us/msg=`+num+` machine_cpu_us/msg=`+num+` load=`+num+`$`))
+		}
+		want = append(want, regexp.MustCompile(`^bench send: run=`+r+` ratio=`+num+`$`))
+	}
+	want = append(want, regexp.MustCompile(`^bench send: median db=sqlite recipients=300 conns=2 runs=2 pipeline_msgs/s=`+num+
+		` ceiling_msgs/s=`+num+` ratio=`+num+` pipeline_peak_rss_mb=`+num+` ceiling_peak_rss_mb=`+num+` load=`+num+`$`))
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i, re := range want {
+		if !re.MatchString(lines[i]) {
+			t.Errorf("line %d: %q does not match %s", i+1, lines[i], re)
+		}
+	}
+
+	// What the database kept: two completed sends, 300 sent deliveries
+	// each, one per customer with an email address.
+	db, err := store.Open(context.Background(), d.URL, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var counts struct{ Sends, Completed, Sent, Customers int }
+	db.Gorm().Raw(`SELECT (SELECT count(*) FROM sends) AS sends,
+		(SELECT count(*) FROM sends WHERE state = 'completed' AND total = 300) AS completed,
+		(SELECT count(*) FROM deliveries WHERE status = 'sent') AS sent,
+		(SELECT count(*) FROM customers WHERE channel = 'email' AND status = 'sent') AS customers`).Scan(&counts)
+	if counts.Sends != 2 || counts.Completed != 2 || counts.Sent != 600 || counts.Customers != 600 {
+		t.Errorf("database: %+v, want 2 sends completed with 300 each, 600 deliveries and customers sent", counts)
+	}
+}
