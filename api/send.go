@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -82,13 +83,57 @@ func (s *Server) createSend(c *gin.Context) {
 	c.JSON(http.StatusCreated, send)
 }
 
+// getSend answers with a send's progress. Counting a million deliveries
+// takes a database a noticeable moment, and during a send many people poll
+// the same progress; the answer is shared for up to a second (ProgressTTL),
+// so polling never competes with the send for the database.
 func (s *Server) getSend(c *gin.Context) {
-	send, err := s.store.GetSend(c.Request.Context(), c.Param("id"))
+	id, now := c.Param("id"), time.Now()
+	if send, ok := s.progress.get(id, now); ok {
+		c.JSON(http.StatusOK, send)
+		return
+	}
+	send, err := s.store.GetSend(c.Request.Context(), id)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	s.progress.put(id, send, now)
 	c.JSON(http.StatusOK, send)
+}
+
+// progressCache shares each send's progress for a short while.
+type progressCache struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[string]progressEntry
+}
+
+type progressEntry struct {
+	send    candor.Send
+	expires time.Time
+}
+
+func (pc *progressCache) get(id string, now time.Time) (candor.Send, bool) {
+	if pc == nil || pc.ttl <= 0 {
+		return candor.Send{}, false
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e, ok := pc.m[id]
+	return e.send, ok && now.Before(e.expires)
+}
+
+func (pc *progressCache) put(id string, send candor.Send, now time.Time) {
+	if pc == nil || pc.ttl <= 0 {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.m == nil || len(pc.m) > 1000 {
+		pc.m = map[string]progressEntry{}
+	}
+	pc.m[id] = progressEntry{send: send, expires: now.Add(pc.ttl)}
 }
 
 // changeSend pauses, resumes or cancels a send. Pause and cancel take effect
@@ -101,6 +146,7 @@ func (s *Server) changeSend(action string) gin.HandlerFunc {
 			writeError(c, err)
 			return
 		}
+		s.progress.put(send.ID, send, time.Now())
 		if action == "resume" && s.cfg.Sends != nil {
 			if err := s.cfg.Sends.Resume(c.Request.Context(), send); err != nil {
 				s.cfg.Logger.Warn("resume send", "send_id", send.ID, "error", err.Error())

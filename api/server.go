@@ -66,7 +66,7 @@ type Config struct {
 	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
 	Sends          SendScheduler  // enqueues sends (jobs.Sender)
 	BounceSecret   string         // signs bounce webhooks; "" turns the webhook off
-	PageCacheTTL   time.Duration  // how long a rendered public page is reused; 0: not at all
+	PageCacheTTL   time.Duration  // how long a rendered public page or a send's progress is reused; 0: not at all
 	// Rules is the deadline catalogue, loaded once at start
 	// (jurisdictions.LoadDir); nil means the embedded one.
 	Rules []candor.Rule
@@ -78,12 +78,13 @@ type Config struct {
 
 // Server is the HTTP handler with its dependencies.
 type Server struct {
-	cfg    Config
-	store  Store
-	checks []Check
-	engine *gin.Engine
-	site   *pages.Site // the public statement pages
-	pages  *pageCache  // rendered public pages, for Config.PageCacheTTL
+	cfg      Config
+	store    Store
+	checks   []Check
+	engine   *gin.Engine
+	site     *pages.Site    // the public statement pages
+	pages    *pageCache     // rendered public pages, for Config.PageCacheTTL
+	progress *progressCache // sends' progress, for Config.PageCacheTTL
 }
 
 // New builds the server and its routes.
@@ -119,6 +120,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	})
 	s.site = newSite(cfg)
 	s.pages = newPageCache(cfg.PageCacheTTL)
+	s.progress = &progressCache{ttl: cfg.PageCacheTTL}
 	s.routes()
 	return s
 }
