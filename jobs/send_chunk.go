@@ -10,6 +10,7 @@ import (
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/mail"
+	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 )
@@ -186,7 +187,7 @@ func (s *Sender) deliverOne(ctx context.Context, send candor.Send, msg *compiled
 // compose builds one recipient's message from the pinned revision.
 func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c store.Claimed,
 	recipients map[string]candor.Customer) (*mail.Message, error) {
-	data := msg.base
+	var cv render.CustomerView
 	to := mail.Address{}
 	locale := ""
 	if c.CustomerID.Valid {
@@ -196,7 +197,7 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 		}
 		to = mail.Address{Name: cu.Name, Email: cu.Email}
 		locale = cu.Locale
-		data.Customer = compose.Customer(&cu)
+		cv = compose.Customer(&cu)
 	} else if msg.regulator != nil {
 		to = mail.Address{Email: msg.regulator.Email}
 	}
@@ -204,10 +205,10 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 	if err != nil {
 		return nil, err
 	}
-	r, err := tpl.Execute(ctx, data)
+	r, err := tpl.Execute(ctx, cv)
 	if err != nil {
 		return nil, err
 	}
 	return &mail.Message{DeliveryID: c.ID, From: s.cfg.From, To: to, ReplyTo: s.cfg.ReplyTo, Subject: r.Subject,
-		HTML: r.HTML, Text: r.Text, Locale: tpl.Locale(), Headers: map[string]string{"X-Candor-Send": send.ID}}, nil
+		HTML: r.HTML, Text: r.Text, Locale: tpl.Template().Locale(), Headers: map[string]string{"X-Candor-Send": send.ID}}, nil
 }

@@ -20,15 +20,15 @@ type compiled struct {
 	at        time.Time
 
 	mu         sync.Mutex
-	tpls       map[string]*render.Template // by variant locale
-	byCustomer map[string]*render.Template // by customer locale
+	tpls       map[string]*render.Bound // by variant locale, bound to base
+	byCustomer map[string]*render.Bound // by customer locale
 }
 
 // template returns the compiled variant for a customer's locale (the best
 // BCP 47 match, else the default locale). The choice is kept per customer
 // locale: matching builds a language.Matcher (~20 us), and a send's
 // customers have a handful of locales.
-func (c *compiled) template(customerLocale string) (*render.Template, error) {
+func (c *compiled) template(customerLocale string) (*render.Bound, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if t, ok := c.byCustomer[customerLocale]; ok {
@@ -37,10 +37,11 @@ func (c *compiled) template(customerLocale string) (*render.Template, error) {
 	loc, v := render.PickVariant(c.content.Variants, c.content.DefaultLocale, customerLocale)
 	t, ok := c.tpls[loc]
 	if !ok {
-		var err error
-		if t, err = render.Compile(loc, v); err != nil {
+		tpl, err := render.Compile(loc, v)
+		if err != nil {
 			return nil, err
 		}
+		t = tpl.Bind(c.base)
 		c.tpls[loc] = t
 	}
 	if len(c.byCustomer) < 1000 { // locales are free text: bound the map
@@ -90,8 +91,8 @@ func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, 
 	if err != nil {
 		return nil, err
 	}
-	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Template{},
-		byCustomer: map[string]*render.Template{},
+	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Bound{},
+		byCustomer: map[string]*render.Bound{},
 		base:       compose.Base(in, events, tc.org, compose.StatementURL(tc.baseURL, ""))}
 	if sl, ok := tc.st.(statementLookup); ok {
 		if slug, err := sl.StatementSlug(ctx, send.IncidentID); err == nil && slug != "" {

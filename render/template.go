@@ -49,6 +49,10 @@ func (t *Template) instance() (*instance, error) {
 	if in, ok := t.pool.Get().(*instance); ok {
 		return in, nil
 	}
+	return t.newInstance()
+}
+
+func (t *Template) newInstance() (*instance, error) {
 	in := &instance{budget: &budget{}}
 	tick := map[string]any{tickFunc: in.budget.tick}
 	var err error
@@ -189,14 +193,20 @@ func (t *Template) Execute(ctx context.Context, data Data) (Rendered, error) {
 	if err != nil {
 		return Rendered{}, err
 	}
+	return t.run(ctx, in, &t.pool, data)
+}
+
+// run executes instance in with data and returns it to pool.
+func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data Data) (Rendered, error) {
 	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
 	defer cancel()
 	*in.budget = budget{ctx: rctx}
 	defer func() {
 		*in.budget = budget{}
-		t.pool.Put(in)
+		pool.Put(in)
 	}()
 	var out Rendered
+	var err error
 
 	subject, err := execute(in.subject, data, maxSubjectOutput)
 	if err != nil {
@@ -232,6 +242,24 @@ func (t *Template) Execute(ctx context.Context, data Data) (Rendered, error) {
 		return Rendered{}, err
 	}
 	return out, nil
+}
+
+// runPart executes one part of instance in ("subject", "body" or "text")
+// with data, within the usual limits, and returns its raw output.
+func (t *Template) runPart(ctx context.Context, in *instance, name string, data Data) (string, error) {
+	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
+	defer cancel()
+	*in.budget = budget{ctx: rctx}
+	defer func() { *in.budget = budget{} }()
+	switch name {
+	case "subject":
+		return execute(in.subject, data, maxSubjectOutput)
+	case "body":
+		return execute(in.body, data, MaxOutput)
+	case "text":
+		return execute(in.text, data, MaxOutput)
+	}
+	return "", fmt.Errorf("render: no part %q", name)
 }
 
 func execute(t interface {

@@ -1,0 +1,366 @@
+package render
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+	"text/template/parse"
+)
+
+// Bound is a Template prepared for many recipients of one disclosure: the
+// incident, organisation and statement (the base data) are fixed, only the
+// customer changes. Most of a notice — the summary, the course of events
+// with its dates, the contact point — does not read .Customer, yet executing
+// it for every recipient was the larger part of a send's rendering cost.
+// Bind renders those parts once; Execute runs only the parts that read the
+// customer and pastes the rest in. The result is exactly what Execute on
+// the Template returns for the same data (the tests hold it to that).
+//
+// The split works on the top-level nodes of each part's parse tree, after
+// html/template has escaped it, so the escaping of every action stays
+// what html/template chose for its context. A top-level node is rendered
+// once only when it provably does not depend on the customer: it reads no
+// .Customer and no $.Customer, passes neither dot nor $ whole to a function
+// or template, uses no variable declared outside itself, and declares none
+// for later nodes. Anything else — including what the analysis does not
+// understand — runs per recipient.
+type Bound struct {
+	t    *Template
+	base Data
+
+	once    sync.Once
+	static  map[string][]string // by part: the output of each top-level node, "" where it runs per recipient
+	dynamic map[string][]bool   // by part: which top-level nodes run per recipient
+	err     error               // preparing failed: execute in full
+	pool    sync.Pool           // of *instance whose trees are reduced
+}
+
+// Bind prepares t for recipients of base (whose Customer is ignored).
+func (t *Template) Bind(base Data) *Bound {
+	base.Customer = CustomerView{}
+	return &Bound{t: t, base: base}
+}
+
+// Template is the template b was bound from.
+func (b *Bound) Template() *Template { return b.t }
+
+// Execute renders the template for customer c, as t.Execute would with the
+// base data and c.
+func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
+	data := b.base
+	data.Customer = c
+	b.once.Do(func() { b.err = b.prepare(ctx) })
+	if b.err != nil {
+		return b.t.Execute(ctx, data)
+	}
+	in, ok := b.pool.Get().(*instance)
+	if !ok {
+		var err error
+		if in, err = b.reduced(ctx); err != nil {
+			return b.t.Execute(ctx, data)
+		}
+	}
+	return b.t.run(ctx, in, &b.pool, data)
+}
+
+// parts lists an instance's parsed parts by name (text only when the
+// variant has a text template).
+func (in *instance) parts() map[string]*parse.Tree {
+	p := map[string]*parse.Tree{"subject": in.subject.Tree, "body": in.body.Tree}
+	if in.text != nil {
+		p["text"] = in.text.Tree
+	}
+	return p
+}
+
+// prepare escapes a fresh instance, finds each part's dynamic top-level
+// nodes, and renders the static ones once with markers between them.
+func (b *Bound) prepare(ctx context.Context) error {
+	in, err := b.escaped(ctx)
+	if err != nil {
+		return err
+	}
+	var mark [12]byte
+	if _, err := rand.Read(mark[:]); err != nil {
+		return err
+	}
+	marker := "\x00candor:" + hex.EncodeToString(mark[:]) + ":"
+	b.static, b.dynamic = map[string][]string{}, map[string][]bool{}
+	for name, tr := range in.parts() {
+		nodes := tr.Root.Nodes
+		dyn := make([]bool, len(nodes))
+		any := false
+		for i, n := range nodes {
+			dyn[i] = dependsOnCustomer(n)
+			any = any || !dyn[i]
+		}
+		b.dynamic[name] = dyn
+		if !any {
+			continue
+		}
+		marked := make([]parse.Node, 0, 2*len(nodes)+1)
+		for i, n := range nodes {
+			marked = append(marked, textNode(fmt.Sprintf("%s%d\x00", marker, i)), n)
+		}
+		marked = append(marked, textNode(fmt.Sprintf("%s%d\x00", marker, len(nodes))))
+		tr.Root.Nodes = marked
+		out, err := b.t.runPart(ctx, in, name, b.base)
+		tr.Root.Nodes = nodes
+		if err != nil {
+			return err
+		}
+		segs := make([]string, len(nodes))
+		for i := range nodes {
+			start := strings.Index(out, fmt.Sprintf("%s%d\x00", marker, i))
+			end := strings.Index(out, fmt.Sprintf("%s%d\x00", marker, i+1))
+			if start < 0 || end < start {
+				return fmt.Errorf("render: bind %s: markers out of order", name)
+			}
+			segs[i] = out[start+len(fmt.Sprintf("%s%d\x00", marker, i)) : end]
+		}
+		b.static[name] = segs
+	}
+	return nil
+}
+
+// escaped returns a new instance that has run once, so html/template has
+// escaped its body (escaping happens on the first execution, and rewrites
+// the tree in place).
+func (b *Bound) escaped(ctx context.Context) (*instance, error) {
+	in, err := b.t.newInstance()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.t.runPart(ctx, in, "body", b.base); err != nil {
+		return nil, err
+	}
+	// text/template clones share their trees with the original: give the
+	// text parts their own, so reducing them leaves the Template alone.
+	if in.subject, err = ownTree(in.subject); err != nil {
+		return nil, err
+	}
+	if in.text != nil {
+		if in.text, err = ownTree(in.text); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+func ownTree(t *texttemplate.Template) (*texttemplate.Template, error) {
+	return t.AddParseTree(t.Name(), t.Tree.Copy())
+}
+
+// reduced returns an instance whose parts keep their dynamic top-level
+// nodes and have each run of static ones replaced by its text.
+func (b *Bound) reduced(ctx context.Context) (*instance, error) {
+	in, err := b.escaped(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for name, tr := range in.parts() {
+		segs, ok := b.static[name]
+		if !ok {
+			continue
+		}
+		dyn := b.dynamic[name]
+		if len(dyn) != len(tr.Root.Nodes) {
+			return nil, fmt.Errorf("render: bind %s: %d nodes, prepared %d", name, len(tr.Root.Nodes), len(dyn))
+		}
+		var nodes []parse.Node
+		var text strings.Builder
+		flush := func() {
+			if text.Len() > 0 {
+				nodes = append(nodes, textNode(text.String()))
+				text.Reset()
+			}
+		}
+		for i, n := range tr.Root.Nodes {
+			if dyn[i] {
+				flush()
+				nodes = append(nodes, n)
+				continue
+			}
+			text.WriteString(segs[i])
+		}
+		flush()
+		tr.Root.Nodes = nodes
+	}
+	return in, nil
+}
+
+func textNode(s string) *parse.TextNode {
+	return &parse.TextNode{NodeType: parse.NodeText, Text: []byte(s)}
+}
+
+// taint is what a value in a template may carry: nothing of the customer,
+// the whole template data (dot or $ at the top), or the customer.
+type taint uint8
+
+const (
+	untainted taint = iota
+	root
+	tainted
+)
+
+// scope maps the variables declared so far within one top-level node.
+type scope map[string]taint
+
+func (s scope) with() scope {
+	c := make(scope, len(s))
+	for k, v := range s {
+		c[k] = v
+	}
+	return c
+}
+
+// dependsOnCustomer reports whether top-level node n must run for every
+// recipient. It errs towards true.
+func dependsOnCustomer(n parse.Node) bool {
+	if a, ok := n.(*parse.ActionNode); ok && a.Pipe != nil && len(a.Pipe.Decl) > 0 {
+		return true // declares or assigns a variable a later node may use
+	}
+	return dependsNode(n, root, scope{})
+}
+
+func dependsNode(n parse.Node, dot taint, vars scope) bool {
+	switch n := n.(type) {
+	case *parse.TextNode, *parse.CommentNode, *parse.BreakNode, *parse.ContinueNode:
+		return false
+	case *parse.ListNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Nodes {
+			if dependsNode(c, dot, vars) {
+				return true
+			}
+		}
+		return false
+	case *parse.ActionNode:
+		return pipeTaint(n.Pipe, dot, vars) != untainted
+	case *parse.IfNode:
+		return dependsBranch(&n.BranchNode, dot, vars, false)
+	case *parse.RangeNode:
+		return dependsBranch(&n.BranchNode, dot, vars, true)
+	case *parse.WithNode:
+		return dependsBranch(&n.BranchNode, dot, vars, true)
+	case *parse.TemplateNode:
+		return n.Pipe != nil && pipeTaint(n.Pipe, dot, vars) != untainted
+	}
+	return true
+}
+
+// dependsBranch: if, range and with depend on the customer when their
+// condition may; their bodies run with dot rebound (range, with) to the
+// untainted value of the condition, and their else branches with the outer dot.
+func dependsBranch(b *parse.BranchNode, dot taint, vars scope, rebinds bool) bool {
+	inner := vars.with()
+	if pipeTaint(b.Pipe, dot, inner) != untainted {
+		return true
+	}
+	bodyDot := dot
+	if rebinds {
+		bodyDot = untainted
+	}
+	return dependsNode(b.List, bodyDot, inner) || dependsNode(b.ElseList, dot, vars.with())
+}
+
+// pipeTaint is the taint of a pipeline's value; it declares the
+// pipeline's variables in vars. Assigning to a variable the node did not
+// declare makes it tainted.
+func pipeTaint(p *parse.PipeNode, dot taint, vars scope) taint {
+	if p == nil {
+		return untainted
+	}
+	acc := untainted
+	for i, c := range p.Cmds {
+		t := cmdTaint(c, dot, vars)
+		if i > 0 { // the previous value is the last argument of a call
+			t = max(t, asArg(acc))
+		}
+		acc = t
+	}
+	for _, v := range p.Decl {
+		name := v.Ident[0]
+		if _, ok := vars[name]; p.IsAssign && !ok {
+			return tainted
+		}
+		vars[name] = acc
+	}
+	return acc
+}
+
+// asArg: the whole data passed to a function or template may reach the
+// customer.
+func asArg(t taint) taint {
+	if t == root {
+		return tainted
+	}
+	return t
+}
+
+func cmdTaint(c *parse.CommandNode, dot taint, vars scope) taint {
+	if len(c.Args) == 0 {
+		return untainted
+	}
+	if _, call := c.Args[0].(*parse.IdentifierNode); !call {
+		if len(c.Args) == 1 {
+			return argTaint(c.Args[0], dot, vars)
+		}
+		return tainted // a method call with arguments: not used by Candor's data
+	}
+	t := untainted
+	for _, a := range c.Args[1:] {
+		t = max(t, asArg(argTaint(a, dot, vars)))
+	}
+	return t
+}
+
+func argTaint(n parse.Node, dot taint, vars scope) taint {
+	switch n := n.(type) {
+	case *parse.BoolNode, *parse.NumberNode, *parse.StringNode, *parse.NilNode, *parse.IdentifierNode:
+		return untainted
+	case *parse.DotNode:
+		return dot
+	case *parse.FieldNode:
+		return field(dot, n.Ident)
+	case *parse.VariableNode:
+		if n.Ident[0] == "$" {
+			return field(root, n.Ident[1:])
+		}
+		v, ok := vars[n.Ident[0]]
+		if !ok {
+			return tainted // declared outside this node
+		}
+		return field(v, n.Ident[1:])
+	case *parse.ChainNode:
+		var t taint
+		switch x := n.Node.(type) {
+		case *parse.PipeNode:
+			t = pipeTaint(x, dot, vars)
+		default:
+			t = argTaint(x, dot, vars)
+		}
+		return field(t, n.Field)
+	case *parse.PipeNode:
+		return pipeTaint(n, dot, vars)
+	}
+	return tainted
+}
+
+// field is the taint of selecting idents from a value of taint t: from the
+// whole data, everything but .Customer is untainted.
+func field(t taint, idents []string) taint {
+	if t != root || len(idents) == 0 {
+		return t
+	}
+	if idents[0] == "Customer" {
+		return tainted
+	}
+	return untainted
+}
