@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	texttemplate "text/template"
@@ -15,10 +16,14 @@ import (
 // incident, organisation and statement (the base data) are fixed, only the
 // customer changes. Most of a notice — the summary, the course of events
 // with its dates, the contact point — does not read .Customer, yet executing
-// it for every recipient was the larger part of a send's rendering cost.
-// Bind renders those parts once; Execute runs only the parts that read the
-// customer and pastes the rest in. The result is exactly what Execute on
-// the Template returns for the same data (the tests hold it to that).
+// it for every recipient was the larger part of a send's rendering cost,
+// and so was deriving the plain text from the whole HTML. Bind renders
+// those parts, and their text, once; Execute runs only the parts that
+// read the customer and pastes the rest in. The HTML and subject are
+// exactly what rendering every node gives; the derived text is too, up to
+// spaces within a line around an empty value (the tests hold it to that).
+// Template.Execute goes through a Bound as well, so a preview is what the
+// sender sends.
 //
 // The split works on the top-level nodes of each part's parse tree, after
 // html/template has escaped it, so the escaping of every action stays
@@ -37,6 +42,13 @@ type Bound struct {
 	dynamic map[string][]bool   // by part: which top-level nodes run per recipient
 	err     error               // preparing failed: execute in full
 	pool    sync.Pool           // of *instance whose trees are reduced
+
+	// The plain text, when it is derived from the HTML: html2text's
+	// conversion of the body with a placeholder for each dynamic node's
+	// output, done once; per message each placeholder is replaced by the
+	// conversion of that output alone (marked in the rendered HTML).
+	token    string // random, lower-case hex: in markers and placeholders
+	skelText string // "" when the text is not derived this way
 }
 
 // Bind prepares t for recipients of base (whose Customer is ignored).
@@ -55,16 +67,20 @@ func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
 	data.Customer = c
 	b.once.Do(func() { b.err = b.prepare(ctx) })
 	if b.err != nil {
-		return b.t.Execute(ctx, data)
+		return b.t.executeFull(ctx, data)
 	}
 	in, ok := b.pool.Get().(*instance)
 	if !ok {
 		var err error
 		if in, err = b.reduced(ctx); err != nil {
-			return b.t.Execute(ctx, data)
+			return b.t.executeFull(ctx, data)
 		}
 	}
-	return b.t.run(ctx, in, &b.pool, data)
+	var derive func(string) (string, string)
+	if b.skelText != "" {
+		derive = b.derive
+	}
+	return b.t.run(ctx, in, &b.pool, data, derive)
 }
 
 // parts lists an instance's parsed parts by name (text only when the
@@ -88,7 +104,8 @@ func (b *Bound) prepare(ctx context.Context) error {
 	if _, err := rand.Read(mark[:]); err != nil {
 		return err
 	}
-	marker := "\x00candor:" + hex.EncodeToString(mark[:]) + ":"
+	b.token = hex.EncodeToString(mark[:])
+	marker := "\x00candor:" + b.token + ":"
 	b.static, b.dynamic = map[string][]string{}, map[string][]bool{}
 	for name, tr := range in.parts() {
 		nodes := tr.Root.Nodes
@@ -124,7 +141,69 @@ func (b *Bound) prepare(ctx context.Context) error {
 		}
 		b.static[name] = segs
 	}
+	if segs, ok := b.static["body"]; ok && b.t.text == nil {
+		var skel strings.Builder
+		for i, seg := range segs {
+			if b.dynamic["body"][i] {
+				skel.WriteString(b.placeholder(i))
+			} else {
+				skel.WriteString(seg)
+			}
+		}
+		b.skelText = convertHTML(skel.String())
+		if b.skelText == "" {
+			b.skelText = " " // a body of dynamic nodes only; still derived
+		}
+	}
 	return nil
+}
+
+// placeholder stands for dynamic node i's output in the text: letters and
+// digits only, so html2text passes it through as a word.
+func (b *Bound) placeholder(i int) string {
+	return "candorslot" + b.token + "n" + strconv.Itoa(i) + "e"
+}
+
+// Markers around each dynamic node's output in the rendered HTML.
+func (b *Bound) openMark(i int) string { return "\x00" + b.token + "<" + strconv.Itoa(i) + "\x00" }
+func (b *Bound) closeMark() string    { return "\x00" + b.token + ">\x00" }
+
+// derive takes the body as rendered with markers and returns it without
+// them, and its plain text: the shared text with each placeholder replaced
+// by the conversion of that node's output.
+func (b *Bound) derive(html string) (string, string) {
+	var clean strings.Builder
+	clean.Grow(len(html))
+	text := b.skelText
+	open, end := "\x00"+b.token+"<", b.closeMark()
+	rest := html
+	for {
+		i := strings.Index(rest, open)
+		if i < 0 {
+			break
+		}
+		clean.WriteString(rest[:i])
+		rest = rest[i+len(open):]
+		j := strings.IndexByte(rest, 0)
+		k := strings.Index(rest, end)
+		if j < 0 || k < j {
+			return html, htmlToText(html) // cannot happen: the markers are ours
+		}
+		n, err := strconv.Atoi(rest[:j])
+		if err != nil {
+			return html, htmlToText(html)
+		}
+		out := rest[j+1 : k]
+		clean.WriteString(out)
+		p, conv := b.placeholder(n), convertHTML(out)
+		if conv == "" { // html2text would have collapsed the spaces around it
+			text = strings.ReplaceAll(text, " "+p+" ", " ")
+		}
+		text = strings.ReplaceAll(text, p, conv)
+		rest = rest[k+len(end):]
+	}
+	clean.WriteString(rest)
+	return clean.String(), finishText(text)
 }
 
 // escaped returns a new instance that has run once, so html/template has
@@ -179,10 +258,15 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 				text.Reset()
 			}
 		}
+		markText := name == "body" && b.skelText != ""
 		for i, n := range tr.Root.Nodes {
 			if dyn[i] {
 				flush()
-				nodes = append(nodes, n)
+				if markText {
+					nodes = append(nodes, textNode(b.openMark(i)), n, textNode(b.closeMark()))
+				} else {
+					nodes = append(nodes, n)
+				}
 				continue
 			}
 			text.WriteString(segs[i])

@@ -189,15 +189,24 @@ func check(p part, trees map[string]*parse.Tree) *candor.FieldError {
 // an empty subject, body or text; ETOOLARGE when it hits a limit (output
 // size, steps, time); ctx's own error, wrapped, when ctx ends first.
 func (t *Template) Execute(ctx context.Context, data Data) (Rendered, error) {
+	return t.Bind(data).Execute(ctx, data.Customer)
+}
+
+// executeFull renders every node of the template for data: what a Bound
+// falls back to when it cannot split a template.
+func (t *Template) executeFull(ctx context.Context, data Data) (Rendered, error) {
 	in, err := t.instance()
 	if err != nil {
 		return Rendered{}, err
 	}
-	return t.run(ctx, in, &t.pool, data)
+	return t.run(ctx, in, &t.pool, data, nil)
 }
 
-// run executes instance in with data and returns it to pool.
-func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data Data) (Rendered, error) {
+// run executes instance in with data and returns it to pool. derive, if
+// not nil, takes the rendered HTML and returns it cleaned of any markers,
+// with the plain text derived from it; else the text is htmlToText's.
+func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data Data,
+	derive func(html string) (clean, text string)) (Rendered, error) {
 	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
 	defer cancel()
 	*in.budget = budget{ctx: rctx}
@@ -222,6 +231,8 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 			return Rendered{}, t.fail(ctx, "text", err)
 		}
 		out.Text = tidyText(text)
+	} else if derive != nil {
+		out.HTML, out.Text = derive(out.HTML)
 	} else {
 		out.Text = htmlToText(out.HTML)
 	}

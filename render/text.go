@@ -11,8 +11,18 @@ import (
 // tables and definition lists flatten badly, which is why the shipped
 // templates use headings, paragraphs and lists only.
 func htmlToText(html string) string {
-	text := html2text.HTML2TextWithOptions(html,
+	return finishText(convertHTML(html))
+}
+
+// convertHTML is html2text's conversion alone; finishText the clean-up
+// after it. A Bound converts a notice's shared parts once and the
+// customer's parts per message, and finishes the joined text.
+func convertHTML(html string) string {
+	return html2text.HTML2TextWithOptions(html,
 		html2text.WithUnixLineBreaks(), html2text.WithLinksInnerText(), html2text.WithListSupport())
+}
+
+func finishText(text string) string {
 	return tidyText(dropRedundantLinks(text))
 }
 
