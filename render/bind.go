@@ -166,7 +166,7 @@ func (b *Bound) placeholder(i int) string {
 
 // Markers around each dynamic node's output in the rendered HTML.
 func (b *Bound) openMark(i int) string { return "\x00" + b.token + "<" + strconv.Itoa(i) + "\x00" }
-func (b *Bound) closeMark() string    { return "\x00" + b.token + ">\x00" }
+func (b *Bound) closeMark() string     { return "\x00" + b.token + ">\x00" }
 
 // derive takes the body as rendered with markers and returns it without
 // them, and its plain text: the shared text with each placeholder replaced
