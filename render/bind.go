@@ -47,8 +47,10 @@ type Bound struct {
 	// conversion of the body with a placeholder for each dynamic node's
 	// output, done once; per message each placeholder is replaced by the
 	// conversion of that output alone (marked in the rendered HTML).
-	token    string // random, lower-case hex: in markers and placeholders
-	skelText string // "" when the text is not derived this way
+	token     string   // random, lower-case hex: in markers and placeholders
+	skelText  string   // "" when the text is not derived this way
+	textParts []string // skelText cut at its placeholders
+	textSlots []int    // the dynamic node each cut stands for
 }
 
 // Bind prepares t for recipients of base (whose Customer is ignored).
@@ -154,8 +156,32 @@ func (b *Bound) prepare(ctx context.Context) error {
 		if b.skelText == "" {
 			b.skelText = " " // a body of dynamic nodes only; still derived
 		}
+		b.textParts, b.textSlots = b.splitText(b.skelText)
 	}
 	return nil
+}
+
+// splitText cuts the shared text at its placeholders, so that a message's
+// text is a concatenation: parts[0], slot slots[0]'s text, parts[1], ...
+func (b *Bound) splitText(text string) (parts []string, slots []int) {
+	prefix := "candorslot" + b.token + "n"
+	for {
+		i := strings.Index(text, prefix)
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(text[i+len(prefix):], 'e')
+		if j < 0 {
+			break
+		}
+		n, err := strconv.Atoi(text[i+len(prefix) : i+len(prefix)+j])
+		if err != nil {
+			break
+		}
+		parts, slots = append(parts, text[:i]), append(slots, n)
+		text = text[i+len(prefix)+j+1:]
+	}
+	return append(parts, text), slots
 }
 
 // placeholder stands for dynamic node i's output in the text: letters and
@@ -174,7 +200,7 @@ func (b *Bound) closeMark() string     { return "\x00" + b.token + ">\x00" }
 func (b *Bound) derive(html string) (string, string) {
 	var clean strings.Builder
 	clean.Grow(len(html))
-	text := b.skelText
+	conv := make(map[int]string, len(b.textSlots))
 	open, end := "\x00"+b.token+"<", b.closeMark()
 	rest := html
 	for {
@@ -195,15 +221,24 @@ func (b *Bound) derive(html string) (string, string) {
 		}
 		out := rest[j+1 : k]
 		clean.WriteString(out)
-		p, conv := b.placeholder(n), convertHTML(out)
-		if conv == "" { // html2text would have collapsed the spaces around it
-			text = strings.ReplaceAll(text, " "+p+" ", " ")
-		}
-		text = strings.ReplaceAll(text, p, conv)
+		conv[n] = convertHTML(out)
 		rest = rest[k+len(end):]
 	}
 	clean.WriteString(rest)
-	return clean.String(), finishText(text)
+	var text strings.Builder
+	text.Grow(len(b.skelText) + 256)
+	next := b.textParts[0]
+	for k, n := range b.textSlots {
+		part, c := next, conv[n]
+		next = b.textParts[k+1]
+		if c == "" && strings.HasSuffix(part, " ") && strings.HasPrefix(next, " ") {
+			next = next[1:] // html2text would have collapsed the spaces around it
+		}
+		text.WriteString(part)
+		text.WriteString(c)
+	}
+	text.WriteString(next)
+	return clean.String(), finishText(text.String())
 }
 
 // escaped returns a new instance that has run once, so html/template has

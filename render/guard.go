@@ -1,11 +1,11 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"text/template/parse"
 	"time"
 )
@@ -34,7 +34,7 @@ func (e limitError) Error() string { return string(e) }
 // limitWriter stops a render once it has produced max bytes, so a loop that
 // prints cannot fill memory before it is noticed.
 type limitWriter struct {
-	buf bytes.Buffer
+	buf strings.Builder // String() without a copy
 	max int
 }
 

@@ -43,6 +43,7 @@ type instance struct {
 	subject *texttemplate.Template
 	body    *htmltemplate.Template
 	text    *texttemplate.Template
+	size    [3]int // the last output sizes (subject, body, text): the next buffer's
 }
 
 func (t *Template) instance() (*instance, error) {
@@ -217,16 +218,16 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 	var out Rendered
 	var err error
 
-	subject, err := execute(in.subject, data, maxSubjectOutput)
+	subject, err := execute(in.subject, data, maxSubjectOutput, &in.size[0])
 	if err != nil {
 		return Rendered{}, t.fail(ctx, "subject", err)
 	}
 	out.Subject = oneLine(subject)
-	if out.HTML, err = execute(in.body, data, MaxOutput); err != nil {
+	if out.HTML, err = execute(in.body, data, MaxOutput, &in.size[1]); err != nil {
 		return Rendered{}, t.fail(ctx, "body", err)
 	}
 	if in.text != nil {
-		text, err := execute(in.text, data, MaxOutput)
+		text, err := execute(in.text, data, MaxOutput, &in.size[2])
 		if err != nil {
 			return Rendered{}, t.fail(ctx, "text", err)
 		}
@@ -264,22 +265,27 @@ func (t *Template) runPart(ctx context.Context, in *instance, name string, data 
 	defer func() { *in.budget = budget{} }()
 	switch name {
 	case "subject":
-		return execute(in.subject, data, maxSubjectOutput)
+		return execute(in.subject, data, maxSubjectOutput, new(int))
 	case "body":
-		return execute(in.body, data, MaxOutput)
+		return execute(in.body, data, MaxOutput, new(int))
 	case "text":
-		return execute(in.text, data, MaxOutput)
+		return execute(in.text, data, MaxOutput, new(int))
 	}
 	return "", fmt.Errorf("render: no part %q", name)
 }
 
 func execute(t interface {
 	Execute(io.Writer, any) error
-}, data Data, max int) (string, error) {
+}, data Data, max int, size *int) (string, error) {
 	w := &limitWriter{max: max}
+	// Start at the size of this part's last output: a notice's body is
+	// about the same for every recipient, and growing a buffer from
+	// nothing copies it several times.
+	w.buf.Grow(min(*size+*size/8, max))
 	if err := t.Execute(w, data); err != nil {
 		return "", err
 	}
+	*size = w.buf.Len()
 	return w.buf.String(), nil
 }
 
