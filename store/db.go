@@ -90,7 +90,16 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		maxOpen = 32
 	}
 	sqlDB.SetMaxOpenConns(maxOpen)
-	sqlDB.SetMaxIdleConns(max(opt.MaxIdleConns, 4))
+	maxIdle := opt.MaxIdleConns
+	if maxIdle == 0 {
+		// Keep what a send opened: with fewer idle connections than busy
+		// ones, every lull closed some and the next burst opened them
+		// again — a new PostgreSQL backend, or an SQLite connection that
+		// parses the schema and starts with a cold page cache (a third of
+		// the send's SQLite CPU went to preparing statements).
+		maxIdle = maxOpen
+	}
+	sqlDB.SetMaxIdleConns(maxIdle)
 	lifetime := opt.ConnMaxLifetime
 	if lifetime == 0 {
 		lifetime = 30 * time.Minute
