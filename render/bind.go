@@ -51,6 +51,56 @@ type Bound struct {
 	skelText  string   // "" when the text is not derived this way
 	textParts []string // skelText cut at its placeholders
 	textSlots []int    // the dynamic node each cut stands for
+
+	convMu sync.Mutex
+	conv   map[string]string // dynamic outputs with markup, converted
+}
+
+// maxConverted bounds a Bound's memory of converted outputs: the outputs
+// with markup are the few shapes of a paragraph (the data categories of the
+// customer, say), not one per recipient.
+const maxConverted = 512
+
+// convert is convertHTML for one dynamic node's output. Plain text — a
+// name, an address — is what html2text would leave as it is, checked
+// rather than converted; output with markup is remembered.
+func (b *Bound) convert(out string) string {
+	if plainText(out) {
+		return out
+	}
+	b.convMu.Lock()
+	t, ok := b.conv[out]
+	b.convMu.Unlock()
+	if ok {
+		return t
+	}
+	t = convertHTML(out)
+	b.convMu.Lock()
+	if b.conv == nil {
+		b.conv = make(map[string]string)
+	}
+	if len(b.conv) < maxConverted {
+		b.conv[out] = t
+	}
+	b.convMu.Unlock()
+	return t
+}
+
+// plainText reports whether html2text returns s unchanged: no tag, no
+// entity, and no space or line break it would fold (it drops a leading
+// space and folds runs, line breaks and controls into one space).
+func plainText(s string) bool {
+	prev := ' ' // a leading space is dropped
+	for _, r := range s {
+		switch {
+		case r == '<', r == '&', r == '>', r < ' ', r == 0x85, r >= 0x2008 && r <= 0x200B, r == 0x2028, r == 0x2029:
+			return false
+		case r == ' ' && prev == ' ':
+			return false
+		}
+		prev = r
+	}
+	return true
 }
 
 // Bind prepares t for recipients of base (whose Customer is ignored).
@@ -221,7 +271,7 @@ func (b *Bound) derive(html string) (string, string) {
 		}
 		out := rest[j+1 : k]
 		clean.WriteString(out)
-		conv[n] = convertHTML(out)
+		conv[n] = b.convert(out)
 		rest = rest[k+len(end):]
 	}
 	clean.WriteString(rest)

@@ -173,3 +173,18 @@ func TestBoundConcurrent(t *testing.T) {
 		t.Fatal(e)
 	}
 }
+
+// TestPlainText checks the shortcut against html2text itself.
+func TestPlainText(t *testing.T) {
+	for _, s := range []string{"", "Ken Sato", "山田 花子", "Dear Ken Sato,", " lead", "two  spaces", "tab\there",
+		"line\nbreak", "a &amp; b", "O&#39;Brien", "<b>x</b>", "a > b", "trail ", "x\u2028y", "x\u200by", "สมศรี ใจดี"} {
+		if plainText(s) && convertHTML(s) != s {
+			t.Errorf("plainText(%q) = true, but html2text gives %q", s, convertHTML(s))
+		}
+	}
+	for _, s := range []string{"Ken Sato", "Dear Ken Sato,", "山田 花子"} {
+		if !plainText(s) {
+			t.Errorf("plainText(%q) = false", s)
+		}
+	}
+}
