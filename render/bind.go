@@ -20,8 +20,10 @@ import (
 // and so was deriving the plain text from the whole HTML. Bind renders
 // those parts, and their text, once; Execute runs only the parts that
 // read the customer and pastes the rest in. The HTML and subject are
-// exactly what rendering every node gives; the derived text is too, up to
-// spaces within a line around an empty value (the tests hold it to that).
+// exactly what rendering every node gives, and so is the derived text, up
+// to spaces within a line next to an empty value (the tests hold it to
+// that). The shared parts are rendered with an empty customer: a part
+// misjudged as shared would show nothing, never another recipient's data.
 // Template.Execute goes through a Bound as well, so a preview is what the
 // sender sends.
 //
@@ -44,56 +46,29 @@ type Bound struct {
 	pool    sync.Pool           // of *instance whose trees are reduced
 
 	// The plain text, when it is derived from the HTML: html2text's
-	// conversion of the body with a placeholder for each dynamic node's
-	// output, done once; per message each placeholder is replaced by the
-	// conversion of that output alone (marked in the rendered HTML).
+	// conversion of the body with a placeholder word for each dynamic
+	// node's output, done once; per message each placeholder is replaced
+	// by that output (marked in the rendered HTML) when the output is plain
+	// text, which html2text would have left as it is. A message whose
+	// customer parts hold markup or entities is converted whole.
 	token     string   // random, lower-case hex: in markers and placeholders
 	skelText  string   // "" when the text is not derived this way
 	textParts []string // skelText cut at its placeholders
 	textSlots []int    // the dynamic node each cut stands for
 
-	convMu sync.Mutex
-	conv   map[string]string // dynamic outputs with markup, converted
+	baseSteps int // the steps of the parts rendered once
 }
 
-// maxConverted bounds a Bound's memory of converted outputs: the outputs
-// with markup are the few shapes of a paragraph (the data categories of the
-// customer, say), not one per recipient.
-const maxConverted = 512
-
-// convert is convertHTML for one dynamic node's output. Plain text — a
-// name, an address — is what html2text would leave as it is, checked
-// rather than converted; output with markup is remembered.
-func (b *Bound) convert(out string) string {
-	if plainText(out) {
-		return out
-	}
-	b.convMu.Lock()
-	t, ok := b.conv[out]
-	b.convMu.Unlock()
-	if ok {
-		return t
-	}
-	t = convertHTML(out)
-	b.convMu.Lock()
-	if b.conv == nil {
-		b.conv = make(map[string]string)
-	}
-	if len(b.conv) < maxConverted {
-		b.conv[out] = t
-	}
-	b.convMu.Unlock()
-	return t
-}
-
-// plainText reports whether html2text returns s unchanged: no tag, no
-// entity, and no space or line break it would fold (it drops a leading
-// space and folds runs, line breaks and controls into one space).
+// plainText reports whether s reads the same to html2text alone as in its
+// place: no tag, no entity (nor a ';' that could end one begun before it),
+// and no space or line break it would fold (it drops a leading space and
+// folds runs, line breaks and controls into one space). A name, an
+// address, a sentence.
 func plainText(s string) bool {
 	prev := ' ' // a leading space is dropped
 	for _, r := range s {
 		switch {
-		case r == '<', r == '&', r == '>', r < ' ', r == 0x85, r >= 0x2008 && r <= 0x200B, r == 0x2028, r == 0x2029:
+		case r == '<', r == '&', r == '>', r == ';', r < ' ', r == 0x85, r >= 0x2008 && r <= 0x200B, r == 0x2028, r == 0x2029:
 			return false
 		case r == ' ' && prev == ' ':
 			return false
@@ -117,7 +92,8 @@ func (b *Bound) Template() *Template { return b.t }
 func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
 	data := b.base
 	data.Customer = c
-	b.once.Do(func() { b.err = b.prepare(ctx) })
+	// The first caller's context may end early; the Bound lives on.
+	b.once.Do(func() { b.err = b.prepare(context.WithoutCancel(ctx)) })
 	if b.err != nil {
 		return b.t.executeFull(ctx, data)
 	}
@@ -159,7 +135,11 @@ func (b *Bound) prepare(ctx context.Context) error {
 	b.token = hex.EncodeToString(mark[:])
 	marker := "\x00candor:" + b.token + ":"
 	b.static, b.dynamic = map[string][]string{}, map[string][]bool{}
+	fullSteps := 0 // of the parts split, run whole for the base data
 	for name, tr := range in.parts() {
+		if assignsDollar(tr) {
+			return fmt.Errorf("render: bind %s: the template assigns to $", name)
+		}
 		nodes := tr.Root.Nodes
 		dyn := make([]bool, len(nodes))
 		any := false
@@ -172,16 +152,22 @@ func (b *Bound) prepare(ctx context.Context) error {
 			continue
 		}
 		marked := make([]parse.Node, 0, 2*len(nodes)+1)
-		for i, n := range nodes {
-			marked = append(marked, textNode(fmt.Sprintf("%s%d\x00", marker, i)), n)
+		markBytes := 0
+		for i := range len(nodes) + 1 {
+			m := fmt.Sprintf("%s%d\x00", marker, i)
+			markBytes += len(m)
+			marked = append(marked, textNode(m))
+			if i < len(nodes) {
+				marked = append(marked, nodes[i])
+			}
 		}
-		marked = append(marked, textNode(fmt.Sprintf("%s%d\x00", marker, len(nodes))))
 		tr.Root.Nodes = marked
-		out, err := b.t.runPart(ctx, in, name, b.base)
+		out, steps, err := b.t.runPart(ctx, in, name, b.base, markBytes)
 		tr.Root.Nodes = nodes
 		if err != nil {
 			return err
 		}
+		fullSteps += steps
 		segs := make([]string, len(nodes))
 		for i := range nodes {
 			start := strings.Index(out, fmt.Sprintf("%s%d\x00", marker, i))
@@ -207,7 +193,38 @@ func (b *Bound) prepare(ctx context.Context) error {
 			b.skelText = " " // a body of dynamic nodes only; still derived
 		}
 		b.textParts, b.textSlots = b.splitText(b.skelText)
+		// Each per-recipient part must show in the text exactly once, as a
+		// word: one inside a tag, a script or a dropped element, or one
+		// html2text repeats, is converted with the whole body instead.
+		for i, d := range b.dynamic["body"] {
+			if d && strings.Count(b.skelText, b.placeholder(i)) != 1 {
+				b.skelText, b.textParts, b.textSlots = "", nil, nil
+				break
+			}
+		}
 	}
+	// The shared parts' steps count towards each message's budget, as if
+	// they ran: the difference between the split parts run whole and
+	// reduced, for the same data.
+	red, err := b.reduced(ctx)
+	if err != nil {
+		return err
+	}
+	reducedSteps := 0
+	for name := range b.static {
+		extra := 0
+		if name == "body" {
+			extra = red.markBytes
+		}
+		_, steps, err := b.t.runPart(ctx, red, name, b.base, extra)
+		if err != nil {
+			return err
+		}
+		reducedSteps += steps
+	}
+	b.baseSteps = fullSteps - reducedSteps
+	red.baseSteps = b.baseSteps
+	b.pool.Put(red)
 	return nil
 }
 
@@ -251,6 +268,7 @@ func (b *Bound) derive(html string) (string, string) {
 	var clean strings.Builder
 	clean.Grow(len(html))
 	conv := make(map[int]string, len(b.textSlots))
+	plain := true
 	open, end := "\x00"+b.token+"<", b.closeMark()
 	rest := html
 	for {
@@ -271,10 +289,19 @@ func (b *Bound) derive(html string) (string, string) {
 		}
 		out := rest[j+1 : k]
 		clean.WriteString(out)
-		conv[n] = b.convert(out)
+		if !plainText(out) {
+			// Markup or an entity converts differently alone than in
+			// its place (html2text keeps state: paragraph breaks, open
+			// links, skipped elements): convert the whole body.
+			plain = false
+		}
+		conv[n] = out
 		rest = rest[k+len(end):]
 	}
 	clean.WriteString(rest)
+	if !plain {
+		return clean.String(), htmlToText(clean.String())
+	}
 	var text strings.Builder
 	text.Grow(len(b.skelText) + 256)
 	next := b.textParts[0]
@@ -299,7 +326,7 @@ func (b *Bound) escaped(ctx context.Context) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.t.runPart(ctx, in, "body", b.base); err != nil {
+	if _, _, err := b.t.runPart(ctx, in, "body", b.base, 0); err != nil {
 		return nil, err
 	}
 	// text/template clones share their trees with the original: give the
@@ -349,6 +376,7 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 				flush()
 				if markText {
 					nodes = append(nodes, textNode(b.openMark(i)), n, textNode(b.closeMark()))
+					in.markBytes += len(b.openMark(i)) + len(b.closeMark())
 				} else {
 					nodes = append(nodes, n)
 				}
@@ -359,6 +387,7 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 		flush()
 		tr.Root.Nodes = nodes
 	}
+	in.baseSteps = b.baseSteps
 	return in, nil
 }
 
@@ -390,10 +419,47 @@ func (s scope) with() scope {
 // dependsOnCustomer reports whether top-level node n must run for every
 // recipient. It errs towards true.
 func dependsOnCustomer(n parse.Node) bool {
-	if a, ok := n.(*parse.ActionNode); ok && a.Pipe != nil && len(a.Pipe.Decl) > 0 {
+	if declaresAtTop(n) {
 		return true // declares or assigns a variable a later node may use
 	}
 	return dependsNode(n, root, scope{})
+}
+
+// declaresAtTop reports whether top-level node n declares or assigns a
+// variable that outlives it: in its own pipeline, in a parenthesised one
+// within it, or in a template call's. (The pipelines and bodies of if,
+// range and with keep their variables to themselves.)
+func declaresAtTop(n parse.Node) bool {
+	var p *parse.PipeNode
+	switch n := n.(type) {
+	case *parse.ActionNode:
+		p = n.Pipe
+	case *parse.TemplateNode:
+		p = n.Pipe
+	default:
+		return false
+	}
+	found := false
+	walk(p, func(x parse.Node) {
+		if q, ok := x.(*parse.PipeNode); ok && len(q.Decl) > 0 {
+			found = true
+		}
+	})
+	return found
+}
+
+// assignsDollar reports whether anything in tree assigns to $, after
+// which $ no longer is the template's data: such a template is not split.
+func assignsDollar(tr *parse.Tree) bool {
+	found := false
+	walk(tr.Root, func(x parse.Node) {
+		if q, ok := x.(*parse.PipeNode); ok {
+			for _, v := range q.Decl {
+				found = found || v.Ident[0] == "$"
+			}
+		}
+	})
+	return found
 }
 
 func dependsNode(n parse.Node, dot taint, vars scope) bool {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	texttemplate "text/template"
 	"text/template/parse"
 	"unicode"
@@ -36,6 +38,10 @@ type Template struct {
 	// it, so the parsed originals above are never run; copies are, and are
 	// reused so that escaping is paid once per copy, not per recipient.
 	pool sync.Pool // of *instance
+
+	// The Bound of the last Execute: previews and submit's checks render
+	// one template for many sample customers with the same base data.
+	last atomic.Pointer[Bound]
 }
 
 type instance struct {
@@ -44,6 +50,11 @@ type instance struct {
 	body    *htmltemplate.Template
 	text    *texttemplate.Template
 	size    [3]int // the last output sizes (subject, body, text): the next buffer's
+
+	// A Bound's reduced instance: the steps its shared parts took, counted
+	// to every message as if they ran, and the bytes of the markers around
+	// its dynamic nodes, which do not count towards the output limit.
+	baseSteps, markBytes int
 }
 
 func (t *Template) instance() (*instance, error) {
@@ -190,7 +201,14 @@ func check(p part, trees map[string]*parse.Tree) *candor.FieldError {
 // an empty subject, body or text; ETOOLARGE when it hits a limit (output
 // size, steps, time); ctx's own error, wrapped, when ctx ends first.
 func (t *Template) Execute(ctx context.Context, data Data) (Rendered, error) {
-	return t.Bind(data).Execute(ctx, data.Customer)
+	base := data
+	base.Customer = CustomerView{}
+	b := t.last.Load()
+	if b == nil || !reflect.DeepEqual(b.base, base) {
+		b = t.Bind(base)
+		t.last.Store(b)
+	}
+	return b.Execute(ctx, data.Customer)
 }
 
 // executeFull renders every node of the template for data: what a Bound
@@ -210,7 +228,7 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 	derive func(html string) (clean, text string)) (Rendered, error) {
 	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
 	defer cancel()
-	*in.budget = budget{ctx: rctx}
+	*in.budget = budget{ctx: rctx, steps: in.baseSteps}
 	defer func() {
 		*in.budget = budget{}
 		pool.Put(in)
@@ -223,7 +241,7 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 		return Rendered{}, t.fail(ctx, "subject", err)
 	}
 	out.Subject = oneLine(subject)
-	if out.HTML, err = execute(in.body, data, MaxOutput, &in.size[1]); err != nil {
+	if out.HTML, err = execute(in.body, data, MaxOutput+in.markBytes, &in.size[1]); err != nil {
 		return Rendered{}, t.fail(ctx, "body", err)
 	}
 	if in.text != nil {
@@ -258,20 +276,25 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 
 // runPart executes one part of instance in ("subject", "body" or "text")
 // with data, within the usual limits, and returns its raw output.
-func (t *Template) runPart(ctx context.Context, in *instance, name string, data Data) (string, error) {
+// It also returns the steps the execution took.
+func (t *Template) runPart(ctx context.Context, in *instance, name string, data Data, extra int) (string, int, error) {
 	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
 	defer cancel()
 	*in.budget = budget{ctx: rctx}
 	defer func() { *in.budget = budget{} }()
+	var out string
+	var err error
 	switch name {
 	case "subject":
-		return execute(in.subject, data, maxSubjectOutput, new(int))
+		out, err = execute(in.subject, data, maxSubjectOutput+extra, new(int))
 	case "body":
-		return execute(in.body, data, MaxOutput, new(int))
+		out, err = execute(in.body, data, MaxOutput+extra, new(int))
 	case "text":
-		return execute(in.text, data, MaxOutput, new(int))
+		out, err = execute(in.text, data, MaxOutput+extra, new(int))
+	default:
+		err = fmt.Errorf("render: no part %q", name)
 	}
-	return "", fmt.Errorf("render: no part %q", name)
+	return out, in.budget.steps, err
 }
 
 func execute(t interface {
