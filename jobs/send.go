@@ -43,8 +43,9 @@ type SendStore interface {
 	// need its state, and counting its deliveries for every chunk would
 	// cost a scan of them each time.
 	GetSendState(ctx context.Context, id string) (candor.Send, error)
-	Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string) (bool, error)
-	Chunks(ctx context.Context, sendID string, size int) ([][2]string, error)
+	DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error)
+	DispatchRest(ctx context.Context, sendID, msgDomain string) (bool, error)
+	ChunksAfter(ctx context.Context, sendID string, size int, after string) ([][2]string, error)
 	Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]store.Claimed, error)
 	RecipientsOf(ctx context.Context, claimed []store.Claimed) (map[string]candor.Customer, error)
 	Record(ctx context.Context, outcomes []store.Outcome) error
@@ -123,7 +124,8 @@ func (s *Sender) Resume(ctx context.Context, send candor.Send) error {
 	if send.State == candor.SendScheduled {
 		return s.Schedule(ctx, send, gen)
 	}
-	return s.enqueueChunks(ctx, send.ID, gen, false)
+	_, err := s.enqueueChunks(ctx, send.ID, gen, false, "")
+	return err
 }
 
 func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
@@ -139,9 +141,14 @@ func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
 	}
 	if send.State != candor.SendScheduled {
 		// Paused or cancelled before it was due; resume schedules again.
-		// A running send whose chunks failed to enqueue gets them again.
+		// A running send whose dispatcher stopped after its first step
+		// is dispatched to the end, and its chunks enqueued again.
 		if send.State == candor.SendRunning {
-			return s.enqueueChunks(ctx, send.ID, 0, false)
+			if _, err := s.store.DispatchRest(ctx, send.ID, s.cfg.MsgDomain); err != nil {
+				return err
+			}
+			_, err := s.enqueueChunks(ctx, send.ID, 0, false, "")
+			return err
 		}
 		return nil
 	}
@@ -159,19 +166,36 @@ func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
 		}
 		jurisdiction = rev.Content.Regulator.Jurisdiction
 	}
-	if _, err := s.store.Dispatch(ctx, send.ID, jurisdiction, s.cfg.MsgDomain); err != nil {
+	// Two steps: the first chunks' deliveries, enqueued at once, then the
+	// rest, while the first are being sent.
+	if _, err := s.store.DispatchFirst(ctx, send.ID, jurisdiction, s.cfg.MsgDomain, dispatchFirst*s.cfg.ChunkSize); err != nil {
 		return err
 	}
-	return s.enqueueChunks(ctx, send.ID, 0, false)
-}
-
-// enqueueChunks enqueues one task per chunk of pending deliveries. Task ids
-// name the chunk and a generation, so a re-run dispatcher adds nothing
-// while the first tasks still exist.
-func (s *Sender) enqueueChunks(ctx context.Context, sendID string, gen int, reclaim bool) error {
-	chunks, err := s.store.Chunks(ctx, sendID, s.cfg.ChunkSize)
+	last, err := s.enqueueChunks(ctx, send.ID, 0, false, "")
 	if err != nil {
 		return err
+	}
+	if _, err := s.store.DispatchRest(ctx, send.ID, s.cfg.MsgDomain); err != nil {
+		return err
+	}
+	_, err = s.enqueueChunks(ctx, send.ID, 0, false, last)
+	return err
+}
+
+// dispatchFirst is how many chunks' deliveries the dispatcher's first step
+// makes: enough to keep every worker busy while the second step inserts
+// the rest.
+const dispatchFirst = 8
+
+// enqueueChunks enqueues one task per chunk of pending deliveries (those
+// with an id after after, if it is not ""), and returns the last id
+// enqueued (after itself when there was none). Task ids name the chunk and
+// a generation, so a re-run dispatcher adds nothing while the first tasks
+// still exist.
+func (s *Sender) enqueueChunks(ctx context.Context, sendID string, gen int, reclaim bool, after string) (string, error) {
+	chunks, err := s.store.ChunksAfter(ctx, sendID, s.cfg.ChunkSize, after)
+	if err != nil {
+		return after, err
 	}
 	for _, c := range chunks {
 		p, _ := json.Marshal(chunkPayload{SendID: sendID, From: c[0], To: c[1], Reclaim: reclaim})
@@ -179,14 +203,14 @@ func (s *Sender) enqueueChunks(ctx context.Context, sendID string, gen int, recl
 			asynq.TaskID(fmt.Sprintf("chunk:%s:%s:%d", sendID, c[0], gen)), asynq.MaxRetry(100000),
 			asynq.Timeout(10*time.Minute))
 		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			return fmt.Errorf("enqueue chunk: %w", err)
+			return after, fmt.Errorf("enqueue chunk: %w", err)
 		}
 	}
 	if len(chunks) == 0 {
 		_, err := s.store.FinishIfDone(ctx, sendID)
-		return err
+		return after, err
 	}
-	return nil
+	return chunks[len(chunks)-1][1], nil
 }
 
 // errRetryLater asks Asynq to run a chunk again after the backoff.
@@ -238,7 +262,7 @@ func (s *Sender) handleReconcile(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	for _, id := range stuck {
-		if err := s.enqueueChunks(ctx, id, gen, true); err != nil {
+		if _, err := s.enqueueChunks(ctx, id, gen, true, ""); err != nil {
 			return err
 		}
 	}

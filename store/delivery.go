@@ -11,16 +11,29 @@ import (
 	"gorm.io/gorm"
 )
 
-// Dispatch creates the deliveries of a send that is due: one per recipient,
-// in one INSERT ... SELECT so a million rows never pass through Go. The
-// unique key (disclosure_id, recipient_key) makes it idempotent: a re-run
-// dispatcher, or a second send of the same disclosure, adds no second
-// delivery for anyone. It returns false when the send is not scheduled (paused,
-// cancelled, already dispatched).
-//
-// regulator is the address of a regulator report's recipient, "" for a
-// customer notice. msgDomain is the right-hand side of Message-IDs.
+// Dispatch creates all the deliveries of a send that is due, in one step:
+// DispatchFirst with no limit.
 func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string) (bool, error) {
+	return db.DispatchFirst(ctx, sendID, regulatorJurisdiction, msgDomain, 0)
+}
+
+// DispatchFirst starts a send that is due: it creates the deliveries of the
+// first limit recipients (all of them when limit is 0), in customer order,
+// and sets the send running. A large send's first chunks can then go out
+// while DispatchRest creates the rest, instead of waiting for a million-row
+// insert. Deliveries are made in INSERT ... SELECT statements, so rows
+// never pass through Go; the unique key (disclosure_id, recipient_key)
+// makes both steps idempotent: a re-run dispatcher, or a second send of the
+// same disclosure, adds no second delivery for anyone. It returns false
+// when the send is not scheduled (paused, cancelled, already started).
+//
+// regulatorJurisdiction names a regulator report's recipient, "" for a
+// customer notice. msgDomain is the right-hand side of Message-IDs.
+//
+// A send is dispatched (dispatched_at set) once every recipient has a
+// delivery; until then it does not complete, however many of its
+// deliveries are sent.
+func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error) {
 	dispatched := false
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		if err := lockSend(tx, sendID); err != nil {
@@ -34,55 +47,31 @@ func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDo
 			return audit{}, errNothing
 		}
 		now := db.now()
-		newID := "lower(hex(randomblob(16)))"
-		// A customer notice's delivery ids follow the customers' order:
-		// this dispatch's own time-ordered prefix, then the recipient's
-		// number in customer-id order (32 hex digits in all). A chunk, an
-		// id range, then covers neighbouring delivery rows and neighbouring
-		// customer rows, so its claim, reads and writes touch a few pages
-		// rather than one page per recipient; and the inserts append to
-		// the id indexes instead of landing all over them.
-		seqID := "? || printf('%08x', row_number() OVER (ORDER BY c.id))"
-		if db.dialect == Postgres {
-			newID = "replace(gen_random_uuid()::text, '-', '')"
-			seqID = "?::text || lpad(to_hex(row_number() OVER (ORDER BY c.id)), 8, '0')"
-		}
-		prefix := strings.ReplaceAll(NewID(), "-", "")[:24]
-		var res *gorm.DB
-		// The new ids are materialised first: SQLite would otherwise
-		// evaluate randomblob() once for the id and again for the
-		// Message-ID built from it.
+		var inserted int
+		var err error
 		if s.Kind == "regulator_report" {
-			res = tx.Exec(`WITH x AS MATERIALIZED (SELECT `+newID+` AS id)
-				INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
-				locale, status, message_id, created_at, updated_at)
-				SELECT x.id, ?, ?, ?, ?, NULL, '', 'pending', '<' || x.id || '@' || ? || '>', ?, ?
-				FROM x WHERE true
-				ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
-				sendID, s.DisclosureID, s.IncidentID, "regulator:"+regulatorJurisdiction, msgDomain, now, now)
+			inserted, err = db.insertRegulatorDelivery(tx, s, regulatorJurisdiction, msgDomain, now)
+			limit = 0
 		} else {
-			where, args := audienceWhere(s.Filter.V)
-			res = tx.Exec(`WITH x AS MATERIALIZED (SELECT `+seqID+` AS id, c.id AS cid, c.locale AS locale FROM customers c
-				      WHERE c.incident_id = ? AND c.channel = 'email' AND c.erased_at IS NULL`+where+`)
-				INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
-				locale, status, message_id, created_at, updated_at)
-				SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?
-				FROM x WHERE true ORDER BY x.id
-				ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
-				append(append([]any{prefix, s.IncidentID}, args...), sendID, s.DisclosureID, s.IncidentID, msgDomain, now, now)...)
+			inserted, err = db.insertDeliveries(tx, s, msgDomain, now, limit)
 		}
-		if res.Error != nil {
-			return audit{}, res.Error
-		}
-		total := int(res.RowsAffected)
-		if err := tx.Exec(`UPDATE customers SET status = 'queued' WHERE status = 'pending' AND id IN
-			(SELECT customer_id FROM deliveries WHERE send_id = ?)`, sendID).Error; err != nil {
+		if err != nil {
 			return audit{}, err
 		}
-		upd := map[string]any{"state": string(candor.SendRunning), "total": total, "dispatched_at": now,
-			"started_at": now, "updated_at": now}
-		if total == 0 {
-			upd["state"], upd["finished_at"] = string(candor.SendCompleted), now
+		if err := markQueued(tx, sendID); err != nil {
+			return audit{}, err
+		}
+		total, err := countDeliveries(tx, sendID)
+		if err != nil {
+			return audit{}, err
+		}
+		upd := map[string]any{"state": string(candor.SendRunning), "total": total,
+			"started_at": gorm.Expr("COALESCE(started_at, ?)", now), "updated_at": now}
+		if limit == 0 || inserted < limit { // every recipient has a delivery
+			upd["dispatched_at"] = now
+			if total == 0 {
+				upd["state"], upd["finished_at"] = string(candor.SendCompleted), now
+			}
 		}
 		if err := tx.Model(&sendRow{}).Where("id = ?", sendID).Updates(upd).Error; err != nil {
 			return audit{}, err
@@ -95,6 +84,115 @@ func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDo
 		return false, nil
 	}
 	return dispatched, translate("dispatch send", "send", err)
+}
+
+// DispatchRest creates the deliveries DispatchFirst left to make, if the
+// send is running and not yet dispatched, and marks it dispatched. It
+// returns whether it did anything. A paused send is left for its resume
+// (which dispatches again); a cancelled one gets no more deliveries.
+func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain string) (bool, error) {
+	done := false
+	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		if err := lockSend(tx, sendID); err != nil {
+			return audit{}, err
+		}
+		var s sendRow
+		if err := tx.Where("id = ?", sendID).Take(&s).Error; err != nil {
+			return audit{}, err
+		}
+		if s.State != string(candor.SendRunning) || s.DispatchedAt != nil {
+			return audit{}, errNothing
+		}
+		now := db.now()
+		if _, err := db.insertDeliveries(tx, s, msgDomain, now, 0); err != nil {
+			return audit{}, err
+		}
+		if err := markQueued(tx, sendID); err != nil {
+			return audit{}, err
+		}
+		total, err := countDeliveries(tx, sendID)
+		if err != nil {
+			return audit{}, err
+		}
+		if err := tx.Model(&sendRow{}).Where("id = ?", sendID).
+			Updates(map[string]any{"total": total, "dispatched_at": now, "updated_at": now}).Error; err != nil {
+			return audit{}, err
+		}
+		done = true
+		return audit{Action: "send.dispatched", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
+			Summary: map[string]any{"deliveries": total}}, nil
+	})
+	if err == errNothing {
+		return false, nil
+	}
+	return done, translate("dispatch send", "send", err)
+}
+
+// insertDeliveries creates a pending delivery for each email customer of
+// the send's audience who has none for this disclosure yet, the first
+// limit of them in customer order (all when limit is 0).
+//
+// Delivery ids follow the customers' order: this statement's own
+// time-ordered prefix, then the recipient's number in customer-id order
+// (32 hex digits in all). A chunk, an id range, then covers neighbouring
+// delivery rows and neighbouring customer rows, so its claim, reads and
+// writes touch a few pages rather than one page per recipient; and the
+// inserts append to the id indexes instead of landing all over them. A
+// later statement (the rest of a send, a resumed one) has a later prefix,
+// so its ids follow.
+func (db *DB) insertDeliveries(tx *gorm.DB, s sendRow, msgDomain string, now time.Time, limit int) (int, error) {
+	seqID := "? || printf('%08x', row_number() OVER (ORDER BY c.id))"
+	if db.dialect == Postgres {
+		seqID = "?::text || lpad(to_hex(row_number() OVER (ORDER BY c.id)), 8, '0')"
+	}
+	prefix := strings.ReplaceAll(NewID(), "-", "")[:24]
+	where, args := audienceWhere(s.Filter.V)
+	lim := ""
+	if limit > 0 { // read only the first customers, in id order
+		lim = fmt.Sprintf(" ORDER BY c.id LIMIT %d", limit)
+	}
+	// The new ids are materialised first: SQLite would otherwise evaluate
+	// them once for the id and again for the Message-ID built from it.
+	res := tx.Exec(`WITH x AS MATERIALIZED (SELECT `+seqID+` AS id, c.id AS cid, c.locale AS locale FROM (
+		      SELECT c.id, c.locale FROM customers c
+		      WHERE c.incident_id = ? AND c.channel = 'email' AND c.erased_at IS NULL`+where+`
+		      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.disclosure_id = ? AND d.recipient_key = c.id)`+lim+`) c)
+		INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
+		locale, status, message_id, created_at, updated_at)
+		SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?
+		FROM x WHERE true ORDER BY x.id
+		ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
+		append(append(append([]any{prefix, s.IncidentID}, args...), s.DisclosureID),
+			s.ID, s.DisclosureID, s.IncidentID, msgDomain, now, now)...)
+	return int(res.RowsAffected), res.Error
+}
+
+// insertRegulatorDelivery creates a regulator report's one delivery.
+func (db *DB) insertRegulatorDelivery(tx *gorm.DB, s sendRow, jurisdiction, msgDomain string, now time.Time) (int, error) {
+	newID := "lower(hex(randomblob(16)))"
+	if db.dialect == Postgres {
+		newID = "replace(gen_random_uuid()::text, '-', '')"
+	}
+	res := tx.Exec(`WITH x AS MATERIALIZED (SELECT `+newID+` AS id)
+		INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
+		locale, status, message_id, created_at, updated_at)
+		SELECT x.id, ?, ?, ?, ?, NULL, '', 'pending', '<' || x.id || '@' || ? || '>', ?, ?
+		FROM x WHERE true
+		ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
+		s.ID, s.DisclosureID, s.IncidentID, "regulator:"+jurisdiction, msgDomain, now, now)
+	return int(res.RowsAffected), res.Error
+}
+
+// markQueued shows the send's customers as queued.
+func markQueued(tx *gorm.DB, sendID string) error {
+	return tx.Exec(`UPDATE customers SET status = 'queued' WHERE status = 'pending' AND id IN
+		(SELECT customer_id FROM deliveries WHERE send_id = ? AND status = 'pending')`, sendID).Error
+}
+
+func countDeliveries(tx *gorm.DB, sendID string) (int, error) {
+	var n int64
+	err := tx.Raw("SELECT count(*) FROM deliveries WHERE send_id = ?", sendID).Scan(&n).Error
+	return int(n), err
 }
 
 // errNothing rolls back a transaction that found nothing to do.
@@ -118,7 +216,13 @@ func audienceWhere(f candor.SendFilter) (string, []any) {
 // Chunks returns the boundaries of the send's pending deliveries in id
 // order, size at a time: [from, to] pairs, each one task's work.
 func (db *DB) Chunks(ctx context.Context, sendID string, size int) ([][2]string, error) {
-	rows, err := db.gorm.WithContext(ctx).Raw("SELECT id FROM deliveries WHERE send_id = ? AND status IN ('pending', 'sending') ORDER BY id", sendID).Rows()
+	return db.ChunksAfter(ctx, sendID, size, "")
+}
+
+// ChunksAfter is Chunks of the deliveries whose id is after after: those
+// that DispatchRest added behind the chunks already enqueued.
+func (db *DB) ChunksAfter(ctx context.Context, sendID string, size int, after string) ([][2]string, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw("SELECT id FROM deliveries WHERE send_id = ? AND status IN ('pending', 'sending') AND id > ? ORDER BY id", sendID, after).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("chunk deliveries: %w", err)
 	}
@@ -324,7 +428,7 @@ func (db *DB) FinishIfDone(ctx context.Context, sendID string) (bool, error) {
 			return audit{}, errNothing
 		}
 		now := db.now()
-		res := tx.Model(&sendRow{}).Where("id = ? AND state = ?", sendID, string(candor.SendRunning)).
+		res := tx.Model(&sendRow{}).Where("id = ? AND state = ? AND dispatched_at IS NOT NULL", sendID, string(candor.SendRunning)).
 			Updates(map[string]any{"state": string(candor.SendCompleted), "finished_at": now, "updated_at": now})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return audit{}, errNothing

@@ -201,14 +201,16 @@ func syncCustomerStatus(tx *gorm.DB, sendID string) error {
 }
 
 // StaleSends finds work the queue may have lost: scheduled sends past due
-// and not dispatched, and running sends with deliveries untouched for the
+// and not dispatched (or running and not yet fully dispatched), and running sends with deliveries untouched for the
 // given age (longer than the longest retry backoff, so a chunk waiting for
 // its retry is not counted).
 func (db *DB) StaleSends(ctx context.Context, age time.Duration) (due []candor.Send, stuck []string, err error) {
 	now := db.now()
 	var rows []sendRow
-	if err := db.gorm.WithContext(ctx).Where("state = ? AND dispatched_at IS NULL AND send_at <= ?",
-		string(candor.SendScheduled), now.Add(-time.Minute)).Find(&rows).Error; err != nil {
+	// A running send not yet dispatched whose dispatcher died between its
+	// first and second step is due again too (the dispatcher finishes it).
+	if err := db.gorm.WithContext(ctx).Where("dispatched_at IS NULL AND ((state = ? AND send_at <= ?) OR (state = ? AND updated_at <= ?))",
+		string(candor.SendScheduled), now.Add(-time.Minute), string(candor.SendRunning), now.Add(-time.Minute)).Find(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("stale sends: %w", err)
 	}
 	for _, r := range rows {

@@ -143,3 +143,117 @@ func TestSendLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestDispatchInTwoSteps: the dispatcher's first step makes the first
+// deliveries and starts the send; it cannot complete until the second step
+// has made the rest; pause and cancel between the steps hold.
+func TestDispatchInTwoSteps(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in, _ := db.CreateIncident(ctx, newIncident("breach"))
+			var csv strings.Builder
+			csv.WriteString("external_id,email,country,locale\n")
+			for i := range 50 {
+				fmt.Fprintf(&csv, "c%d,p%d@example.com,JP,ja\n", i, i)
+			}
+			if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
+				t.Fatal(err)
+			}
+			sendAll := func(sendID string, chunks [][2]string) {
+				t.Helper()
+				for _, c := range chunks {
+					claimed, err := db.Claim(ctx, sendID, c[0], c[1], false)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var outs []store.Outcome
+					for _, cl := range claimed {
+						outs = append(outs, store.Outcome{ID: cl.ID, CustomerID: cl.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok"})
+					}
+					if err := db.Record(ctx, outs); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			newSend := func() string {
+				d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
+				s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
+					Revision: 1, SendAt: time.Now()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s.ID
+			}
+
+			// Both steps, with the first deliveries sent in between.
+			id := newSend()
+			if ok, err := db.DispatchFirst(ctx, id, "", "n.example.com", 10); !ok || err != nil {
+				t.Fatalf("first step: %v %v", ok, err)
+			}
+			got, _ := db.GetSend(ctx, id)
+			if got.State != candor.SendRunning || got.Total != 10 {
+				t.Fatalf("after the first step: %s, total %d", got.State, got.Total)
+			}
+			first, _ := db.Chunks(ctx, id, 200)
+			sendAll(id, first)
+			if done, err := db.FinishIfDone(ctx, id); done || err != nil {
+				t.Fatalf("completed before the rest was dispatched: %v %v", done, err)
+			}
+			if ok, err := db.DispatchRest(ctx, id, "n.example.com"); !ok || err != nil {
+				t.Fatalf("second step: %v %v", ok, err)
+			}
+			if ok, _ := db.DispatchRest(ctx, id, "n.example.com"); ok {
+				t.Fatal("second step ran twice")
+			}
+			rest, _ := db.ChunksAfter(ctx, id, 200, first[0][1])
+			if len(rest) != 1 || rest[0][0] <= first[0][1] {
+				t.Fatalf("chunks after the first step's: %v (first %v)", rest, first)
+			}
+			if all, _ := db.Chunks(ctx, id, 200); len(all) != 1 || all[0] != rest[0] {
+				t.Fatalf("pending chunks %v, want only %v", all, rest)
+			}
+			sendAll(id, rest)
+			if done, err := db.FinishIfDone(ctx, id); !done || err != nil {
+				t.Fatalf("not completed: %v %v", done, err)
+			}
+			got, _ = db.GetSend(ctx, id)
+			if got.State != candor.SendCompleted || got.Total != 50 || got.Sent != 50 {
+				t.Fatalf("completed send: %+v", got)
+			}
+
+			// Cancelled between the steps: no more deliveries.
+			id = newSend()
+			db.DispatchFirst(ctx, id, "", "n.example.com", 10)
+			if _, err := db.ChangeSendState(ctx, id, "cancel"); err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := db.DispatchRest(ctx, id, "n.example.com"); ok {
+				t.Fatal("second step ran for a cancelled send")
+			}
+			if got, _ := db.GetSend(ctx, id); got.Total != 10 || got.Cancelled != 10 {
+				t.Fatalf("cancelled send: total %d, cancelled %d", got.Total, got.Cancelled)
+			}
+
+			// Paused between the steps: resume dispatches again, from where
+			// the first step stopped.
+			id = newSend()
+			db.DispatchFirst(ctx, id, "", "n.example.com", 10)
+			db.ChangeSendState(ctx, id, "pause")
+			if ok, _ := db.DispatchRest(ctx, id, "n.example.com"); ok {
+				t.Fatal("second step ran for a paused send")
+			}
+			if s, err := db.ChangeSendState(ctx, id, "resume"); err != nil || s.State != candor.SendScheduled {
+				t.Fatalf("resume before the send was dispatched: %+v %v", s, err)
+			}
+			if ok, err := db.DispatchFirst(ctx, id, "", "n.example.com", 10); !ok || err != nil {
+				t.Fatalf("first step after resume: %v %v", ok, err)
+			}
+			db.DispatchRest(ctx, id, "n.example.com")
+			got, _ = db.GetSend(ctx, id)
+			if got.Total != 50 || got.Pending != 50 || got.State != candor.SendRunning {
+				t.Fatalf("resumed send: %+v", got)
+			}
+		})
+	}
+}
