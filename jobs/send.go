@@ -44,7 +44,7 @@ type SendStore interface {
 	// cost a scan of them each time.
 	GetSendState(ctx context.Context, id string) (candor.Send, error)
 	DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error)
-	DispatchRest(ctx context.Context, sendID, msgDomain string) (bool, error)
+	DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer string, limit int) (store.DispatchStep, error)
 	ChunksAfter(ctx context.Context, sendID string, size int, after string) ([][2]string, error)
 	Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]store.Claimed, error)
 	RecipientsOf(ctx context.Context, claimed []store.Claimed) (map[string]candor.Customer, error)
@@ -144,11 +144,10 @@ func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
 		// A running send whose dispatcher stopped after its first step
 		// is dispatched to the end, and its chunks enqueued again.
 		if send.State == candor.SendRunning {
-			if _, err := s.store.DispatchRest(ctx, send.ID, s.cfg.MsgDomain); err != nil {
+			if _, err := s.enqueueChunks(ctx, send.ID, 0, false, ""); err != nil {
 				return err
 			}
-			_, err := s.enqueueChunks(ctx, send.ID, 0, false, "")
-			return err
+			return s.dispatchRest(ctx, send.ID)
 		}
 		return nil
 	}
@@ -171,21 +170,45 @@ func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
 	if _, err := s.store.DispatchFirst(ctx, send.ID, jurisdiction, s.cfg.MsgDomain, dispatchFirst*s.cfg.ChunkSize); err != nil {
 		return err
 	}
-	last, err := s.enqueueChunks(ctx, send.ID, 0, false, "")
-	if err != nil {
+	if _, err := s.enqueueChunks(ctx, send.ID, 0, false, ""); err != nil {
 		return err
 	}
-	if _, err := s.store.DispatchRest(ctx, send.ID, s.cfg.MsgDomain); err != nil {
-		return err
+	return s.dispatchRest(ctx, send.ID)
+}
+
+// dispatchRest makes the rest of a running send's deliveries, a batch per
+// transaction, and enqueues each batch's chunks as soon as it is
+// committed. (A batch's ids share a prefix that sorts after every id made
+// before it in this process; its chunks are those after the prefix.)
+func (s *Sender) dispatchRest(ctx context.Context, sendID string) error {
+	after := ""
+	for {
+		step, err := s.store.DispatchRest(ctx, sendID, s.cfg.MsgDomain, after, dispatchBatch*s.cfg.ChunkSize)
+		if err != nil {
+			return err
+		}
+		if step.From != "" {
+			if _, err := s.enqueueChunks(ctx, sendID, 0, false, step.From); err != nil {
+				return err
+			}
+		} else if _, err := s.store.FinishIfDone(ctx, sendID); err != nil {
+			return err
+		}
+		if !step.More {
+			return nil
+		}
+		after = step.Next
 	}
-	_, err = s.enqueueChunks(ctx, send.ID, 0, false, last)
-	return err
 }
 
 // dispatchFirst is how many chunks' deliveries the dispatcher's first step
-// makes: enough to keep every worker busy while the second step inserts
-// the rest.
-const dispatchFirst = 8
+// makes: enough to keep every worker busy while the rest are inserted, in
+// batches of dispatchBatch chunks' (each batch's chunks are enqueued as it
+// commits; on SQLite, claims take turns with the batches for the writer).
+const (
+	dispatchFirst = 8
+	dispatchBatch = 25
+)
 
 // enqueueChunks enqueues one task per chunk of pending deliveries (those
 // with an id after after, if it is not ""), and returns the last id

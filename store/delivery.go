@@ -86,12 +86,16 @@ func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, 
 	return dispatched, translate("dispatch send", "send", err)
 }
 
-// DispatchRest creates the deliveries DispatchFirst left to make, if the
-// send is running and not yet dispatched, and marks it dispatched. It
-// returns whether it did anything. A paused send is left for its resume
-// (which dispatches again); a cancelled one gets no more deliveries.
-func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain string) (bool, error) {
-	done := false
+// DispatchRest creates deliveries DispatchFirst left to make, for up to
+// limit more recipients (all when 0) whose customer id is after
+// afterCustomer (from the start when ""), if the send is running and not
+// yet dispatched. When there are none left it marks the send dispatched,
+// with its total. Each call is its own transaction,
+// so chunks already enqueued claim and record between them (SQLite has one
+// writer). A paused send is left for its resume (which dispatches again);
+// a cancelled one gets no more deliveries.
+func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer string, limit int) (DispatchStep, error) {
+	step := DispatchStep{Next: afterCustomer}
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		if err := lockSend(tx, sendID); err != nil {
 			return audit{}, err
@@ -104,11 +108,24 @@ func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain string) (bool,
 			return audit{}, errNothing
 		}
 		now := db.now()
-		if _, err := db.insertDeliveries(tx, s, msgDomain, now, 0); err != nil {
+		prefix := strings.ReplaceAll(NewID(), "-", "")[:24]
+		step.From = prefix
+		inserted, err := db.insertDeliveriesAfter(tx, s, msgDomain, now, limit, afterCustomer, prefix)
+		if err != nil {
 			return audit{}, err
 		}
-		if err := markQueued(tx, sendID); err != nil {
+		if err := markQueuedFrom(tx, sendID, prefix); err != nil {
 			return audit{}, err
+		}
+		if limit > 0 && inserted == limit {
+			// More may follow: the send row is left alone (no audit
+			// entry per batch); the deliveries are the system's own.
+			if err := tx.Raw(`SELECT customer_id FROM deliveries WHERE send_id = ? AND id > ? ORDER BY id DESC LIMIT 1`,
+				sendID, prefix).Scan(&step.Next).Error; err != nil {
+				return audit{}, err
+			}
+			step.More = true
+			return audit{}, nil
 		}
 		total, err := countDeliveries(tx, sendID)
 		if err != nil {
@@ -118,14 +135,20 @@ func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain string) (bool,
 			Updates(map[string]any{"total": total, "dispatched_at": now, "updated_at": now}).Error; err != nil {
 			return audit{}, err
 		}
-		done = true
 		return audit{Action: "send.dispatched", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
 			Summary: map[string]any{"deliveries": total}}, nil
 	})
 	if err == errNothing {
-		return false, nil
+		return DispatchStep{Next: afterCustomer}, nil
 	}
-	return done, translate("dispatch send", "send", err)
+	return step, translate("dispatch send", "send", err)
+}
+
+// DispatchStep is what one DispatchRest did.
+type DispatchStep struct {
+	From string // the new deliveries' ids all sort after it ("" if none)
+	Next string // the customer id to continue after
+	More bool   // there may be more recipients: call again with Next
 }
 
 // insertDeliveries creates a pending delivery for each email customer of
@@ -141,12 +164,22 @@ func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain string) (bool,
 // later statement (the rest of a send, a resumed one) has a later prefix,
 // so its ids follow.
 func (db *DB) insertDeliveries(tx *gorm.DB, s sendRow, msgDomain string, now time.Time, limit int) (int, error) {
+	return db.insertDeliveriesAfter(tx, s, msgDomain, now, limit, "", strings.ReplaceAll(NewID(), "-", "")[:24])
+}
+
+// insertDeliveriesAfter is insertDeliveries for the customers whose id is
+// after afterCustomer, with the given id prefix.
+func (db *DB) insertDeliveriesAfter(tx *gorm.DB, s sendRow, msgDomain string, now time.Time, limit int,
+	afterCustomer, prefix string) (int, error) {
 	seqID := "? || printf('%08x', row_number() OVER (ORDER BY c.id))"
 	if db.dialect == Postgres {
 		seqID = "?::text || lpad(to_hex(row_number() OVER (ORDER BY c.id)), 8, '0')"
 	}
-	prefix := strings.ReplaceAll(NewID(), "-", "")[:24]
 	where, args := audienceWhere(s.Filter.V)
+	if afterCustomer != "" {
+		where += " AND c.id > ?"
+		args = append(args, afterCustomer)
+	}
 	lim := ""
 	if limit > 0 { // read only the first customers, in id order
 		lim = fmt.Sprintf(" ORDER BY c.id LIMIT %d", limit)
@@ -185,8 +218,14 @@ func (db *DB) insertRegulatorDelivery(tx *gorm.DB, s sendRow, jurisdiction, msgD
 
 // markQueued shows the send's customers as queued.
 func markQueued(tx *gorm.DB, sendID string) error {
+	return markQueuedFrom(tx, sendID, "")
+}
+
+// markQueuedFrom is markQueued for the deliveries whose id is after
+// fromID: those a dispatch step just made.
+func markQueuedFrom(tx *gorm.DB, sendID, fromID string) error {
 	return tx.Exec(`UPDATE customers SET status = 'queued' WHERE status = 'pending' AND id IN
-		(SELECT customer_id FROM deliveries WHERE send_id = ? AND status = 'pending')`, sendID).Error
+		(SELECT customer_id FROM deliveries WHERE send_id = ? AND id > ? AND status = 'pending')`, sendID, fromID).Error
 }
 
 func countDeliveries(tx *gorm.DB, sendID string) (int, error) {

@@ -200,20 +200,26 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			if done, err := db.FinishIfDone(ctx, id); done || err != nil {
 				t.Fatalf("completed before the rest was dispatched: %v %v", done, err)
 			}
-			if ok, err := db.DispatchRest(ctx, id, "n.example.com"); !ok || err != nil {
-				t.Fatalf("second step: %v %v", ok, err)
+			// The rest in batches of 15: 15, 15, then 10 and done.
+			after := ""
+			for i, want := range []int{15, 15, 10} { // pending after each batch
+				step, err := db.DispatchRest(ctx, id, "n.example.com", after, 15)
+				if err != nil || step.More != (i < 2) || step.From <= first[0][1] {
+					t.Fatalf("batch %d: %+v %v", i, step, err)
+				}
+				if got, _ := db.GetSend(ctx, id); got.Pending != want {
+					t.Fatalf("batch %d: %d pending, want %d", i, got.Pending, want)
+				}
+				if done, _ := db.FinishIfDone(ctx, id); done {
+					t.Fatalf("completed with pending deliveries after batch %d", i)
+				}
+				rest, _ := db.ChunksAfter(ctx, id, 200, step.From)
+				sendAll(id, rest)
+				after = step.Next
 			}
-			if ok, _ := db.DispatchRest(ctx, id, "n.example.com"); ok {
-				t.Fatal("second step ran twice")
+			if step, _ := db.DispatchRest(ctx, id, "n.example.com", "", 15); step.From != "" || step.More {
+				t.Fatalf("the rest was dispatched twice: %+v", step)
 			}
-			rest, _ := db.ChunksAfter(ctx, id, 200, first[0][1])
-			if len(rest) != 1 || rest[0][0] <= first[0][1] {
-				t.Fatalf("chunks after the first step's: %v (first %v)", rest, first)
-			}
-			if all, _ := db.Chunks(ctx, id, 200); len(all) != 1 || all[0] != rest[0] {
-				t.Fatalf("pending chunks %v, want only %v", all, rest)
-			}
-			sendAll(id, rest)
 			if done, err := db.FinishIfDone(ctx, id); !done || err != nil {
 				t.Fatalf("not completed: %v %v", done, err)
 			}
@@ -228,7 +234,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			if _, err := db.ChangeSendState(ctx, id, "cancel"); err != nil {
 				t.Fatal(err)
 			}
-			if ok, _ := db.DispatchRest(ctx, id, "n.example.com"); ok {
+			if step, _ := db.DispatchRest(ctx, id, "n.example.com", "", 0); step.From != "" {
 				t.Fatal("second step ran for a cancelled send")
 			}
 			if got, _ := db.GetSend(ctx, id); got.Total != 10 || got.Cancelled != 10 {
@@ -240,7 +246,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			id = newSend()
 			db.DispatchFirst(ctx, id, "", "n.example.com", 10)
 			db.ChangeSendState(ctx, id, "pause")
-			if ok, _ := db.DispatchRest(ctx, id, "n.example.com"); ok {
+			if step, _ := db.DispatchRest(ctx, id, "n.example.com", "", 0); step.From != "" {
 				t.Fatal("second step ran for a paused send")
 			}
 			if s, err := db.ChangeSendState(ctx, id, "resume"); err != nil || s.State != candor.SendScheduled {
@@ -249,7 +255,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			if ok, err := db.DispatchFirst(ctx, id, "", "n.example.com", 10); !ok || err != nil {
 				t.Fatalf("first step after resume: %v %v", ok, err)
 			}
-			db.DispatchRest(ctx, id, "n.example.com")
+			db.DispatchRest(ctx, id, "n.example.com", "", 0)
 			got, _ = db.GetSend(ctx, id)
 			if got.Total != 50 || got.Pending != 50 || got.State != candor.SendRunning {
 				t.Fatalf("resumed send: %+v", got)
