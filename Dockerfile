@@ -18,7 +18,9 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/candor /usr/local/bin/candor
 USER nonroot:nonroot
 WORKDIR /home/nonroot
-ENV CANDOR_LISTEN=0.0.0.0:8080 \
+# MALLOC_ARENA_MAX: see README, Operations (SQLite's memory under glibc).
+ENV MALLOC_ARENA_MAX=2 \
+    CANDOR_LISTEN=0.0.0.0:8080 \
     CANDOR_DATABASE_URL=sqlite:/home/nonroot/var/candor.db \
     CANDOR_OUTBOX_DIR=/home/nonroot/var/outbox
 EXPOSE 8080

@@ -10,6 +10,8 @@ ensure_redis
 redis_port=${CANDOR_REDIS_PORT:-6379}
 start_redis "$var/redis" "$redis_port"
 export CANDOR_REDIS_URL=${CANDOR_REDIS_URL:-redis://127.0.0.1:$redis_port/0}
+# Two glibc malloc arenas, not up to sixteen: README, Operations.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 if [ -z "${CANDOR_DATA_KEY:-}" ] && [ ! -s "$var/data.key" ]; then
   log "generating the data encryption key in $var/data.key (back it up: without it the customer data cannot be read)"

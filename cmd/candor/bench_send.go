@@ -115,8 +115,8 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	}
 	defer w.Shutdown()
 
-	fmt.Fprintf(out, "bench send: db=%s recipients=%d conns=%d chunk=%d concurrency=%d parallel=%d runs=%d cpus=%d\n",
-		db.Dialect(), *n, *conns, *chunk, *concurrency, *parallel, *runs, runtime.NumCPU())
+	fmt.Fprintf(out, "bench send: db=%s recipients=%d conns=%d chunk=%d concurrency=%d parallel=%d runs=%d cpus=%d MALLOC_ARENA_MAX=%s\n",
+		db.Dialect(), *n, *conns, *chunk, *concurrency, *parallel, *runs, runtime.NumCPU(), os.Getenv("MALLOC_ARENA_MAX"))
 	var pipe, ceil, ratios, pipeRSS, ceilRSS []float64
 	for run := 1; run <= *runs; run++ {
 		fx, err := prepareSendRun(ctx, cfg, db, *n, *seed)

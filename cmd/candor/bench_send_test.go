@@ -24,7 +24,7 @@ func TestBenchSend(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	num := `[0-9]+(\.[0-9]+)?`
 	want := []*regexp.Regexp{
-		regexp.MustCompile(`^bench send: db=sqlite recipients=300 conns=2 chunk=50 concurrency=4 parallel=8 runs=2 cpus=[0-9]+$`),
+		regexp.MustCompile(`^bench send: db=sqlite recipients=300 conns=2 chunk=50 concurrency=4 parallel=8 runs=2 cpus=[0-9]+ MALLOC_ARENA_MAX=\S*$`),
 	}
 	for _, r := range []string{"1", "2"} {
 		for _, p := range []string{"pipeline", "ceiling"} {
