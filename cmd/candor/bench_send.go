@@ -53,7 +53,8 @@ import (
 // Each part reports messages/s, peak RSS (VmHWM, reset before the part) and
 // this process's CPU time per message; after the runs, the medians.
 // CANDOR_CPUPROFILE=path profiles the first run: the pipeline to path, the
-// ceiling to path.ceiling.
+// ceiling to path.ceiling, and the allocations of each part to
+// path[.ceiling].allocs0 (before) and .allocs (after).
 func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench send", flag.ContinueOnError)
 	n := fs.Int("recipients", 100_000, "recipients (customers with an email address) per run")
@@ -136,8 +137,9 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		if err := verifySink(sink, *n, true); err != nil {
 			return fmt.Errorf("run %d: pipeline: %w", run, err)
 		}
-		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
-			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n), loadAvg())
+		p.bytes = sink.Bytes()
+		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.bytes/int64(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n), loadAvg())
 
 		sink.Reset()
 		var cps float64
@@ -151,8 +153,9 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		if err := verifySink(sink, *n, false); err != nil {
 			return fmt.Errorf("run %d: ceiling: %w", run, err)
 		}
-		fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
-			run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
+		c.bytes = sink.Bytes()
+		fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+			run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.bytes/int64(*n), c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
 		fmt.Fprintf(out, "bench send: run=%d ratio=%.3f\n", run, p.rate(*n)/cps)
 		pipe, ceil, ratios = append(pipe, p.rate(*n)), append(ceil, cps), append(ratios, p.rate(*n)/cps)
 		pipeRSS, ceilRSS = append(pipeRSS, p.rss), append(ceilRSS, c.rss)
@@ -377,6 +380,7 @@ type part struct {
 	rss     float64       // MiB
 	cpu     time.Duration // this process's user + system time
 	machine time.Duration // every CPU's busy time (/proc/stat): the database, Redis, other users
+	bytes   int64         // DATA bytes the sink accepted
 }
 
 func (p part) rate(n int) float64          { return float64(n) / p.elapsed.Seconds() }
@@ -398,6 +402,12 @@ func timePart(profile string, f func() error) (part, error) {
 				pf.Close()
 			}
 		}
+		// Allocations during the part: the cumulative profile before and
+		// after (go tool pprof -sample_index=alloc_space -diff_base
+		// path.allocs0 path.allocs).
+		writeAllocs(profile + ".allocs0")
+		cpuStop := stop
+		stop = func() { cpuStop(); writeAllocs(profile + ".allocs") }
 	}
 	resetPeakRSS()
 	cpu0, busy0 := cpuTime(), machineBusy()
@@ -406,6 +416,13 @@ func timePart(profile string, f func() error) (part, error) {
 	p := part{elapsed: time.Since(start), cpu: cpuTime() - cpu0, machine: machineBusy() - busy0, rss: peakRSSMB()}
 	stop()
 	return p, err
+}
+
+func writeAllocs(path string) {
+	if f, err := os.Create(path); err == nil {
+		_ = pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
 }
 
 // cpuTime is this process's user + system CPU time so far.

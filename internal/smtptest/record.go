@@ -12,6 +12,7 @@ type Message struct {
 	Data      []byte   // the raw message as received; nil in discard mode
 	MessageID string   // the Message-ID header, with its angle brackets; "" in discard mode
 	At        time.Time
+	size      int64 // len(Data), also in discard mode
 }
 
 // state is what the server has seen; guarded by Server.mu.
@@ -49,6 +50,7 @@ func (s *Server) record(m Message) {
 	}
 	s.mu.Unlock()
 	s.accepted.Add(1)
+	s.dataBytes.Add(m.size)
 	select {
 	case s.notify <- struct{}{}:
 	default:
@@ -117,6 +119,7 @@ func (s *Server) Reset() {
 	s.state = newState(s.cfg.rate)
 	s.mu.Unlock()
 	s.accepted.Store(0)
+	s.dataBytes.Store(0)
 }
 
 // tokenBucket is the throttle of WithRateLimit: rate tokens a second, at

@@ -38,9 +38,10 @@ type Server struct {
 	tlsCfg  *tls.Config
 	pool    *x509.CertPool
 
-	conns    atomic.Int64 // TCP connections accepted, over the server's life
-	accepted atomic.Int64 // messages accepted
-	notify   chan struct{}
+	conns     atomic.Int64 // TCP connections accepted, over the server's life
+	accepted  atomic.Int64 // messages accepted
+	dataBytes atomic.Int64 // DATA bytes of accepted messages
+	notify    chan struct{}
 }
 
 type config struct {
@@ -235,6 +236,11 @@ func (s *Server) Connections() int { return int(s.conns.Load()) }
 
 // Count is the number of messages accepted.
 func (s *Server) Count() int { return int(s.accepted.Load()) }
+
+// Bytes is the size of the accepted messages' DATA, added up (after
+// dot-unstuffing), so a benchmark can tell that two runs sent messages of
+// the same size.
+func (s *Server) Bytes() int64 { return s.dataBytes.Load() }
 
 // WaitFor waits until at least n messages were accepted, or the timeout.
 func (s *Server) WaitFor(n int, timeout time.Duration) error {

@@ -94,15 +94,17 @@ func (ss *session) Data(r io.Reader) error {
 	m := Message{From: ss.from, To: append([]string(nil), ss.to...), At: time.Now()}
 	if ss.s.cfg.discard {
 		// Drain only: a benchmark sink must not be what is measured.
-		if _, err := io.Copy(io.Discard, r); err != nil {
+		n, err := io.Copy(io.Discard, r)
+		if err != nil {
 			return err
 		}
+		m.size = n
 	} else {
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return err
 		}
-		m.Data = data
+		m.Data, m.size = data, int64(len(data))
 		m.MessageID = messageID(data)
 	}
 	ss.s.mu.Lock()
