@@ -27,25 +27,30 @@ func finishText(text string) string {
 }
 
 // tidyText trims every line, keeps at most one blank line in a row, and
-// trims the whole, so that "" means there is no text at all.
+// trims the whole, so that "" means there is no text at all. One pass
+// into one buffer: it runs on every message a send derives text for.
 func tidyText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
-	blank := false
-	for _, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			if !blank && len(out) > 0 {
-				out = append(out, "")
-			}
-			blank = true
+	var b strings.Builder
+	b.Grow(len(s))
+	blank := false // a blank line is owed before the next line of text
+	for s != "" {
+		line, rest, _ := strings.Cut(s, "\n")
+		s = rest
+		// TrimSpace also drops the \r of a \r\n line end.
+		if line = strings.TrimSpace(line); line == "" {
+			blank = b.Len() > 0
 			continue
 		}
+		switch {
+		case blank:
+			b.WriteString("\n\n")
+		case b.Len() > 0:
+			b.WriteByte('\n')
+		}
 		blank = false
-		out = append(out, l)
+		b.WriteString(line)
 	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
+	return b.String()
 }
 
 // dropRedundantLinks turns "a@example.com <mailto:a@example.com>" into
@@ -53,7 +58,11 @@ func tidyText(s string) string {
 // already is the target. The text is whatever precedes, so "メール：a@…"
 // counts too.
 func dropRedundantLinks(s string) string {
+	if !strings.Contains(s, " <") {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for {
 		i := strings.Index(s, " <")
 		if i < 0 {
