@@ -34,6 +34,7 @@ func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDo
 // delivery; until then it does not complete, however many of its
 // deliveries are sent.
 func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error) {
+	ctx = db.sendPath(ctx)
 	dispatched := false
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		if err := lockSend(tx, sendID); err != nil {
@@ -95,6 +96,7 @@ func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, 
 // writer). A paused send is left for its resume (which dispatches again);
 // a cancelled one gets no more deliveries.
 func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer string, limit int) (DispatchStep, error) {
+	ctx = db.sendPath(ctx)
 	step := DispatchStep{Next: afterCustomer}
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		if err := lockSend(tx, sendID); err != nil {
@@ -261,6 +263,7 @@ func (db *DB) Chunks(ctx context.Context, sendID string, size int) ([][2]string,
 // ChunksAfter is Chunks of the deliveries whose id is after after: those
 // that DispatchRest added behind the chunks already enqueued.
 func (db *DB) ChunksAfter(ctx context.Context, sendID string, size int, after string) ([][2]string, error) {
+	ctx = db.sendPath(ctx)
 	rows, err := db.gorm.WithContext(ctx).Raw("SELECT id FROM deliveries WHERE send_id = ? AND status IN ('pending', 'sending') AND id > ? ORDER BY id", sendID, after).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("chunk deliveries: %w", err)
@@ -297,6 +300,7 @@ type Claimed struct {
 // those left in sending) to sending, and returns them. The condition on
 // status makes a second worker's claim of the same rows return nothing.
 func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]Claimed, error) {
+	ctx = db.sendPath(ctx)
 	now := db.now()
 	cond := "status = 'pending'"
 	if reclaimSending {
@@ -329,6 +333,7 @@ type Outcome struct {
 // responses) and one of their customers per batch, rather than two
 // statements per message. The rest go one by one.
 func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
+	ctx = db.sendPath(ctx)
 	if len(outcomes) == 0 {
 		return nil
 	}
@@ -456,6 +461,7 @@ func rebind(dialect, q string) string {
 // is pending or sending, with its audit entry. It is cheap (an indexed
 // existence check) and safe to call after every chunk.
 func (db *DB) FinishIfDone(ctx context.Context, sendID string) (bool, error) {
+	ctx = db.sendPath(ctx)
 	done := false
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		var open int64
@@ -549,6 +555,7 @@ func (db *DB) ListDeliveries(ctx context.Context, sendID, status, cursor string,
 
 // RecipientsOf returns the customers of claimed deliveries, decrypted, by id.
 func (db *DB) RecipientsOf(ctx context.Context, claimed []Claimed) (map[string]candor.Customer, error) {
+	ctx = db.sendPath(ctx)
 	kr, err := db.keyring()
 	if err != nil {
 		return nil, err

@@ -115,6 +115,7 @@ func (db *DB) GetSend(ctx context.Context, id string) (candor.Send, error) {
 // one primary-key read, for the workers that only need its state. The
 // counts are a scan of the send's deliveries, a few milliseconds at 100,000.
 func (db *DB) GetSendState(ctx context.Context, id string) (candor.Send, error) {
+	ctx = db.sendPath(ctx)
 	if !validID(id) {
 		return candor.Send{}, candor.Errorf(candor.ENOTFOUND, "send not found")
 	}
@@ -244,6 +245,7 @@ func (db *DB) CountRunningSends(ctx context.Context) (int, error) {
 // SendState reads only a send's state: the chunk handler asks it often
 // while it waits on the rate limiter, so a pause takes effect mid-chunk.
 func (db *DB) SendState(ctx context.Context, id string) (candor.SendState, error) {
+	ctx = db.sendPath(ctx)
 	var state string
 	if err := db.gorm.WithContext(ctx).Raw("SELECT state FROM sends WHERE id = ?", id).Scan(&state).Error; err != nil {
 		return "", fmt.Errorf("send state: %w", err)
