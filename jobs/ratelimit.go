@@ -73,6 +73,14 @@ func (l *Limiter) Acquire(ctx context.Context, n int) (int, error) {
 	}
 }
 
+// grant is how many messages one Acquire should ask for: a chunk's worth
+// when the rate is high (one round trip to Redis per chunk rather than per
+// batch), but never more than a twentieth of a second of the rate, nor
+// fewer than batch, so that no worker takes a share that others wait for.
+func (l *Limiter) grant(batch int) int {
+	return max(batch, l.rate/20)
+}
+
 // Throttled records that the relay asked us to slow down.
 func (l *Limiter) Throttled(ctx context.Context) {
 	l.rdb.Set(ctx, throttleKey, "1", throttleFor)

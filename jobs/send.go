@@ -63,7 +63,7 @@ type SenderConfig struct {
 	BaseURL     string        // the public statement's URL is built from it
 	MsgDomain   string        // right-hand side of Message-IDs
 	ChunkSize   int           // deliveries per task; 0: 200
-	Parallel    int           // messages in flight per task; 0: 8
+	Parallel    int           // messages in flight in the process, all tasks together; 0: 8
 	RetryWindow time.Duration // temporary failures retried this long; 0: 24h
 	Logger      *slog.Logger
 }
@@ -77,6 +77,8 @@ type Sender struct {
 	mail    mail.Sender
 	limiter *Limiter
 	tpls    *templateCache
+	run     *runners  // render and send every chunk's messages
+	rec     *recorder // writes every chunk's outcomes, a transaction for several
 	// Sent, when set, is told of every outcome (metrics).
 	Sent func(status string, rtt time.Duration, class mail.Class)
 }
@@ -95,7 +97,8 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.BaseURL)}
+	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.BaseURL),
+		run: newRunners(cfg.Parallel), rec: &recorder{write: st.Record, max: recordMax}}
 }
 
 // Handlers returns the task handlers to register on the worker.

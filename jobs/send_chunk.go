@@ -65,25 +65,23 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 	return s.record(ctx, send.ID, nil, temporary)
 }
 
-// write records outcomes even when the task's context is ending (a
-// shutdown): the messages were sent, and that must not be forgotten.
-func (s *Sender) write(ctx context.Context, outcomes []store.Outcome) error {
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	return s.store.Record(wctx, outcomes)
+// write records outcomes, in a transaction shared with other chunks'
+// (the recorder), even when the task's context is ending (a shutdown):
+// the messages were sent, and that must not be forgotten.
+func (s *Sender) write(outcomes []store.Outcome) error {
+	return s.rec.record(outcomes)
 }
 
 func (s *Sender) record(ctx context.Context, sendID string, outcomes []store.Outcome, retry bool) error {
-	// The outcome must be written even when the task's context is ending
-	// (shutdown): the messages were sent.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if err := s.write(wctx, outcomes); err != nil {
+	if err := s.write(outcomes); err != nil {
 		return err
 	}
 	if retry {
 		return errRetryLater
 	}
+	// Completion must be checked even when the task's context is ending.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	_, err := s.store.FinishIfDone(wctx, sendID)
 	return err
 }
@@ -96,11 +94,11 @@ func cancelAll(claimed []store.Claimed) []store.Outcome {
 	return out
 }
 
-// deliver sends the claimed messages in the batches the limiter allows (at
-// most 4×Parallel), Parallel at a time, and records each batch as soon as
-// it is done: a crash can repeat at most the batch in flight, and a pause or
-// cancel (checked at most every 250 ms) releases what is not sent yet. It
-// reports whether any delivery failed temporarily.
+// deliver sends the claimed messages in batches of at most 4×Parallel, on
+// the process's runners, within the rate limit, and records each batch as
+// soon as it is done: a crash can repeat at most the batch in flight, and a
+// pause or cancel (checked at most every 250 ms) releases what is not sent
+// yet. It reports whether any delivery failed temporarily.
 func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, claimed []store.Claimed,
 	recipients map[string]candor.Customer, expired bool) (temporary bool, err error) {
 	release := func(rest []store.Claimed, status, why string) error {
@@ -109,9 +107,11 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			// Throttled: the attempt counted at claim did not happen.
 			out[i] = store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: status, Error: why, Throttled: true}
 		}
-		return s.write(ctx, out)
+		return s.write(out)
 	}
 	checked := time.Now()
+	tokens := 0 // messages the rate limit has allowed and not yet sent
+	var wg sync.WaitGroup
 	for i := 0; i < len(claimed); {
 		rest := claimed[i:]
 		if time.Since(checked) > 250*time.Millisecond {
@@ -123,29 +123,26 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 				return temporary, release(rest, candor.DeliveryCancelled, "")
 			}
 		}
-		n, err := s.limiter.Acquire(ctx, min(len(rest), 4*s.cfg.Parallel))
-		if err != nil {
-			return true, release(rest, candor.DeliveryPending, "not sent: worker stopping")
+		if tokens == 0 {
+			if tokens, err = s.limiter.Acquire(ctx, min(len(rest), s.limiter.grant(4*s.cfg.Parallel))); err != nil {
+				return true, release(rest, candor.DeliveryPending, "not sent: worker stopping")
+			}
 		}
+		n := min(tokens, 4*s.cfg.Parallel)
+		tokens -= n
 		batch, out := rest[:n], make([]store.Outcome, n)
-		work := make(chan int, n)
-		for j := range n {
-			work <- j
-		}
-		close(work)
-		var wg sync.WaitGroup
-		for range min(s.cfg.Parallel, n) {
-			wg.Go(func() {
-				for j := range work {
-					out[j] = s.deliverOne(ctx, send, msg, batch[j], recipients, expired)
-				}
+		for j := range batch {
+			wg.Add(1)
+			s.run.do(func() {
+				defer wg.Done()
+				out[j] = s.deliverOne(ctx, send, msg, batch[j], recipients, expired)
 			})
 		}
 		wg.Wait()
 		for _, o := range out {
 			temporary = temporary || o.Status == candor.DeliveryPending
 		}
-		if err := s.write(ctx, out); err != nil {
+		if err := s.write(out); err != nil {
 			return temporary, err
 		}
 		i += n

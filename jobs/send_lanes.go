@@ -1,0 +1,130 @@
+package jobs
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/candor-dev/candor/store"
+)
+
+// runners are the goroutines that render and send messages for every
+// chunk task of a worker process: at most n at once, shared, and kept
+// between messages. A send is CPU-bound on rendering, go-mail and the
+// relay's replies; new goroutines for every batch grew their stacks
+// (template execution and go-mail run deep) again and again, and 16 tasks
+// × 8 goroutines each woke one another far more often than the SMTP pool's
+// 8 connections could use. n matches the SMTP pool (CANDOR_SEND_PARALLEL),
+// as the raw go-mail ceiling has one goroutine per connection.
+type runners struct {
+	work chan func()   // unbuffered: taken only by an idle runner
+	sem  chan struct{} // one token per running goroutine
+	idle time.Duration // a runner with nothing to do this long exits
+}
+
+func newRunners(n int) *runners {
+	return &runners{work: make(chan func()), sem: make(chan struct{}, n), idle: time.Minute}
+}
+
+// do runs f on an idle runner, or a new one if fewer than n run, or waits
+// for a runner to be free: a chunk that submits faster than messages go
+// out is held back here.
+func (r *runners) do(f func()) {
+	select {
+	case r.work <- f:
+	case r.sem <- struct{}{}:
+		go r.run(f)
+	}
+}
+
+func (r *runners) run(f func()) {
+	defer func() { <-r.sem }()
+	t := time.NewTimer(r.idle)
+	defer t.Stop()
+	for {
+		f()
+		t.Reset(r.idle)
+		select {
+		case f = <-r.work:
+		case <-t.C:
+			return
+		}
+	}
+}
+
+// recorder writes the outcomes of every chunk task of a process in shared
+// transactions (a group commit): a task hands over a batch and waits until
+// it is committed; batches that arrive while a transaction is being
+// written go together into the next. A task still moves on only once its
+// outcomes are durable, so a crash repeats no more than before, but the
+// database commits once per few batches rather than once per batch (on
+// SQLite each commit writes every page it touched, and the writer is one).
+type recorder struct {
+	write func(ctx context.Context, outcomes []store.Outcome) error
+	max   int // outcomes in one transaction, at most (a batch is never split)
+
+	mu    sync.Mutex
+	queue []recordReq
+	busy  bool // a flush goroutine is running
+}
+
+// recordMax is the most outcomes the recorder writes in one transaction:
+// enough to merge every task's batch of a busy process, few enough that a
+// claim never waits long for SQLite's one writer.
+const recordMax = 1000
+
+type recordReq struct {
+	outcomes []store.Outcome
+	done     chan error
+}
+
+// record writes outcomes and returns when they are committed. It does not
+// take a context: sent messages are recorded even when the task is being
+// cancelled (a shutdown), within the write's own 30-second limit.
+func (r *recorder) record(outcomes []store.Outcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	done := make(chan error, 1)
+	r.mu.Lock()
+	r.queue = append(r.queue, recordReq{outcomes, done})
+	if !r.busy {
+		r.busy = true
+		go r.flush()
+	}
+	r.mu.Unlock()
+	return <-done
+}
+
+// flush writes the queue, a transaction at a time, until it is empty.
+func (r *recorder) flush() {
+	var all []store.Outcome
+	for {
+		r.mu.Lock()
+		n, size := 0, 0
+		for n < len(r.queue) && (n == 0 || size+len(r.queue[n].outcomes) <= r.max) {
+			size += len(r.queue[n].outcomes)
+			n++
+		}
+		if n == 0 {
+			r.busy = false
+			r.mu.Unlock()
+			return
+		}
+		reqs := make([]recordReq, n)
+		copy(reqs, r.queue)
+		r.queue = append(r.queue[:0], r.queue[n:]...)
+		r.mu.Unlock()
+
+		all = all[:0]
+		for _, q := range reqs {
+			all = append(all, q.outcomes...)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := r.write(ctx, all)
+		cancel()
+		for _, q := range reqs {
+			q.done <- err
+		}
+	}
+}
