@@ -553,7 +553,10 @@ func (db *DB) ListDeliveries(ctx context.Context, sendID, status, cursor string,
 	return p, nil
 }
 
-// RecipientsOf returns the customers of claimed deliveries, decrypted, by id.
+// RecipientsOf returns the customers of claimed deliveries, decrypted, by
+// id, with what a message needs of them: name, email, country, region,
+// locale and data categories (not their timestamps, hashes or postal
+// address, which cost a send a column read or a decryption per recipient).
 func (db *DB) RecipientsOf(ctx context.Context, claimed []Claimed) (map[string]candor.Customer, error) {
 	ctx = db.sendPath(ctx)
 	kr, err := db.keyring()
@@ -571,7 +574,8 @@ func (db *DB) RecipientsOf(ctx context.Context, claimed []Claimed) (map[string]c
 		return out, nil
 	}
 	var rows []customerRow
-	if err := db.gorm.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := db.gorm.WithContext(ctx).Select("id", "name_enc", "email_enc", "country", "region", "locale", "data_categories").
+		Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read recipients: %w", err)
 	}
 	for _, r := range rows {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,7 +30,7 @@ func TestBenchSend(t *testing.T) {
 	for _, r := range []string{"1", "2"} {
 		for _, p := range []string{"pipeline", "ceiling"} {
 			want = append(want, regexp.MustCompile(`^bench send: run=`+r+` part=`+p+` db=sqlite msgs=300 time=[0-9.]+m?s msgs/s=`+num+
-				` peak_rss_mb=`+num+` cpu_us/msg=`+num+` machine_cpu_us/msg=`+num+` load=`+num+`$`))
+				` bytes/msg=[0-9]+ peak_rss_mb=`+num+` cpu_us/msg=`+num+` machine_cpu_us/msg=`+num+` load=`+num+`$`))
 		}
 		want = append(want, regexp.MustCompile(`^bench send: run=`+r+` ratio=`+num+`$`))
 	}
@@ -41,6 +42,19 @@ func TestBenchSend(t *testing.T) {
 	for i, re := range want {
 		if !re.MatchString(lines[i]) {
 			t.Errorf("line %d: %q does not match %s", i+1, lines[i], re)
+		}
+	}
+	// Like with like: the ceiling sends messages of the pipeline's size.
+	size := regexp.MustCompile(`bytes/msg=([0-9]+)`)
+	for _, pair := range [][2]int{{1, 2}, {4, 5}} {
+		pm, cm := size.FindStringSubmatch(lines[pair[0]]), size.FindStringSubmatch(lines[pair[1]])
+		if pm == nil || cm == nil {
+			continue // reported above
+		}
+		p, _ := strconv.Atoi(pm[1])
+		c, _ := strconv.Atoi(cm[1])
+		if p < 1000 || c < p*99/100 || c > p*101/100 {
+			t.Errorf("pipeline messages of %d bytes, ceiling's of %d: want the same size", p, c)
 		}
 	}
 
