@@ -62,7 +62,7 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	runs := fs.Int("runs", 3, "runs, each a pipeline send then a ceiling")
 	chunk := fs.Int("chunk", cfg.SendChunk, "deliveries per chunk task (CANDOR_SEND_CHUNK)")
 	concurrency := fs.Int("concurrency", 0, "worker concurrency: tasks at once (0: 2×conns)")
-	parallel := fs.Int("parallel", cfg.SendParallel, "messages in flight per chunk task (CANDOR_SEND_PARALLEL)")
+	parallel := fs.Int("parallel", cfg.SendParallel, "messages rendered and sent at once, all tasks together (CANDOR_SEND_PARALLEL)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic customers")
 	if err := fs.Parse(args); err != nil {
 		return err
