@@ -81,6 +81,22 @@ type Sender struct {
 	rec     *recorder // writes every chunk's outcomes, a transaction for several
 	// Sent, when set, is told of every outcome (metrics).
 	Sent func(status string, rtt time.Duration, class mail.Class)
+	// Completed, when set, is told of each send this process completes,
+	// once its state is committed (the benchmark's clock stops there).
+	Completed func(sendID string)
+}
+
+// finish completes the send if nothing of it is left to send.
+func (s *Sender) finish(ctx context.Context, sendID string) error {
+	done, err := s.store.FinishIfDone(ctx, sendID)
+	if err != nil || !done {
+		return err
+	}
+	s.cfg.Logger.Info("send completed", "send", sendID)
+	if s.Completed != nil {
+		s.Completed(sendID)
+	}
+	return nil
 }
 
 // NewSender wires the pipeline.
@@ -98,7 +114,7 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 		cfg.Logger = slog.Default()
 	}
 	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.BaseURL),
-		run: newRunners(cfg.Parallel), rec: &recorder{write: st.Record, max: recordMax}}
+		run: newRunners(cfg.Parallel), rec: newRecorder(st.Record)}
 }
 
 // Handlers returns the task handlers to register on the worker.
@@ -194,7 +210,7 @@ func (s *Sender) dispatchRest(ctx context.Context, sendID string) error {
 			if _, err := s.enqueueChunks(ctx, sendID, 0, false, step.From); err != nil {
 				return err
 			}
-		} else if _, err := s.store.FinishIfDone(ctx, sendID); err != nil {
+		} else if err := s.finish(ctx, sendID); err != nil {
 			return err
 		}
 		if !step.More {
@@ -233,8 +249,7 @@ func (s *Sender) enqueueChunks(ctx context.Context, sendID string, gen int, recl
 		}
 	}
 	if len(chunks) == 0 {
-		_, err := s.store.FinishIfDone(ctx, sendID)
-		return after, err
+		return after, s.finish(ctx, sendID)
 	}
 	return chunks[len(chunks)-1][1], nil
 }

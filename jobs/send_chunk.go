@@ -43,8 +43,7 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	if len(claimed) == 0 {
-		_, err := s.store.FinishIfDone(ctx, send.ID)
-		return err
+		return s.finish(ctx, send.ID)
 	}
 	if send.State == candor.SendCancelled {
 		return s.record(ctx, send.ID, cancelAll(claimed), false)
@@ -82,8 +81,7 @@ func (s *Sender) record(ctx context.Context, sendID string, outcomes []store.Out
 	// Completion must be checked even when the task's context is ending.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_, err := s.store.FinishIfDone(wctx, sendID)
-	return err
+	return s.finish(wctx, sendID)
 }
 
 func cancelAll(claimed []store.Claimed) []store.Outcome {
@@ -95,8 +93,9 @@ func cancelAll(claimed []store.Claimed) []store.Outcome {
 }
 
 // deliver sends the claimed messages in batches of at most 4×Parallel, on
-// the process's runners, within the rate limit, and records each batch as
-// soon as it is done: a crash can repeat at most the batch in flight, and a
+// the process's runners, within the rate limit, and hands each batch to the
+// recorder as soon as it is done, sending the next meanwhile: a crash can
+// repeat at most the batch being sent and the one being recorded, and a
 // pause or cancel (checked at most every 250 ms) releases what is not sent
 // yet. It reports whether any delivery failed temporarily.
 func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, claimed []store.Claimed,
@@ -112,6 +111,23 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 	checked := time.Now()
 	tokens := 0 // messages the rate limit has allowed and not yet sent
 	var wg sync.WaitGroup
+	// The batch last handed to the recorder, until its commit is seen:
+	// whatever happens below, it is committed (or has failed) before the
+	// task returns.
+	var recorded <-chan error
+	wait := func() error {
+		if recorded == nil {
+			return nil
+		}
+		e := <-recorded
+		recorded = nil
+		return e
+	}
+	defer func() {
+		if e := wait(); e != nil && err == nil {
+			err = e
+		}
+	}()
 	for i := 0; i < len(claimed); {
 		rest := claimed[i:]
 		if time.Since(checked) > 250*time.Millisecond {
@@ -142,9 +158,12 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		for _, o := range out {
 			temporary = temporary || o.Status == candor.DeliveryPending
 		}
-		if err := s.write(out); err != nil {
+		// The previous batch must be committed before this one is handed
+		// over: at most two batches of a task are ever unrecorded.
+		if err := wait(); err != nil {
 			return temporary, err
 		}
+		recorded = s.rec.start(out)
 		i += n
 	}
 	return temporary, nil

@@ -166,6 +166,43 @@ func TestRecorderReportsErrorToEveryWaiter(t *testing.T) {
 	}
 }
 
+func TestRecorderLingers(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		batches int // of 10 outcomes, handed over together
+		want    string
+	}{
+		// Within the linger, batches share one transaction...
+		{"merged", 5, "[50]"},
+		// ...and max/2 queued outcomes end the wait early.
+		{"full", 12, "[120]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &batchLog{}
+			r := &recorder{write: log.write, max: 200, linger: time.Hour}
+			if tc.batches*10 < r.max/2 {
+				r.linger = 300 * time.Millisecond
+			}
+			var results []<-chan error
+			for i := range tc.batches {
+				results = append(results, r.start(outcomes(fmt.Sprint(i), 10)))
+			}
+			start := time.Now()
+			for _, c := range results {
+				if err := <-c; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := fmt.Sprint(sizes(log.batches)); got != tc.want {
+				t.Fatalf("transactions of %s outcomes, want %s", got, tc.want)
+			}
+			if time.Since(start) > time.Minute {
+				t.Fatal("a full queue waited for the linger")
+			}
+		})
+	}
+}
+
 func sizes(b [][]string) []int {
 	out := make([]int, len(b))
 	for i, x := range b {
