@@ -147,6 +147,45 @@ func TestSendLifecycle(t *testing.T) {
 // TestDispatchInTwoSteps: the dispatcher's first step makes the first
 // deliveries and starts the send; it cannot complete until the second step
 // has made the rest; pause and cancel between the steps hold.
+// The dispatcher finds who has no delivery yet with a probe of the unique
+// key per customer, whatever the planner's statistics say: an import just
+// made and a send's own deliveries are not in them yet, and an anti-join
+// planned from stale estimates read every delivery of the disclosure for
+// every customer.
+func TestDispatchProbesEachRecipient(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in, _ := db.CreateIncident(ctx, newIncident("breach"))
+			var csv strings.Builder
+			csv.WriteString("external_id,email,country,locale\n")
+			for i := range 200 {
+				fmt.Fprintf(&csv, "c%d,p%d@example.com,JP,ja\n", i, i)
+			}
+			if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
+				t.Fatal(err)
+			}
+			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
+			s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
+				Revision: 1, SendAt: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := db.DispatchPlan(ctx, s.ID, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			probe := map[string]string{"sqlite": "deliveries_once", "postgres": "SubPlan"}[db.Dialect()]
+			if !strings.Contains(plan, probe) || strings.Contains(plan, "Anti Join") {
+				t.Fatalf("dispatch plan does not probe deliveries_once per customer (want %q, no anti-join):\n%s", probe, plan)
+			}
+			if db.Dialect() == "postgres" && !strings.Contains(plan, "deliveries_once") {
+				t.Fatalf("the probe does not use the unique key:\n%s", plan)
+			}
+		})
+	}
+}
+
 func TestDispatchInTwoSteps(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
