@@ -82,7 +82,9 @@ type Sender struct {
 	// Sent, when set, is told of every outcome (metrics).
 	Sent func(status string, rtt time.Duration, class mail.Class)
 	// Completed, when set, is told of each send this process completes,
-	// once its state is committed (the benchmark's clock stops there).
+	// once its state is committed (the benchmark's clock stops there);
+	// not of a send with no recipient at all, which its dispatcher
+	// completes in the same statement that starts it.
 	Completed func(sendID string)
 }
 

@@ -155,12 +155,18 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			})
 		}
 		wg.Wait()
+		throttled := false
 		for _, o := range out {
 			temporary = temporary || o.Status == candor.DeliveryPending
+			throttled = throttled || o.Throttled
+		}
+		if throttled {
+			tokens = 0 // the limiter is slower now: ask it again
 		}
 		// The previous batch must be committed before this one is handed
 		// over: at most two batches of a task are ever unrecorded.
 		if err := wait(); err != nil {
+			recorded = s.rec.start(out) // still try: these were sent
 			return temporary, err
 		}
 		recorded = s.rec.start(out)

@@ -96,8 +96,7 @@ type recordReq struct {
 
 // start queues outcomes for writing and returns where the result of their
 // transaction will be sent. It takes no context: sent messages are
-// recorded even when the task is being cancelled (a shutdown), within the
-// write's own 30-second limit.
+// recorded even when the task is being cancelled (a shutdown).
 func (r *recorder) start(outcomes []store.Outcome) <-chan error {
 	done := make(chan error, 1)
 	if len(outcomes) == 0 {
@@ -140,6 +139,10 @@ func (r *recorder) flush() {
 			return
 		}
 		if wait := r.linger - time.Since(r.queue[0].at); wait > 0 && r.queued < r.max/2 {
+			select { // a signal left from before this queue: not for it
+			case <-r.full:
+			default:
+			}
 			r.mu.Unlock()
 			t := time.NewTimer(wait)
 			select {
@@ -164,11 +167,27 @@ func (r *recorder) flush() {
 		for _, q := range reqs {
 			all = append(all, q.outcomes...)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := r.write(ctx, all)
-		cancel()
+		if err := r.writeAll(all); err == nil || len(reqs) == 1 {
+			for _, q := range reqs {
+				q.done <- err
+			}
+			continue
+		}
+		// The shared transaction failed: each batch alone, so that a
+		// failure of one (or a deadlock between processes that the
+		// larger transaction made likelier) does not send every task
+		// that joined it back to resend what it had sent.
 		for _, q := range reqs {
-			q.done <- err
+			q.done <- r.writeAll(q.outcomes)
 		}
 	}
+}
+
+func (r *recorder) writeAll(outcomes []store.Outcome) error {
+	// (On SQLite the store runs these statements without the deadline:
+	// see store.DB.sendPath. Its busy timeout bounds the wait for the
+	// writer.)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return r.write(ctx, outcomes)
 }

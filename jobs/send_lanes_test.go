@@ -153,13 +153,16 @@ func TestRecorderReportsErrorToEveryWaiter(t *testing.T) {
 	go func() { errs <- r.record(outcomes("b", 2)) }()
 	go func() { errs <- r.record(outcomes("c", 2)) }()
 	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return len(r.queue) == 2 })
-	for range 2 {
+	for range 4 { // a; b and c together; then b and c each alone
 		log.gate <- struct{}{}
 	}
 	for range 3 {
 		if err := <-errs; !errors.Is(err, boom) {
 			t.Fatalf("record returned %v, want %v", err, boom)
 		}
+	}
+	if got := fmt.Sprint(sizes(log.batches)); got != "[2 4 2 2]" {
+		t.Fatalf("transactions of %s outcomes, want [2 4 2 2]: a failed shared one is retried batch by batch", got)
 	}
 	if r.record(nil) != nil {
 		t.Fatal("recording nothing failed")
@@ -174,14 +177,15 @@ func TestRecorderLingers(t *testing.T) {
 	}{
 		// Within the linger, batches share one transaction...
 		{"merged", 5, "[50]"},
-		// ...and max/2 queued outcomes end the wait early.
-		{"full", 12, "[120]"},
+		// ...and max/2 queued outcomes end the wait at once (the linger
+		// is an hour).
+		{"full", 10, "[100]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			log := &batchLog{}
 			r := &recorder{write: log.write, max: 200, linger: time.Hour}
 			if tc.batches*10 < r.max/2 {
-				r.linger = 300 * time.Millisecond
+				r.linger = time.Second
 			}
 			var results []<-chan error
 			for i := range tc.batches {

@@ -217,7 +217,9 @@ func (db *DB) Gorm() *gorm.DB { return db.gorm }
 // on a goroutine of its own when the context can be cancelled (so that it
 // can interrupt it), which for a 200-row claim meant 200 goroutines. These
 // statements are short and local, and what they write must not stop half
-// way for a worker's shutdown anyway. Values (the actor) are kept.
+// way for a worker's shutdown anyway. Values (the actor) are kept; a
+// deadline is not (it would need the same goroutines): SQLite's busy
+// timeout bounds the wait for the writer.
 func (db *DB) sendPath(ctx context.Context) context.Context {
 	if db.dialect == SQLite {
 		return context.WithoutCancel(ctx)

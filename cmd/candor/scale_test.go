@@ -208,13 +208,21 @@ func TestServeAndTwoWorkersRunEachPeriodOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Only audit:verify's periods: when the test crosses a minute, the
+	// once-a-minute reconcilers run in the same queue, with the same
+	// period in their task ids.
+	verified := 0
 	for _, ti := range done {
-		if _, ok := ran[period(ti.ID)]; !ok || !strings.HasPrefix(ti.ID, "audit:verify@") {
+		if !strings.HasPrefix(ti.ID, "audit:verify@") {
+			continue
+		}
+		verified++
+		if _, ok := ran[period(ti.ID)]; !ok {
 			t.Errorf("completed task %s has no run in the logs", ti.ID)
 		}
 	}
-	if len(done) != len(ran) {
-		t.Errorf("%d completed tasks, %d runs logged", len(done), len(ran))
+	if verified != len(ran) {
+		t.Errorf("%d completed audit:verify tasks, %d runs logged", verified, len(ran))
 	}
 	// Both schedulers were live: periods were offered by both and enqueued
 	// by one only.
@@ -224,13 +232,20 @@ func TestServeAndTwoWorkersRunEachPeriodOnce(t *testing.T) {
 	enqueuedBy, refused := map[string]string{}, 0
 	for _, p := range []*proc{w1, w2} {
 		for _, l := range p.lines(t, "periodic task enqueued") {
+			if l["type"] != "audit:verify" {
+				continue
+			}
 			id := period(l["task_id"])
 			if other, dup := enqueuedBy[id]; dup {
 				t.Errorf("period %s enqueued by %s and by %s", id, other, p.name)
 			}
 			enqueuedBy[id] = p.name
 		}
-		refused += len(p.lines(t, "periodic task already enqueued by another scheduler"))
+		for _, l := range p.lines(t, "periodic task already enqueued by another scheduler") {
+			if l["type"] == "audit:verify" {
+				refused++
+			}
+		}
 	}
 	for id := range ran {
 		if _, ok := enqueuedBy[id]; !ok {
@@ -246,5 +261,5 @@ func TestServeAndTwoWorkersRunEachPeriodOnce(t *testing.T) {
 	if f := serve.lines(t, "audit chain verified"); len(f) != 0 {
 		t.Errorf("candor serve ran tasks")
 	}
-	t.Logf("%d periods ran once each; %d enqueued, %d offers refused as duplicates", len(done), len(enqueuedBy), refused)
+	t.Logf("%d periods ran once each; %d enqueued, %d offers refused as duplicates", verified, len(enqueuedBy), refused)
 }
