@@ -147,6 +147,24 @@ func TestSendLifecycle(t *testing.T) {
 // TestDispatchInTwoSteps: the dispatcher's first step makes the first
 // deliveries and starts the send; it cannot complete until the second step
 // has made the rest; pause and cancel between the steps hold.
+// incidentWithCustomers makes an incident with n email customers (JP, ja).
+func incidentWithCustomers(t *testing.T, db *store.DB, n int) candor.Incident {
+	t.Helper()
+	in, err := db.CreateIncident(testenv.Actor(candor.RoleLegal), newIncident("breach"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("external_id,email,country,locale\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "c%d,p%d@example.com,JP,ja\n", i, i)
+	}
+	if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
 // The dispatcher finds who has no delivery yet with a probe of the unique
 // key per customer, whatever the planner's statistics say: an import just
 // made and a send's own deliveries are not in them yet, and an anti-join
@@ -156,15 +174,7 @@ func TestDispatchProbesEachRecipient(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
-			in, _ := db.CreateIncident(ctx, newIncident("breach"))
-			var csv strings.Builder
-			csv.WriteString("external_id,email,country,locale\n")
-			for i := range 200 {
-				fmt.Fprintf(&csv, "c%d,p%d@example.com,JP,ja\n", i, i)
-			}
-			if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
-				t.Fatal(err)
-			}
+			in := incidentWithCustomers(t, db, 200)
 			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
 			s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
 				Revision: 1, SendAt: time.Now()})
@@ -190,15 +200,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
-			in, _ := db.CreateIncident(ctx, newIncident("breach"))
-			var csv strings.Builder
-			csv.WriteString("external_id,email,country,locale\n")
-			for i := range 50 {
-				fmt.Fprintf(&csv, "c%d,p%d@example.com,JP,ja\n", i, i)
-			}
-			if _, err := importCSV(t, db, in.ID, csv.String()); err != nil {
-				t.Fatal(err)
-			}
+			in := incidentWithCustomers(t, db, 50)
 			sendAll := func(sendID string, chunks [][2]string) {
 				t.Helper()
 				for _, c := range chunks {
