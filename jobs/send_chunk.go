@@ -64,15 +64,10 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 	return s.record(ctx, send.ID, nil, temporary)
 }
 
-// write records outcomes, in a transaction shared with other chunks'
-// (the recorder), even when the task's context is ending (a shutdown):
-// the messages were sent, and that must not be forgotten.
-func (s *Sender) write(outcomes []store.Outcome) error {
-	return s.rec.record(outcomes)
-}
-
 func (s *Sender) record(ctx context.Context, sendID string, outcomes []store.Outcome, retry bool) error {
-	if err := s.write(outcomes); err != nil {
+	// Recorded even when the task's context is ending (a shutdown): the
+	// messages were sent, and that must not be forgotten.
+	if err := s.rec.record(outcomes); err != nil {
 		return err
 	}
 	if retry {
@@ -106,7 +101,7 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			// Throttled: the attempt counted at claim did not happen.
 			out[i] = store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: status, Error: why, Throttled: true}
 		}
-		return s.write(out)
+		return s.rec.record(out)
 	}
 	checked := time.Now()
 	tokens := 0 // messages the rate limit has allowed and not yet sent

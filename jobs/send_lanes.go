@@ -85,7 +85,7 @@ const recordMax = 1000
 const recordLinger = 25 * time.Millisecond
 
 func newRecorder(write func(context.Context, []store.Outcome) error) *recorder {
-	return &recorder{write: write, max: recordMax, linger: recordLinger}
+	return &recorder{write: write, max: recordMax, linger: recordLinger, full: make(chan struct{}, 1)}
 }
 
 type recordReq struct {
@@ -104,9 +104,6 @@ func (r *recorder) start(outcomes []store.Outcome) <-chan error {
 		return done
 	}
 	r.mu.Lock()
-	if r.full == nil {
-		r.full = make(chan struct{}, 1)
-	}
 	r.queue = append(r.queue, recordReq{outcomes, time.Now(), done})
 	r.queued += len(outcomes)
 	if r.queued >= r.max/2 {

@@ -98,7 +98,7 @@ func outcomes(prefix string, n int) []store.Outcome {
 
 func TestRecorderGroupsWaitingBatches(t *testing.T) {
 	log := &batchLog{gate: make(chan struct{})}
-	r := &recorder{write: log.write, max: 100}
+	r := testRecorder(log, 100, 0)
 	errs := make(chan error, 4)
 	// The first batch's write is held; three more queue behind it.
 	go func() { errs <- r.record(outcomes("a", 10)) }()
@@ -121,7 +121,7 @@ func TestRecorderGroupsWaitingBatches(t *testing.T) {
 
 func TestRecorderRespectsMax(t *testing.T) {
 	log := &batchLog{gate: make(chan struct{}, 100)}
-	r := &recorder{write: log.write, max: 25}
+	r := testRecorder(log, 25, 0)
 	errs := make(chan error, 6)
 	go func() { errs <- r.record(outcomes("first", 1)) }()
 	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.busy && len(r.queue) == 0 })
@@ -146,7 +146,7 @@ func TestRecorderRespectsMax(t *testing.T) {
 func TestRecorderReportsErrorToEveryWaiter(t *testing.T) {
 	boom := errors.New("database gone")
 	log := &batchLog{gate: make(chan struct{}, 10), fail: func([]string) error { return boom }}
-	r := &recorder{write: log.write, max: 1000}
+	r := testRecorder(log, 1000, 0)
 	errs := make(chan error, 3)
 	go func() { errs <- r.record(outcomes("a", 2)) }()
 	waitFor(t, func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.busy && len(r.queue) == 0 })
@@ -183,7 +183,7 @@ func TestRecorderLingers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			log := &batchLog{}
-			r := &recorder{write: log.write, max: 200, linger: time.Hour}
+			r := testRecorder(log, 200, time.Hour)
 			if tc.batches*10 < r.max/2 {
 				r.linger = time.Second
 			}
@@ -205,6 +205,12 @@ func TestRecorderLingers(t *testing.T) {
 			}
 		})
 	}
+}
+
+func testRecorder(log *batchLog, max int, linger time.Duration) *recorder {
+	r := newRecorder(log.write)
+	r.max, r.linger = max, linger
+	return r
 }
 
 func sizes(b [][]string) []int {
