@@ -46,7 +46,7 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 		return s.finish(ctx, send.ID)
 	}
 	if send.State == candor.SendCancelled {
-		return s.record(ctx, send.ID, cancelAll(claimed), false)
+		return s.record(ctx, send.ID, cancelAll(send.ID, claimed), false)
 	}
 	msg, err := s.tpls.get(ctx, send)
 	if err != nil {
@@ -79,10 +79,10 @@ func (s *Sender) record(ctx context.Context, sendID string, outcomes []store.Out
 	return s.finish(wctx, sendID)
 }
 
-func cancelAll(claimed []store.Claimed) []store.Outcome {
+func cancelAll(sendID string, claimed []store.Claimed) []store.Outcome {
 	out := make([]store.Outcome, len(claimed))
 	for i, c := range claimed {
-		out[i] = store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: candor.DeliveryCancelled, Throttled: true}
+		out[i] = store.Outcome{ID: c.ID, SendID: sendID, CustomerID: c.CustomerID.String, Status: candor.DeliveryCancelled, Throttled: true}
 	}
 	return out
 }
@@ -99,7 +99,7 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		out := make([]store.Outcome, len(rest))
 		for i, c := range rest {
 			// Throttled: the attempt counted at claim did not happen.
-			out[i] = store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: status, Error: why, Throttled: true}
+			out[i] = store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String, Status: status, Error: why, Throttled: true}
 		}
 		return s.rec.record(out)
 	}
@@ -172,7 +172,7 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 
 func (s *Sender) deliverOne(ctx context.Context, send candor.Send, msg *compiled, c store.Claimed,
 	recipients map[string]candor.Customer, expired bool) store.Outcome {
-	o := store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String}
+	o := store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
 	m, err := s.compose(ctx, send, msg, c, recipients)
 	if err != nil {
 		o.Status, o.Error = candor.DeliveryFailed, "render: "+candor.ErrorMessage(err)

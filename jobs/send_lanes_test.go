@@ -91,7 +91,7 @@ func (b *batchLog) write(ctx context.Context, out []store.Outcome) error {
 func outcomes(prefix string, n int) []store.Outcome {
 	out := make([]store.Outcome, n)
 	for i := range out {
-		out[i] = store.Outcome{ID: fmt.Sprintf("%s-%d", prefix, i), Status: "sent"}
+		out[i] = store.Outcome{ID: fmt.Sprintf("%s-%d", prefix, i), SendID: prefix, Status: "sent"}
 	}
 	return out
 }

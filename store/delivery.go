@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +64,9 @@ func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, 
 		if err := markQueued(tx, sendID); err != nil {
 			return audit{}, err
 		}
+		if err := addCounts(tx, sendID, countMove{candor.DeliveryPending: inserted}, now); err != nil {
+			return audit{}, err
+		}
 		total, err := countDeliveries(tx, sendID)
 		if err != nil {
 			return audit{}, err
@@ -117,6 +122,9 @@ func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer
 			return audit{}, err
 		}
 		if err := markQueuedFrom(tx, sendID, prefix); err != nil {
+			return audit{}, err
+		}
+		if err := addCounts(tx, sendID, countMove{candor.DeliveryPending: inserted}, now); err != nil {
 			return audit{}, err
 		}
 		if limit > 0 && inserted == limit {
@@ -249,9 +257,11 @@ func markQueuedFrom(tx *gorm.DB, sendID, fromID string) error {
 		(SELECT customer_id FROM deliveries WHERE send_id = ? AND id > ? AND status = 'pending')`, sendID, fromID).Error
 }
 
+// countDeliveries is how many deliveries the send has, from its counts.
 func countDeliveries(tx *gorm.DB, sendID string) (int, error) {
 	var n int64
-	err := tx.Raw("SELECT count(*) FROM deliveries WHERE send_id = ?", sendID).Scan(&n).Error
+	err := tx.Raw("SELECT n_pending + n_sending + n_sent + n_failed + n_bounced + n_cancelled FROM sends WHERE id = ?", sendID).
+		Scan(&n).Error
 	return int(n), err
 }
 
@@ -321,14 +331,34 @@ type Claimed struct {
 func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]Claimed, error) {
 	ctx = db.sendPath(ctx)
 	now := db.now()
-	cond := "status = 'pending'"
-	if reclaimSending {
-		cond = "status IN ('pending', 'sending')"
+	claim := func(tx *gorm.DB, status string) ([]Claimed, error) {
+		var out []Claimed
+		err := tx.Raw(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
+			WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+			RETURNING id, customer_id, recipient_key, locale, message_id, attempts`, now, sendID, from, to, status, now).Scan(&out).Error
+		return out, err
 	}
 	var out []Claimed
-	err := db.gorm.WithContext(ctx).Raw(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
-		WHERE send_id = ? AND id >= ? AND id <= ? AND `+cond+` AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-		RETURNING id, customer_id, recipient_key, locale, message_id, attempts`, now, sendID, from, to, now).Scan(&out).Error
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := db.lockSends(tx, []string{sendID}); err != nil {
+			return err
+		}
+		if reclaimSending { // already counted as sending
+			again, err := claim(tx, candor.DeliverySending)
+			if err != nil {
+				return err
+			}
+			out = again
+		}
+		fresh, err := claim(tx, candor.DeliveryPending)
+		if err != nil {
+			return err
+		}
+		out = append(out, fresh...)
+		m := countMove{}
+		m.move(candor.DeliveryPending, candor.DeliverySending, len(fresh))
+		return addCounts(tx, sendID, m, now)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -338,6 +368,7 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 // Outcome is what happened to one claimed delivery.
 type Outcome struct {
 	ID         string
+	SendID     string
 	CustomerID string
 	Status     string // sent, pending (retry later), failed, cancelled
 	Response   string
@@ -346,70 +377,108 @@ type Outcome struct {
 	Throttled  bool // a relay's throttle: the attempt does not count
 }
 
-// Record writes a chunk's outcomes, and the customers' statuses, in one
-// transaction. Sent outcomes, nearly all of them, are written a batch at a
-// time: one UPDATE of the deliveries (joined to a VALUES list of ids and
-// responses) and one of their customers per batch, rather than two
-// statements per message. The rest go one by one.
+// Record writes outcomes, the customers' statuses and the sends' counts
+// in one transaction. Sent outcomes, nearly all of them, are written a
+// batch at a time: one UPDATE of the deliveries (joined to a VALUES list of
+// ids and responses) and one of their customers per batch, rather than two
+// statements per message. The rest go one by one. Only deliveries still
+// sending move, and each send's counts move by the rows that did.
 func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 	ctx = db.sendPath(ctx)
 	if len(outcomes) == 0 {
 		return nil
 	}
+	bySend := map[string][]Outcome{}
+	for _, o := range outcomes {
+		if o.SendID == "" {
+			return fmt.Errorf("record deliveries: outcome of %s has no send", o.ID)
+		}
+		bySend[o.SendID] = append(bySend[o.SendID], o)
+	}
+	sends := slices.Sorted(maps.Keys(bySend))
 	now := db.now()
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
 			return fmt.Errorf("record deliveries: not in a transaction")
 		}
-		var sent, other []Outcome
-		for _, o := range outcomes {
-			if o.Status == candor.DeliverySent {
-				sent = append(sent, o)
-			} else {
-				other = append(other, o)
-			}
+		if err := db.lockSends(tx, sends); err != nil {
+			return err
 		}
-		for len(sent) > 0 {
-			n := min(len(sent), recordBatch)
-			if err := db.recordSent(ctx, sqlTx, sent[:n], now); err != nil {
+		for _, id := range sends {
+			m, err := db.recordSend(ctx, sqlTx, bySend[id], now)
+			if err != nil {
 				return err
 			}
-			sent = sent[n:]
-		}
-		if len(other) == 0 {
-			return nil
-		}
-		ph := func(s string) string { return rebind(db.dialect, s) }
-		upd, err := sqlTx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
-		if err != nil {
-			return err
-		}
-		defer upd.Close()
-		cust, err := sqlTx.PrepareContext(ctx, ph("UPDATE customers SET status = ?, updated_at = ? WHERE id = ? AND status <> 'sent'"))
-		if err != nil {
-			return err
-		}
-		defer cust.Close()
-		for _, o := range other {
-			undo := 0
-			if o.Throttled {
-				undo = 1
-			}
-			if _, err := upd.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID); err != nil {
-				return fmt.Errorf("record delivery: %w", err)
-			}
-			if o.CustomerID == "" {
-				continue
-			}
-			status := map[string]string{candor.DeliveryFailed: candor.CustomerFailed,
-				candor.DeliveryPending: candor.CustomerQueued, candor.DeliveryCancelled: candor.CustomerPending}[o.Status]
-			if _, err := cust.ExecContext(ctx, status, now, o.CustomerID); err != nil {
-				return fmt.Errorf("record customer status: %w", err)
+			if err := addCounts(tx, id, m, now); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// recordSend writes one send's outcomes and returns how its counts moved.
+func (db *DB) recordSend(ctx context.Context, tx *sql.Tx, outcomes []Outcome, now time.Time) (countMove, error) {
+	m := countMove{}
+	var sent, other []Outcome
+	for _, o := range outcomes {
+		if o.Status == candor.DeliverySent {
+			sent = append(sent, o)
+		} else {
+			other = append(other, o)
+		}
+	}
+	for len(sent) > 0 {
+		n := min(len(sent), recordBatch)
+		moved, err := db.recordSent(ctx, tx, sent[:n], now)
+		if err != nil {
+			return nil, err
+		}
+		m.move(candor.DeliverySending, candor.DeliverySent, moved)
+		sent = sent[n:]
+	}
+	if len(other) == 0 {
+		return m, nil
+	}
+	ph := func(s string) string { return rebind(db.dialect, s) }
+	upd, err := tx.PrepareContext(ctx, ph("UPDATE deliveries SET status = ?, last_error = ?, next_attempt_at = ?, attempts = attempts - ?, updated_at = ? WHERE id = ? AND status = 'sending'"))
+	if err != nil {
+		return nil, err
+	}
+	defer upd.Close()
+	cust, err := tx.PrepareContext(ctx, ph("UPDATE customers SET status = ?, updated_at = ? WHERE id = ? AND status <> 'sent'"))
+	if err != nil {
+		return nil, err
+	}
+	defer cust.Close()
+	for _, o := range other {
+		if _, ok := countColumns[o.Status]; !ok || o.Status == candor.DeliverySending {
+			return nil, fmt.Errorf("record delivery: cannot record status %q", o.Status)
+		}
+		undo := 0
+		if o.Throttled {
+			undo = 1
+		}
+		res, err := upd.ExecContext(ctx, o.Status, o.Error, o.RetryAt, undo, now, o.ID)
+		if err != nil {
+			return nil, fmt.Errorf("record delivery: %w", err)
+		}
+		moved, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("record delivery: %w", err)
+		}
+		m.move(candor.DeliverySending, o.Status, int(moved))
+		if o.CustomerID == "" {
+			continue
+		}
+		status := map[string]string{candor.DeliveryFailed: candor.CustomerFailed,
+			candor.DeliveryPending: candor.CustomerQueued, candor.DeliveryCancelled: candor.CustomerPending}[o.Status]
+		if _, err := cust.ExecContext(ctx, status, now, o.CustomerID); err != nil {
+			return nil, fmt.Errorf("record customer status: %w", err)
+		}
+	}
+	return m, nil
 }
 
 // recordBatch is the most sent outcomes one statement writes (two
@@ -417,9 +486,9 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 const recordBatch = 500
 
 // recordSent marks a batch of deliveries sent, each with its relay's
-// response, and their customers sent. Like the one-by-one path, it only
-// moves deliveries that are still sending.
-func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now time.Time) error {
+// response, and their customers sent, and returns how many it moved. Like
+// the one-by-one path, it only moves deliveries that are still sending.
+func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now time.Time) (int, error) {
 	var q strings.Builder
 	args := make([]any, 0, 2+2*len(sent))
 	args = append(args, now, now)
@@ -432,8 +501,13 @@ func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now ti
 		args = append(args, o.ID, o.Response)
 	}
 	q.WriteString(") AS v WHERE deliveries.id = v.column1 AND deliveries.status = 'sending'")
-	if _, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...); err != nil {
-		return fmt.Errorf("record deliveries: %w", err)
+	res, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...)
+	if err != nil {
+		return 0, fmt.Errorf("record deliveries: %w", err)
+	}
+	moved, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("record deliveries: %w", err)
 	}
 	q.Reset()
 	args = append(args[:0], now)
@@ -449,13 +523,13 @@ func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now ti
 		args = append(args, o.CustomerID)
 	}
 	if len(args) == 1 {
-		return nil
+		return int(moved), nil
 	}
 	q.WriteString(")")
 	if _, err := tx.ExecContext(ctx, rebind(db.dialect, q.String()), args...); err != nil {
-		return fmt.Errorf("record customer status: %w", err)
+		return 0, fmt.Errorf("record customer status: %w", err)
 	}
-	return nil
+	return int(moved), nil
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL.
@@ -476,29 +550,28 @@ func rebind(dialect, q string) string {
 	return sb.String()
 }
 
-// FinishIfDone marks a running send completed once none of its deliveries
-// is pending or sending, with its audit entry. It is cheap (an indexed
-// existence check) and safe to call after every chunk.
+// FinishIfDone marks a running send completed once it is dispatched and
+// none of its deliveries is pending or sending, with its audit entry. It
+// reads the send's counts (one primary-key read), so it is safe to call
+// after every chunk.
 func (db *DB) FinishIfDone(ctx context.Context, sendID string) (bool, error) {
 	ctx = db.sendPath(ctx)
 	done := false
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		var open int64
-		if err := tx.Raw("SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE send_id = ? AND status IN ('pending', 'sending') LIMIT 1) x", sendID).
-			Scan(&open).Error; err != nil {
-			return audit{}, err
-		}
-		if open > 0 {
-			return audit{}, errNothing
-		}
 		now := db.now()
-		res := tx.Model(&sendRow{}).Where("id = ? AND state = ? AND dispatched_at IS NOT NULL", sendID, string(candor.SendRunning)).
+		res := tx.Model(&sendRow{}).Where("id = ? AND state = ? AND dispatched_at IS NOT NULL AND n_pending = 0 AND n_sending = 0",
+			sendID, string(candor.SendRunning)).
 			Updates(map[string]any{"state": string(candor.SendCompleted), "finished_at": now, "updated_at": now})
-		if res.Error != nil || res.RowsAffected == 0 {
+		if res.Error != nil {
+			return audit{}, res.Error
+		}
+		if res.RowsAffected == 0 {
 			return audit{}, errNothing
 		}
 		var s sendRow
-		tx.Where("id = ?", sendID).Take(&s)
+		if err := tx.Where("id = ?", sendID).Take(&s).Error; err != nil {
+			return audit{}, err
+		}
 		done = true
 		return audit{Action: "send.completed", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
 			Summary: map[string]any{"total": s.Total}}, nil
@@ -608,26 +681,55 @@ func (db *DB) RecipientsOf(ctx context.Context, claimed []Claimed) (map[string]c
 }
 
 // MarkBounced records a bounce reported for a Message-ID (with or without
-// angle brackets). It returns ENOTFOUND for an unknown Message-ID.
+// angle brackets). A Message-ID is the delivery's id at the message domain,
+// so the delivery is found by its id, and the whole Message-ID must match
+// it. It returns ENOTFOUND for an unknown Message-ID.
 func (db *DB) MarkBounced(ctx context.Context, messageID, kind string) error {
 	id := strings.TrimSpace(messageID)
 	if !strings.HasPrefix(id, "<") {
 		id = "<" + id + ">"
 	}
+	deliveryID, _, _ := strings.Cut(strings.TrimPrefix(id, "<"), "@")
+	notFound := candor.Errorf(candor.ENOTFOUND, "no delivery has that message_id")
+	if deliveryID == "" || len(deliveryID) > 64 {
+		return notFound
+	}
+	type delivery struct {
+		ID         string
+		SendID     string
+		CustomerID *string
+		Status     string
+	}
+	find := func(tx *gorm.DB) (delivery, error) {
+		var d delivery
+		err := tx.Raw("SELECT id, send_id, customer_id, status FROM deliveries WHERE id = ? AND message_id = ?", deliveryID, id).
+			Scan(&d).Error
+		return d, err
+	}
 	now := db.now()
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var d struct {
-			ID         string
-			CustomerID *string
-		}
-		if err := tx.Raw("SELECT id, customer_id FROM deliveries WHERE message_id = ?", id).Scan(&d).Error; err != nil {
+		d, err := find(tx)
+		if err != nil {
 			return err
 		}
 		if d.ID == "" {
-			return candor.Errorf(candor.ENOTFOUND, "no delivery has that message_id")
+			return notFound
+		}
+		// Read again under the send's lock: a claim or an outcome being
+		// recorded may be moving the delivery (see the lock order).
+		if err := db.lockSends(tx, []string{d.SendID}); err != nil {
+			return err
+		}
+		if d, err = find(tx); err != nil {
+			return err
 		}
 		if err := tx.Exec("UPDATE deliveries SET status = 'bounced', last_error = ?, updated_at = ? WHERE id = ?",
 			"bounce: "+kind, now, d.ID).Error; err != nil {
+			return err
+		}
+		m := countMove{}
+		m.move(d.Status, candor.DeliveryBounced, 1)
+		if err := addCounts(tx, d.SendID, m, now); err != nil {
 			return err
 		}
 		if d.CustomerID != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+
+	"github.com/candor-dev/candor"
 	"strings"
 	"time"
 )
@@ -47,4 +49,36 @@ func (db *DB) DispatchPlan(ctx context.Context, sendID string, limit int) (strin
 		lines = append(lines, strings.Join(parts, " "))
 	}
 	return strings.Join(lines, "\n"), rows.Err()
+}
+
+// CountDeliveries counts a send's deliveries by status from the deliveries
+// themselves, to check the counts the send keeps.
+func (db *DB) CountDeliveries(ctx context.Context, sendID string) (candor.SendCounts, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	c := candor.SendCounts{}
+	if err := db.gorm.WithContext(ctx).Raw("SELECT status, count(*) AS n FROM deliveries WHERE send_id = ? GROUP BY status", sendID).
+		Scan(&rows).Error; err != nil {
+		return c, err
+	}
+	for _, r := range rows {
+		c.Total += r.N
+		switch r.Status {
+		case candor.DeliveryPending:
+			c.Pending = r.N
+		case candor.DeliverySending:
+			c.Sending = r.N
+		case candor.DeliverySent:
+			c.Sent = r.N
+		case candor.DeliveryFailed:
+			c.Failed = r.N
+		case candor.DeliveryBounced:
+			c.Bounced = r.N
+		case candor.DeliveryCancelled:
+			c.Cancelled = r.N
+		}
+	}
+	return c, nil
 }

@@ -25,6 +25,15 @@ type sendRow struct {
 	StartedAt    *time.Time
 	FinishedAt   *time.Time
 	UpdatedAt    time.Time
+	// The deliveries' counts by status (see send_counts.go), and when
+	// they last moved.
+	NPending     int
+	NSending     int
+	NSent        int
+	NFailed      int
+	NBounced     int
+	NCancelled   int
+	ProgressedAt *time.Time
 }
 
 func (sendRow) TableName() string { return "sends" }
@@ -33,7 +42,8 @@ func toSend(r sendRow) candor.Send {
 	return candor.Send{ID: r.ID, DisclosureID: r.DisclosureID, IncidentID: r.IncidentID, Kind: r.Kind,
 		Revision: r.Revision, State: candor.SendState(r.State), SendAt: r.SendAt.UTC(), Filter: r.Filter.V,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), StartedAt: utcPtr(r.StartedAt),
-		FinishedAt: utcPtr(r.FinishedAt), SendCounts: candor.SendCounts{Total: r.Total}}
+		FinishedAt: utcPtr(r.FinishedAt), SendCounts: candor.SendCounts{Total: r.Total, Pending: r.NPending,
+			Sending: r.NSending, Sent: r.NSent, Failed: r.NFailed, Bounced: r.NBounced, Cancelled: r.NCancelled}}
 }
 
 // NewSend is what creating a send needs: the disclosure's approved revision,
@@ -77,43 +87,13 @@ func (db *DB) CreateSend(ctx context.Context, n NewSend) (candor.Send, error) {
 	return toSend(row), nil
 }
 
-// GetSend returns a send with its progress counts. The counts are one
-// aggregate over the (send_id, status) index: fast at a million deliveries.
+// GetSend returns a send with its progress counts, which the send keeps
+// itself: one primary-key read at any number of deliveries.
 func (db *DB) GetSend(ctx context.Context, id string) (candor.Send, error) {
-	s, err := db.GetSendState(ctx, id)
-	if err != nil {
-		return s, err
-	}
-	var counts []struct {
-		Status string
-		N      int
-	}
-	if err := db.gorm.WithContext(ctx).Raw("SELECT status, count(*) AS n FROM deliveries WHERE send_id = ? GROUP BY status", id).
-		Scan(&counts).Error; err != nil {
-		return s, fmt.Errorf("count deliveries: %w", err)
-	}
-	for _, c := range counts {
-		switch c.Status {
-		case candor.DeliveryPending:
-			s.Pending = c.N
-		case candor.DeliverySending:
-			s.Sending = c.N
-		case candor.DeliverySent:
-			s.Sent = c.N
-		case candor.DeliveryFailed:
-			s.Failed = c.N
-		case candor.DeliveryBounced:
-			s.Bounced = c.N
-		case candor.DeliveryCancelled:
-			s.Cancelled = c.N
-		}
-	}
-	return s, nil
+	return db.GetSendState(ctx, id)
 }
 
-// GetSendState returns a send without its progress counts (only Total):
-// one primary-key read, for the workers that only need its state. The
-// counts are a scan of the send's deliveries, a few milliseconds at 100,000.
+// GetSendState returns a send: one primary-key read, for the workers.
 func (db *DB) GetSendState(ctx context.Context, id string) (candor.Send, error) {
 	ctx = db.sendPath(ctx)
 	if !validID(id) {
@@ -158,11 +138,18 @@ func (db *DB) ChangeSendState(ctx context.Context, id, action string) (candor.Se
 			return audit{}, err
 		}
 		now := db.now()
-		upd := map[string]any{"state": string(to), "updated_at": now}
+		// A resumed send has not been stuck while it was paused.
+		upd := map[string]any{"state": string(to), "updated_at": now, "progressed_at": now}
 		if to == candor.SendCancelled {
 			upd["finished_at"] = now
-			if err := tx.Exec("UPDATE deliveries SET status = ?, updated_at = ? WHERE send_id = ? AND status = ?",
-				candor.DeliveryCancelled, now, id, candor.DeliveryPending).Error; err != nil {
+			res := tx.Exec("UPDATE deliveries SET status = ?, updated_at = ? WHERE send_id = ? AND status = ?",
+				candor.DeliveryCancelled, now, id, candor.DeliveryPending)
+			if res.Error != nil {
+				return audit{}, res.Error
+			}
+			m := countMove{}
+			m.move(candor.DeliveryPending, candor.DeliveryCancelled, int(res.RowsAffected))
+			if err := addCounts(tx, id, m, now); err != nil {
 				return audit{}, err
 			}
 			if err := syncCustomerStatus(tx, id); err != nil {
@@ -202,9 +189,12 @@ func syncCustomerStatus(tx *gorm.DB, sendID string) error {
 }
 
 // StaleSends finds work the queue may have lost: scheduled sends past due
-// and not dispatched (or running and not yet fully dispatched), and running sends with deliveries untouched for the
-// given age (longer than the longest retry backoff, so a chunk waiting for
-// its retry is not counted).
+// and not dispatched (or running and not yet fully dispatched), and running
+// sends with open deliveries whose counts have not moved for the given age
+// (longer than the longest retry backoff, so a send waiting for a retry is
+// not counted). A chunk task lost while the rest of its send goes on is
+// found once the send stops moving. Running sends with nothing open left
+// are finished here too.
 func (db *DB) StaleSends(ctx context.Context, age time.Duration) (due []candor.Send, stuck []string, err error) {
 	now := db.now()
 	var rows []sendRow
@@ -217,16 +207,14 @@ func (db *DB) StaleSends(ctx context.Context, age time.Duration) (due []candor.S
 	for _, r := range rows {
 		due = append(due, toSend(r))
 	}
-	err = db.gorm.WithContext(ctx).Raw(`SELECT DISTINCT d.send_id FROM deliveries d JOIN sends s ON s.id = d.send_id
-		WHERE s.state = ? AND d.status IN ('pending', 'sending') AND d.updated_at < ?`,
-		string(candor.SendRunning), now.Add(-age)).Scan(&stuck).Error
+	err = db.gorm.WithContext(ctx).Raw(`SELECT id FROM sends WHERE state = ? AND n_pending + n_sending > 0
+		AND COALESCE(progressed_at, updated_at) < ?`, string(candor.SendRunning), now.Add(-age)).Scan(&stuck).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("stuck sends: %w", err)
 	}
 	var done []string
-	err = db.gorm.WithContext(ctx).Raw(`SELECT s.id FROM sends s WHERE s.state = ? AND NOT EXISTS
-		(SELECT 1 FROM deliveries d WHERE d.send_id = s.id AND d.status IN ('pending', 'sending'))`,
-		string(candor.SendRunning)).Scan(&done).Error
+	err = db.gorm.WithContext(ctx).Raw(`SELECT id FROM sends WHERE state = ? AND dispatched_at IS NOT NULL
+		AND n_pending = 0 AND n_sending = 0`, string(candor.SendRunning)).Scan(&done).Error
 	for _, id := range done {
 		if _, err := db.FinishIfDone(ctx, id); err != nil {
 			return due, stuck, err

@@ -89,7 +89,7 @@ func TestSendLifecycle(t *testing.T) {
 			}
 			var outs []store.Outcome
 			for i, c := range claimed {
-				o := store.Outcome{ID: c.ID, CustomerID: c.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok " + c.ID}
+				o := store.Outcome{ID: c.ID, SendID: s1.ID, CustomerID: c.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok " + c.ID}
 				if i%10 == 0 {
 					o.Status, o.Error = candor.DeliveryFailed, "rcpt: 550 no such user"
 				}
@@ -97,7 +97,7 @@ func TestSendLifecycle(t *testing.T) {
 			}
 			// An outcome for a delivery nobody claimed changes nothing.
 			unclaimed, _ := db.ListDeliveries(ctx, s1.ID, "pending", "", 1)
-			outs = append(outs, store.Outcome{ID: unclaimed.Items[0].ID, Status: candor.DeliverySent, Response: "250 ok"})
+			outs = append(outs, store.Outcome{ID: unclaimed.Items[0].ID, SendID: s1.ID, Status: candor.DeliverySent, Response: "250 ok"})
 			if err := db.Record(ctx, outs); err != nil {
 				t.Fatal(err)
 			}
@@ -105,6 +105,7 @@ func TestSendLifecycle(t *testing.T) {
 			if got.Sent != 90 || got.Failed != 10 || got.Pending != 200 {
 				t.Fatalf("after one chunk: %+v", got.SendCounts)
 			}
+			checkCounts(t, db, s1.ID)
 			if done, _ := db.FinishIfDone(ctx, s1.ID); done {
 				t.Fatal("finished with pending deliveries")
 			}
@@ -131,16 +132,42 @@ func TestSendLifecycle(t *testing.T) {
 					t.Fatalf("delivery %s: response %q, %d attempts", d.ID, d.Response, d.Attempts)
 				}
 			}
+			checkCounts(t, db, s1.ID)
 			if err := db.MarkBounced(ctx, strings.Trim(page.Items[0].MessageID, "<>"), "hard"); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.MarkBounced(ctx, "<nope@x>", "hard"); candor.ErrorCode(err) != candor.ENOTFOUND {
-				t.Fatalf("unknown bounce: %v", err)
+			if s, _ := db.GetSend(ctx, s1.ID); s.Sent != 89 || s.Bounced != 1 {
+				t.Fatalf("after a bounce: %+v", s.SendCounts)
+			}
+			checkCounts(t, db, s1.ID)
+			// A Message-ID is the delivery's id at the message domain: the
+			// id alone, or at another domain, is not one.
+			for _, id := range []string{"<nope@x>", page.Items[1].ID, "<" + page.Items[1].ID + "@elsewhere.example>", "<@>", ""} {
+				if err := db.MarkBounced(ctx, id, "hard"); candor.ErrorCode(err) != candor.ENOTFOUND {
+					t.Fatalf("bounce of %q: %v", id, err)
+				}
 			}
 			if n, err := db.VerifyAudit(ctx); err != nil {
 				t.Fatalf("audit (%d): %v", n, err)
 			}
 		})
+	}
+}
+
+// checkCounts compares the counts the send keeps with its deliveries.
+func checkCounts(t *testing.T, db *store.DB, sendID string) {
+	t.Helper()
+	ctx := testenv.Actor(candor.RoleLegal)
+	s, err := db.GetSend(ctx, sendID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.CountDeliveries(ctx, sendID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.SendCounts != want {
+		t.Fatalf("send counts %+v, deliveries %+v", s.SendCounts, want)
 	}
 }
 
@@ -210,7 +237,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 					}
 					var outs []store.Outcome
 					for _, cl := range claimed {
-						outs = append(outs, store.Outcome{ID: cl.ID, CustomerID: cl.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok"})
+						outs = append(outs, store.Outcome{ID: cl.ID, SendID: sendID, CustomerID: cl.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok"})
 					}
 					if err := db.Record(ctx, outs); err != nil {
 						t.Fatal(err)
@@ -268,6 +295,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			if got.State != candor.SendCompleted || got.Total != 50 || got.Sent != 50 {
 				t.Fatalf("completed send: %+v", got)
 			}
+			checkCounts(t, db, id)
 
 			// Cancelled between the steps: no more deliveries.
 			id = newSend()
@@ -301,6 +329,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			if got.Total != 50 || got.Pending != 50 || got.State != candor.SendRunning {
 				t.Fatalf("resumed send: %+v", got)
 			}
+			checkCounts(t, db, id)
 		})
 	}
 }

@@ -97,6 +97,10 @@ func Deliveries(t testing.TB, db *store.DB, ds ...Delivery) {
 				id, d.SendID, d.DisclosureID, d.IncidentID, d.RecipientKey, cust, d.Status, "<"+id+"@test>", sent, now, now).Error; err != nil {
 				return err
 			}
+			// The send's counts, as the dispatcher and workers keep them.
+			if err := tx.Exec("UPDATE sends SET n_"+d.Status+" = n_"+d.Status+" + 1 WHERE id = ?", d.SendID).Error; err != nil {
+				return err
+			}
 		}
 		return nil
 	})
