@@ -333,3 +333,99 @@ func TestDispatchInTwoSteps(t *testing.T) {
 		})
 	}
 }
+
+// The counts a send keeps stay exact while chunks are claimed and recorded
+// by several workers at once, a duplicate claim and a crashed worker's
+// reclaim race them, bounces arrive and the send is cancelled midway; and
+// on PostgreSQL none of these deadlocks another (they lock the send first).
+func TestSendCountsUnderConcurrency(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in := incidentWithCustomers(t, db, 600)
+			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
+			s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
+				Revision: 1, SendAt: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
+				t.Fatalf("dispatch: %v %v", ok, err)
+			}
+			chunks, err := db.Chunks(ctx, s.ID, 20)
+			if err != nil || len(chunks) != 30 {
+				t.Fatalf("chunks: %d %v", len(chunks), err)
+			}
+			work := make(chan [2]string, len(chunks))
+			for _, c := range chunks {
+				work <- c
+			}
+			close(work)
+			bounces := make(chan string, 100)
+			var wg, workers sync.WaitGroup
+			for w := range 4 {
+				workers.Go(func() {
+					for c := range work {
+						// Half the workers claim each chunk twice, the second
+						// time as a crashed worker's retry that reclaims what
+						// is sending.
+						claimed, err := db.Claim(ctx, s.ID, c[0], c[1], false)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if w%2 == 0 {
+							again, err := db.Claim(ctx, s.ID, c[0], c[1], true)
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							claimed = again
+						}
+						var outs []store.Outcome
+						for i, cl := range claimed {
+							o := store.Outcome{ID: cl.ID, SendID: s.ID, CustomerID: cl.CustomerID.String, Status: candor.DeliverySent, Response: "250 ok"}
+							switch i % 7 {
+							case 1:
+								o.Status, o.Error = candor.DeliveryFailed, "550 no such user"
+							case 2:
+								o.Status, o.Error, o.Throttled = candor.DeliveryPending, "451 slow down", true
+							case 3:
+								select {
+								case bounces <- cl.MessageID:
+								default:
+								}
+							}
+							outs = append(outs, o)
+						}
+						if err := db.Record(ctx, outs); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Go(func() { // bounces, some before their delivery is recorded
+				for id := range bounces {
+					if err := db.MarkBounced(ctx, id, "hard"); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+			wg.Go(func() {
+				time.Sleep(20 * time.Millisecond)
+				if _, err := db.ChangeSendState(ctx, s.ID, "cancel"); err != nil {
+					t.Error(err)
+				}
+			})
+			workers.Wait()
+			close(bounces)
+			wg.Wait()
+			checkCounts(t, db, s.ID)
+			got, _ := db.GetSend(ctx, s.ID)
+			if got.Total != 600 || got.Sending != 0 || got.Bounced == 0 || got.Sent+got.Failed+got.Bounced+got.Pending+got.Cancelled != 600 {
+				t.Fatalf("counts after the race: %+v", got.SendCounts)
+			}
+		})
+	}
+}
