@@ -10,7 +10,7 @@ import (
 	"github.com/candor-dev/candor/store"
 )
 
-func importCSV(t *testing.T, db *store.DB, incidentID, csv string) (candor.ImportReport, error) {
+func importCSV(t testing.TB, db *store.DB, incidentID, csv string) (candor.ImportReport, error) {
 	t.Helper()
 	rd, err := roster.NewReader("text/csv", strings.NewReader(csv), roster.Options{})
 	if err != nil {

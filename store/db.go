@@ -155,12 +155,19 @@ func sqliteDSN(path string) string {
 }
 
 // sqliteDriverName registers (once) the SQLite driver with the settings no
-// DSN parameter reaches: checkpoints every 16 MiB of WAL rather than 4 MiB,
-// so a bulk import copies pages into the database a quarter as often.
+// DSN parameter reaches: checkpoints every 40,000 pages of WAL (156 MiB)
+// rather than SQLite's 1,000 (4 MiB) or the 4,000 (16 MiB) set before. A
+// send writes each delivery's page three times (dispatch, claim, outcome)
+// and each customer's twice within a second or so; between two checkpoints
+// a page is copied into the database once however often it was written,
+// so fewer checkpoints copy less. BenchmarkSendPath, alternating runs:
+// 56 and 58 µs per message at 4,000 pages, 50 and 46 at 40,000. A bulk
+// import gains the same way. The cost is disk: the WAL file grows to
+// 156 MiB and stays that size.
 var sqliteDriverName = sync.OnceValue(func() string {
 	const name = "sqlite3_candor"
 	sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = 4000", nil)
+		_, err := c.Exec("PRAGMA wal_autocheckpoint = 40000", nil)
 		return err
 	}})
 	return name
