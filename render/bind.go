@@ -104,7 +104,7 @@ func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
 			return b.t.executeFull(ctx, data)
 		}
 	}
-	var derive func(string) (string, string)
+	var derive func(string, []span) string
 	if b.skelText != "" {
 		derive = b.derive
 	}
@@ -261,46 +261,23 @@ func (b *Bound) placeholder(i int) string {
 func (b *Bound) openMark(i int) string { return "\x00" + b.token + "<" + strconv.Itoa(i) + "\x00" }
 func (b *Bound) closeMark() string     { return "\x00" + b.token + ">\x00" }
 
-// derive takes the body as rendered with markers and returns it without
-// them, and its plain text: the shared text with each placeholder replaced
-// by the conversion of that node's output.
-func (b *Bound) derive(html string) (string, string) {
-	var clean strings.Builder
-	clean.Grow(len(html))
-	conv := make(map[int]string, len(b.textSlots))
-	plain := true
-	open, end := "\x00"+b.token+"<", b.closeMark()
-	rest := html
-	for {
-		i := strings.Index(rest, open)
-		if i < 0 {
-			break
+// derive returns the plain text of the body html, whose dynamic nodes'
+// outputs lie at spans: the shared text with each placeholder replaced by
+// the conversion of that node's output.
+func (b *Bound) derive(html string, spans []span) string {
+	conv := make([]string, len(b.dynamic["body"]))
+	for _, s := range spans {
+		if s.end < s.start || s.node >= len(conv) {
+			return htmlToText(html) // cannot happen: the markers are ours
 		}
-		clean.WriteString(rest[:i])
-		rest = rest[i+len(open):]
-		j := strings.IndexByte(rest, 0)
-		k := strings.Index(rest, end)
-		if j < 0 || k < j {
-			return html, htmlToText(html) // cannot happen: the markers are ours
-		}
-		n, err := strconv.Atoi(rest[:j])
-		if err != nil {
-			return html, htmlToText(html)
-		}
-		out := rest[j+1 : k]
-		clean.WriteString(out)
+		out := html[s.start:s.end]
 		if !plainText(out) {
 			// Markup or an entity converts differently alone than in
 			// its place (html2text keeps state: paragraph breaks, open
 			// links, skipped elements): convert the whole body.
-			plain = false
+			return htmlToText(html)
 		}
-		conv[n] = out
-		rest = rest[k+len(end):]
-	}
-	clean.WriteString(rest)
-	if !plain {
-		return clean.String(), htmlToText(clean.String())
+		conv[s.node] = out
 	}
 	var text strings.Builder
 	text.Grow(len(b.skelText) + 256)
@@ -315,7 +292,7 @@ func (b *Bound) derive(html string) (string, string) {
 		text.WriteString(c)
 	}
 	text.WriteString(next)
-	return clean.String(), finishText(text.String())
+	return finishText(text.String())
 }
 
 // escaped returns a new instance that has run once, so html/template has
@@ -371,11 +348,15 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 			}
 		}
 		markText := name == "body" && b.skelText != ""
+		if markText {
+			in.marks = &marks{open: map[string]int{}, close: b.closeMark()}
+		}
 		for i, n := range tr.Root.Nodes {
 			if dyn[i] {
 				flush()
 				if markText {
 					nodes = append(nodes, textNode(b.openMark(i)), n, textNode(b.closeMark()))
+					in.marks.open[b.openMark(i)] = i
 					in.markBytes += len(b.openMark(i)) + len(b.closeMark())
 				} else {
 					nodes = append(nodes, n)

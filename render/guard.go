@@ -33,12 +33,38 @@ func (e limitError) Error() string { return string(e) }
 
 // limitWriter stops a render once it has produced max bytes, so a loop that
 // prints cannot fill memory before it is noticed.
+//
+// Given marks, it keeps a Bound's markers out of the output and notes
+// instead where each marked node's output starts and ends (spans): the
+// markers are text nodes of their own, so each arrives as one whole Write.
 type limitWriter struct {
-	buf strings.Builder // String() without a copy
-	max int
+	buf   strings.Builder // String() without a copy
+	max   int
+	marks *marks
+	spans []span
 }
 
+// marks are the markers around a Bound's dynamic nodes: an opening one per
+// node, by its text, and one closing marker for all.
+type marks struct {
+	open  map[string]int
+	close string
+}
+
+// span is where dynamic node node's output lies in the rendered body.
+type span struct{ node, start, end int }
+
 func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.marks != nil && len(p) > 0 && p[0] == 0 { // every marker starts with NUL
+		if n, ok := w.marks.open[string(p)]; ok {
+			w.spans = append(w.spans, span{node: n, start: w.buf.Len(), end: -1})
+			return len(p), nil
+		}
+		if string(p) == w.marks.close && len(w.spans) > 0 {
+			w.spans[len(w.spans)-1].end = w.buf.Len()
+			return len(p), nil
+		}
+	}
 	if w.buf.Len()+len(p) > w.max {
 		return 0, limitError(fmt.Sprintf("renders more than %s", sizeString(w.max)))
 	}

@@ -55,6 +55,10 @@ type instance struct {
 	// to every message as if they ran, and the bytes of the markers around
 	// its dynamic nodes, which do not count towards the output limit.
 	baseSteps, markBytes int
+	// The markers around the body's dynamic nodes when its text is derived
+	// (nil otherwise): the writer keeps them out of the HTML and notes
+	// where each node's output is.
+	marks *marks
 }
 
 func (t *Template) instance() (*instance, error) {
@@ -222,10 +226,11 @@ func (t *Template) executeFull(ctx context.Context, data Data) (Rendered, error)
 }
 
 // run executes instance in with data and returns it to pool. derive, if
-// not nil, takes the rendered HTML and returns it cleaned of any markers,
-// with the plain text derived from it; else the text is htmlToText's.
+// not nil, takes the rendered HTML and where its dynamic nodes' outputs
+// are (in.marks), and returns the plain text derived from it; else the
+// text is htmlToText's.
 func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data Data,
-	derive func(html string) (clean, text string)) (Rendered, error) {
+	derive func(html string, spans []span) string) (Rendered, error) {
 	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
 	defer cancel()
 	*in.budget = budget{ctx: rctx, steps: in.baseSteps}
@@ -236,22 +241,31 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 	var out Rendered
 	var err error
 
-	subject, err := execute(in.subject, data, maxSubjectOutput, &in.size[0])
+	subject, _, err := execute(in.subject, data, maxSubjectOutput, &in.size[0], nil)
 	if err != nil {
 		return Rendered{}, t.fail(ctx, "subject", err)
 	}
 	out.Subject = oneLine(subject)
-	if out.HTML, err = execute(in.body, data, MaxOutput+in.markBytes, &in.size[1]); err != nil {
+	var marks *marks
+	if derive != nil {
+		marks = in.marks
+	}
+	limit := MaxOutput + in.markBytes // markers written, and not counted
+	if marks != nil {
+		limit = MaxOutput // markers kept out
+	}
+	var spans []span
+	if out.HTML, spans, err = execute(in.body, data, limit, &in.size[1], marks); err != nil {
 		return Rendered{}, t.fail(ctx, "body", err)
 	}
 	if in.text != nil {
-		text, err := execute(in.text, data, MaxOutput, &in.size[2])
+		text, _, err := execute(in.text, data, MaxOutput, &in.size[2], nil)
 		if err != nil {
 			return Rendered{}, t.fail(ctx, "text", err)
 		}
 		out.Text = tidyText(text)
-	} else if derive != nil {
-		out.HTML, out.Text = derive(out.HTML)
+	} else if derive != nil && marks != nil {
+		out.Text = derive(out.HTML, spans)
 	} else {
 		out.Text = htmlToText(out.HTML)
 	}
@@ -286,11 +300,11 @@ func (t *Template) runPart(ctx context.Context, in *instance, name string, data 
 	var err error
 	switch name {
 	case "subject":
-		out, err = execute(in.subject, data, maxSubjectOutput+extra, new(int))
+		out, _, err = execute(in.subject, data, maxSubjectOutput+extra, new(int), nil)
 	case "body":
-		out, err = execute(in.body, data, MaxOutput+extra, new(int))
+		out, _, err = execute(in.body, data, MaxOutput+extra, new(int), nil)
 	case "text":
-		out, err = execute(in.text, data, MaxOutput+extra, new(int))
+		out, _, err = execute(in.text, data, MaxOutput+extra, new(int), nil)
 	default:
 		err = fmt.Errorf("render: no part %q", name)
 	}
@@ -299,17 +313,20 @@ func (t *Template) runPart(ctx context.Context, in *instance, name string, data 
 
 func execute(t interface {
 	Execute(io.Writer, any) error
-}, data Data, max int, size *int) (string, error) {
-	w := &limitWriter{max: max}
+}, data Data, max int, size *int, mk *marks) (string, []span, error) {
+	w := &limitWriter{max: max, marks: mk}
+	if mk != nil {
+		w.spans = make([]span, 0, len(mk.open))
+	}
 	// Start at the size of this part's last output: a notice's body is
 	// about the same for every recipient, and growing a buffer from
 	// nothing copies it several times.
 	w.buf.Grow(min(*size+*size/8, max))
 	if err := t.Execute(w, data); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	*size = w.buf.Len()
-	return w.buf.String(), nil
+	return w.buf.String(), w.spans, nil
 }
 
 // fail classifies an execution error of part name.
