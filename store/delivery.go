@@ -340,9 +340,6 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 	}
 	var out []Claimed
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := db.lockSends(tx, []string{sendID}); err != nil {
-			return err
-		}
 		if reclaimSending { // already counted as sending
 			again, err := claim(tx, candor.DeliverySending)
 			if err != nil {
@@ -402,15 +399,16 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 		if !ok {
 			return fmt.Errorf("record deliveries: not in a transaction")
 		}
-		if err := db.lockSends(tx, sends); err != nil {
-			return err
-		}
-		for _, id := range sends {
+		moves := make([]countMove, len(sends))
+		for i, id := range sends {
 			m, err := db.recordSend(ctx, sqlTx, bySend[id], now)
 			if err != nil {
 				return err
 			}
-			if err := addCounts(tx, id, m, now); err != nil {
+			moves[i] = m
+		}
+		for i, id := range sends { // last, in id order (see send_counts.go)
+			if err := addCounts(tx, id, moves[i], now); err != nil {
 				return err
 			}
 		}
@@ -700,28 +698,21 @@ func (db *DB) MarkBounced(ctx context.Context, messageID, kind string) error {
 		CustomerID *string
 		Status     string
 	}
-	find := func(tx *gorm.DB) (delivery, error) {
-		var d delivery
-		err := tx.Raw("SELECT id, send_id, customer_id, status FROM deliveries WHERE id = ? AND message_id = ?", deliveryID, id).
-			Scan(&d).Error
-		return d, err
+	// The row is locked as it is read (PostgreSQL): an outcome being
+	// recorded for it is waited for, so the status moved is the current one.
+	lock := ""
+	if db.dialect == Postgres {
+		lock = " FOR UPDATE"
 	}
 	now := db.now()
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		d, err := find(tx)
-		if err != nil {
+		var d delivery
+		if err := tx.Raw("SELECT id, send_id, customer_id, status FROM deliveries WHERE id = ? AND message_id = ?"+lock,
+			deliveryID, id).Scan(&d).Error; err != nil {
 			return err
 		}
 		if d.ID == "" {
 			return notFound
-		}
-		// Read again under the send's lock: a claim or an outcome being
-		// recorded may be moving the delivery (see the lock order).
-		if err := db.lockSends(tx, []string{d.SendID}); err != nil {
-			return err
-		}
-		if d, err = find(tx); err != nil {
-			return err
 		}
 		if err := tx.Exec("UPDATE deliveries SET status = 'bounced', last_error = ?, updated_at = ? WHERE id = ?",
 			"bounce: "+kind, now, d.ID).Error; err != nil {

@@ -140,23 +140,41 @@ func (db *DB) ChangeSendState(ctx context.Context, id, action string) (candor.Se
 		now := db.now()
 		// A resumed send has not been stuck while it was paused.
 		upd := map[string]any{"state": string(to), "updated_at": now, "progressed_at": now}
+		m := countMove{}
 		if to == candor.SendCancelled {
 			upd["finished_at"] = now
-			res := tx.Exec("UPDATE deliveries SET status = ?, updated_at = ? WHERE send_id = ? AND status = ?",
-				candor.DeliveryCancelled, now, id, candor.DeliveryPending)
+			// The deliveries first, the send's row last (see
+			// send_counts.go). On PostgreSQL rows a chunk is claiming or
+			// recording are skipped, not waited for: that chunk releases
+			// them as cancelled once it sees the state.
+			cancel := "UPDATE deliveries SET status = ?, updated_at = ? WHERE send_id = ? AND status = ?"
+			if db.dialect == Postgres {
+				cancel = `UPDATE deliveries SET status = ?, updated_at = ? WHERE id IN
+					(SELECT id FROM deliveries WHERE send_id = ? AND status = ? FOR UPDATE SKIP LOCKED)`
+			}
+			res := tx.Exec(cancel, candor.DeliveryCancelled, now, id, candor.DeliveryPending)
 			if res.Error != nil {
 				return audit{}, res.Error
 			}
-			m := countMove{}
 			m.move(candor.DeliveryPending, candor.DeliveryCancelled, int(res.RowsAffected))
-			if err := addCounts(tx, id, m, now); err != nil {
-				return audit{}, err
-			}
-			if err := syncCustomerStatus(tx, id); err != nil {
+			// Their customers are no longer queued (a customer sent by
+			// another send stays sent).
+			if err := tx.Exec(`UPDATE customers SET status = ?, updated_at = ? WHERE status <> ? AND id IN
+				(SELECT customer_id FROM deliveries WHERE send_id = ? AND status = ? AND customer_id IS NOT NULL)`,
+				candor.CustomerPending, now, candor.CustomerSent, id, candor.DeliveryCancelled).Error; err != nil {
 				return audit{}, err
 			}
 		}
-		if err := tx.Model(&sendRow{}).Where("id = ? AND state = ?", id, row.State).Updates(upd).Error; err != nil {
+		// The state must still be the one read: a change that came first
+		// wins, and this one is refused with nothing written.
+		res := tx.Model(&sendRow{}).Where("id = ? AND state = ?", id, row.State).Updates(upd)
+		if res.Error != nil {
+			return audit{}, res.Error
+		}
+		if res.RowsAffected == 0 {
+			return audit{}, candor.Errorf(candor.ECONFLICT, "the send changed meanwhile; try again")
+		}
+		if err := addCounts(tx, id, m, now); err != nil {
 			return audit{}, err
 		}
 		return audit{Action: "send." + map[string]string{"pause": "paused", "resume": "resumed", "cancel": "cancelled"}[action],
@@ -169,23 +187,18 @@ func (db *DB) ChangeSendState(ctx context.Context, id, action string) (candor.Se
 	return db.GetSend(ctx, id)
 }
 
-// lockSend takes the send's row lock for the rest of the transaction
-// (PostgreSQL; SQLite's writer lock already serialises), so that two
-// dispatchers or two state changes never both act on what they read.
+// lockSend serialises the transactions that change a send's state or
+// dispatch it, for the rest of the transaction, so that two dispatchers or
+// two state changes never both act on what they read: on PostgreSQL a
+// transaction-level advisory lock keyed by the send (SQLite's writer lock
+// already serialises). Not the send's row lock: the chunks' claims and
+// outcomes take that, last, to move the counts, and a dispatch step holds
+// its lock for the whole of a large insert (see send_counts.go).
 func lockSend(tx *gorm.DB, id string) error {
-	return tx.Exec("UPDATE sends SET updated_at = updated_at WHERE id = ?", id).Error
-}
-
-// syncCustomerStatus sets the status of the customers of a send's
-// deliveries from those deliveries: the customer list shows where each
-// person's notice is.
-func syncCustomerStatus(tx *gorm.DB, sendID string) error {
-	return tx.Exec(`UPDATE customers SET status = CASE
-		(SELECT d.status FROM deliveries d WHERE d.send_id = ? AND d.customer_id = customers.id)
-		WHEN 'sent' THEN 'sent' WHEN 'failed' THEN 'failed' WHEN 'bounced' THEN 'bounced'
-		WHEN 'cancelled' THEN 'pending' ELSE 'queued' END
-		WHERE id IN (SELECT customer_id FROM deliveries WHERE send_id = ? AND customer_id IS NOT NULL)
-		AND status <> 'sent'`, sendID, sendID).Error
+	if tx.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "send:"+id).Error
 }
 
 // StaleSends finds work the queue may have lost: scheduled sends past due

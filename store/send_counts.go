@@ -17,11 +17,17 @@ import (
 // and completion cost one primary-key read instead of a look through the
 // send's deliveries.
 //
-// Lock order: on PostgreSQL a transaction that changes deliveries' statuses
-// first locks their sends (lockSends, lockSend), then changes deliveries,
-// then the counts. Taking the send's row last would deadlock a chunk's
-// claim (holding deliveries, waiting for the send) against a cancel
-// (holding the send, waiting for those deliveries).
+// Lock order on PostgreSQL: every transaction that moves deliveries
+// changes them first and the send's row (its counts, its state) last, just
+// before it commits, so nothing waits for anything while holding a send's
+// row. Dispatch steps and state changes are serialised with each other by
+// an advisory lock on the send (lockSend), which claims and outcomes never
+// take; a cancel skips delivery rows that are locked (their chunk is
+// claiming or recording them, and releases them as cancelled once it sees
+// the state). Locking the send's row first in every transaction was
+// simpler, but each claim then waited for every other chunk's outcome and
+// for each whole dispatch step: 8.5 s of lock waits in a 10 s send of
+// 20,000 (pg_stat_statements).
 
 // countColumns are the sends columns holding the counts, by status.
 var countColumns = map[string]string{
@@ -66,20 +72,6 @@ func addCounts(tx *gorm.DB, sendID string, m countMove, now time.Time) error {
 	err := tx.Exec("UPDATE sends SET "+set+"progressed_at = ? WHERE id = ?", append(args, now, sendID)...).Error
 	if err != nil {
 		return fmt.Errorf("count deliveries: %w", err)
-	}
-	return nil
-}
-
-// lockSends takes the sends' row locks, in id order, for the rest of the
-// transaction on PostgreSQL (see the lock order above). SQLite's
-// transactions take the one writer lock at BEGIN (_txlock=immediate).
-func (db *DB) lockSends(tx *gorm.DB, ids []string) error {
-	if db.dialect != Postgres || len(ids) == 0 {
-		return nil
-	}
-	var got []string
-	if err := tx.Raw("SELECT id FROM sends WHERE id IN ? ORDER BY id FOR UPDATE", ids).Scan(&got).Error; err != nil {
-		return fmt.Errorf("lock sends: %w", err)
 	}
 	return nil
 }
