@@ -57,6 +57,8 @@ type Bound struct {
 	textSlots []int    // the dynamic node each cut stands for
 
 	baseSteps int // the steps of the parts rendered once
+
+	memos []*memo // the body's customer parts rendered once per value (memo.go)
 }
 
 // plainText reports whether s reads the same to html2text alone as in its
@@ -108,7 +110,46 @@ func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
 	if b.skelText != "" {
 		derive = b.derive
 	}
-	return b.t.run(ctx, in, &b.pool, data, derive)
+	if len(b.memos) == 0 {
+		return b.t.run(ctx, in, &b.pool, data, derive)
+	}
+	// Memoised parts already rendered for this customer's values are
+	// pasted in for this run; the others run, and their output is kept.
+	nodes := in.body.Tree.Root.Nodes
+	type swap struct {
+		pos  int
+		node parse.Node
+	}
+	var swapped [4]swap
+	done := swapped[:0]
+	var missed []int
+	keys := make([]string, len(b.memos))
+	for i, m := range b.memos {
+		keys[i] = m.key(c)
+		pos := in.memoPos[m.node]
+		if out := m.get(keys[i]); out != nil {
+			done = append(done, swap{pos, nodes[pos]})
+			nodes[pos] = out
+		} else {
+			missed = append(missed, i)
+		}
+	}
+	r, err := b.t.run(ctx, in, nil, data, derive)
+	for _, s := range done {
+		nodes[s.pos] = s.node
+	}
+	if err == nil {
+		for _, i := range missed {
+			for _, sp := range in.spans {
+				if sp.node == b.memos[i].node && sp.end >= sp.start {
+					b.memos[i].put(keys[i], r.HTML[sp.start:sp.end])
+				}
+			}
+		}
+	}
+	in.spans = nil
+	b.pool.Put(in)
+	return r, err
 }
 
 // parts lists an instance's parsed parts by name (text only when the
@@ -200,6 +241,19 @@ func (b *Bound) prepare(ctx context.Context) error {
 			if d && strings.Count(b.skelText, b.placeholder(i)) != 1 {
 				b.skelText, b.textParts, b.textSlots = "", nil, nil
 				break
+			}
+		}
+	}
+	// Customer parts that read only memoable fields (memo.go); their
+	// output is found through the markers, so only when the text is
+	// derived this way.
+	if b.skelText != "" {
+		for i, n := range in.body.Tree.Root.Nodes {
+			if !b.dynamic["body"][i] {
+				continue
+			}
+			if fields, ok := memoFields(n); ok {
+				b.memos = append(b.memos, &memo{node: i, fields: fields, out: map[string]*parse.TextNode{}})
 			}
 		}
 	}
@@ -355,6 +409,10 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 			if dyn[i] {
 				flush()
 				if markText {
+					if in.memoPos == nil {
+						in.memoPos = map[int]int{}
+					}
+					in.memoPos[i] = len(nodes) + 1
 					nodes = append(nodes, textNode(b.openMark(i)), n, textNode(b.closeMark()))
 					in.marks.open[b.openMark(i)] = i
 					in.markBytes += len(b.openMark(i)) + len(b.closeMark())
@@ -367,9 +425,36 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 		}
 		flush()
 		tr.Root.Nodes = nodes
+		if name == "subject" {
+			in.subjectLine, in.subjectTicks = fixedSubject(nodes)
+		}
 	}
 	in.baseSteps = b.baseSteps
 	return in, nil
+}
+
+// fixedSubject is the subject (one line) when its reduced nodes are text
+// and step ticks only, so that running it always gives the same, and the
+// ticks it would run; nil when it must run.
+func fixedSubject(nodes []parse.Node) (*string, int) {
+	var sb strings.Builder
+	ticks := 0
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			sb.Write(n.Text)
+		default:
+			if !isTick(n) {
+				return nil, 0
+			}
+			ticks++
+		}
+	}
+	if sb.Len() > maxSubjectOutput {
+		return nil, 0 // let it run, and fail as it does
+	}
+	line := oneLine(sb.String())
+	return &line, ticks
 }
 
 func textNode(s string) *parse.TextNode {

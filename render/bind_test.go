@@ -23,6 +23,11 @@ func bindCustomers() []CustomerView {
 		{Name: "สมศรี ใจดี", Locale: "th", Country: "TH", DataCategories: []string{"national_id"}},
 		{Name: "Bob", Country: "US", DataCategories: []string{"name", "ssn"}},
 		{Name: ";"},
+		// The same place and categories as Bob under another name and
+		// email: a part memoised for Bob's values must not show Bob.
+		{Name: "Carol <c>", Email: "carol@example.com", Country: "US", DataCategories: []string{"name", "ssn"}},
+		{Name: "Dan", Country: "US", Region: "US-TX", DataCategories: []string{"name", "ssn"}},
+		{Name: "Eve", Country: "US", DataCategories: []string{"ssn", "name"}},
 	}
 }
 

@@ -103,6 +103,17 @@ func tickNode() parse.Node {
 	return trees["tick"].Root.Nodes[0]
 }
 
+// isTick reports whether n is a tick node (tickNode).
+func isTick(n parse.Node) bool {
+	a, ok := n.(*parse.ActionNode)
+	if !ok || a.Pipe == nil || len(a.Pipe.Decl) != 1 || a.Pipe.Decl[0].Ident[0] != "$candorTick" || len(a.Pipe.Cmds) != 1 {
+		return false
+	}
+	c := a.Pipe.Cmds[0]
+	id, ok := c.Args[0].(*parse.IdentifierNode)
+	return ok && len(c.Args) == 1 && id.Ident == tickFunc
+}
+
 // instrument splices a tick at the start of every template body and of every
 // range body in trees.
 func instrument(trees []*parse.Tree) {

@@ -57,8 +57,15 @@ type instance struct {
 	baseSteps, markBytes int
 	// The markers around the body's dynamic nodes when its text is derived
 	// (nil otherwise): the writer keeps them out of the HTML and notes
-	// where each node's output is.
+	// where each node's output is (spans, of the last run).
 	marks *marks
+	spans []span
+	// Where each memoised node of the body is among its top-level nodes.
+	memoPos map[int]int
+	// A Bound's subject when no part of it reads the customer: what running
+	// it gives (one line), run once, and the step ticks it would run.
+	subjectLine  *string
+	subjectTicks int
 }
 
 func (t *Template) instance() (*instance, error) {
@@ -236,16 +243,23 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 	*in.budget = budget{ctx: rctx, steps: in.baseSteps}
 	defer func() {
 		*in.budget = budget{}
-		pool.Put(in)
+		if pool != nil { // nil: the caller puts it back
+			pool.Put(in)
+		}
 	}()
 	var out Rendered
 	var err error
 
-	subject, _, err := execute(in.subject, data, maxSubjectOutput, &in.size[0], nil)
-	if err != nil {
-		return Rendered{}, t.fail(ctx, "subject", err)
+	if in.subjectLine != nil {
+		out.Subject = *in.subjectLine
+		in.budget.steps += in.subjectTicks // counted as if it ran
+	} else {
+		subject, _, err := execute(in.subject, data, maxSubjectOutput, &in.size[0], nil)
+		if err != nil {
+			return Rendered{}, t.fail(ctx, "subject", err)
+		}
+		out.Subject = oneLine(subject)
 	}
-	out.Subject = oneLine(subject)
 	var marks *marks
 	if derive != nil {
 		marks = in.marks
@@ -258,6 +272,7 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 	if out.HTML, spans, err = execute(in.body, data, limit, &in.size[1], marks); err != nil {
 		return Rendered{}, t.fail(ctx, "body", err)
 	}
+	in.spans = spans
 	if in.text != nil {
 		text, _, err := execute(in.text, data, MaxOutput, &in.size[2], nil)
 		if err != nil {
