@@ -136,16 +136,20 @@ func parseURL(raw string) (dialect, dsn string, err error) {
 // the writer, a busy timeout instead of immediate SQLITE_BUSY, foreign keys,
 // and IMMEDIATE transactions so a writer takes the lock up front rather than
 // failing when it upgrades from reading. Each connection keeps its own page
-// cache, and a send keeps a dozen connections busy: 8 MB each (the operating
-// system caches the file too) kept the send's memory flat, where 32 MB each
-// grew with the number of recipients (peak RSS 192 → 133 MB at 100,000), and
-// a 1M-row import got faster, not slower (27.8 → 19.2 s).
+// cache, and a send keeps a dozen or more connections busy: 8 MB each (the
+// operating system caches the file too) kept the send's memory flat, where
+// 32 MB each grew with the number of recipients (peak RSS 192 → 133 MB at
+// 100,000), and a 1M-row import got faster, not slower (27.8 → 19.2 s).
+// Since no index holds a delivery's status (migration 0008), a chunk's
+// scan and the customers' updates read table pages, and 8 MB each peaked
+// at 150–154 MB at 100,000 (three runs in one process); 4 MB each: 124–126
+// MB, at the same speed.
 func sqliteDSN(path string) string {
 	p, q, _ := strings.Cut(path, "?")
 	v, _ := url.ParseQuery(q)
 	for k, d := range map[string]string{
 		"_journal_mode": "WAL", "_busy_timeout": "15000", "_foreign_keys": "on",
-		"_txlock": "immediate", "_synchronous": "NORMAL", "_cache_size": "-8000",
+		"_txlock": "immediate", "_synchronous": "NORMAL", "_cache_size": "-4000",
 	} {
 		if v.Get(k) == "" {
 			v.Set(k, d)
