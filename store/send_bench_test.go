@@ -50,12 +50,7 @@ func BenchmarkSendPath(b *testing.B) {
 				if err := db.Gorm().Exec("UPDATE customers SET status = 'pending' WHERE incident_id = ?", in.ID).Error; err != nil {
 					b.Fatal(err)
 				}
-				d := testenv.ApprovedDisclosure(b, db, in.ID, candor.KindCustomerNotice, nil).ID
-				s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
-					Revision: 1, SendAt: time.Now()})
-				if err != nil {
-					b.Fatal(err)
-				}
+				s := noticeSend(b, db, in.ID)
 				start := time.Now()
 				sendPath(b, db, s.ID, n)
 				perMsg = append(perMsg, float64(time.Since(start).Microseconds())/float64(n))

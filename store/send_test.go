@@ -154,6 +154,19 @@ func TestSendLifecycle(t *testing.T) {
 	}
 }
 
+// noticeSend approves a new customer notice of the incident and schedules
+// its send to everyone, now.
+func noticeSend(t testing.TB, db *store.DB, incidentID string) candor.Send {
+	t.Helper()
+	d := testenv.ApprovedDisclosure(t, db, incidentID, candor.KindCustomerNotice, nil).ID
+	s, err := db.CreateSend(testenv.Actor(candor.RoleLegal), store.NewSend{DisclosureID: d, IncidentID: incidentID,
+		Kind: "customer_notice", Revision: 1, SendAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // checkCounts compares the counts the send keeps with its deliveries.
 func checkCounts(t *testing.T, db *store.DB, sendID string) {
 	t.Helper()
@@ -202,12 +215,7 @@ func TestDispatchProbesEachRecipient(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
 			in := incidentWithCustomers(t, db, 200)
-			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
-			s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
-				Revision: 1, SendAt: time.Now()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := noticeSend(t, db, in.ID)
 			plan, err := db.DispatchPlan(ctx, s.ID, 50)
 			if err != nil {
 				t.Fatal(err)
@@ -337,18 +345,14 @@ func TestDispatchInTwoSteps(t *testing.T) {
 // The counts a send keeps stay exact while chunks are claimed and recorded
 // by several workers at once, a duplicate claim and a crashed worker's
 // reclaim race them, bounces arrive and the send is cancelled midway; and
-// on PostgreSQL none of these deadlocks another (they lock the send first).
+// on PostgreSQL none of these deadlocks another (each moves deliveries
+// first and the send's counts last).
 func TestSendCountsUnderConcurrency(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
 			in := incidentWithCustomers(t, db, 600)
-			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
-			s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
-				Revision: 1, SendAt: time.Now()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := noticeSend(t, db, in.ID)
 			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
 				t.Fatalf("dispatch: %v %v", ok, err)
 			}
