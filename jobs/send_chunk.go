@@ -129,7 +129,10 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			checked = time.Now()
 			switch st, err := s.store.SendState(ctx, send.ID); {
 			case err == nil && st == candor.SendPaused:
-				return temporary, release(rest, candor.DeliveryPending, "")
+				// Retried, not done: if a cancel commits while these rows
+				// are being released, it does not see them pending, and
+				// the retry (which re-reads the state) cancels them.
+				return true, release(rest, candor.DeliveryPending, "")
 			case err == nil && st == candor.SendCancelled:
 				return temporary, release(rest, candor.DeliveryCancelled, "")
 			}

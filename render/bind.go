@@ -127,14 +127,16 @@ func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
 	for i, m := range b.memos {
 		keys[i] = m.key(c)
 		pos := in.memoPos[m.node]
-		if out := m.get(keys[i]); out != nil {
+		if out, ok := m.get(keys[i]); ok {
 			done = append(done, swap{pos, nodes[pos]})
-			nodes[pos] = out
+			nodes[pos] = out.text
+			in.memoSteps += out.steps // counted as if it ran
 		} else {
 			missed = append(missed, i)
 		}
 	}
 	r, err := b.t.run(ctx, in, nil, data, derive)
+	in.memoSteps = 0
 	for _, s := range done {
 		nodes[s.pos] = s.node
 	}
@@ -142,7 +144,7 @@ func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
 		for _, i := range missed {
 			for _, sp := range in.spans {
 				if sp.node == b.memos[i].node && sp.end >= sp.start {
-					b.memos[i].put(keys[i], r.HTML[sp.start:sp.end])
+					b.memos[i].put(keys[i], r.HTML[sp.start:sp.end], sp.steps)
 				}
 			}
 		}
@@ -253,7 +255,7 @@ func (b *Bound) prepare(ctx context.Context) error {
 				continue
 			}
 			if fields, ok := memoFields(n); ok {
-				b.memos = append(b.memos, &memo{node: i, fields: fields, out: map[string]*parse.TextNode{}})
+				b.memos = append(b.memos, &memo{node: i, fields: fields, out: map[string]memoized{}})
 			}
 		}
 	}
@@ -403,7 +405,7 @@ func (b *Bound) reduced(ctx context.Context) (*instance, error) {
 		}
 		markText := name == "body" && b.skelText != ""
 		if markText {
-			in.marks = &marks{open: map[string]int{}, close: b.closeMark()}
+			in.marks = &marks{open: map[string]int{}, close: b.closeMark(), budget: in.budget}
 		}
 		for i, n := range tr.Root.Nodes {
 			if dyn[i] {

@@ -47,21 +47,24 @@ type limitWriter struct {
 // marks are the markers around a Bound's dynamic nodes: an opening one per
 // node, by its text, and one closing marker for all.
 type marks struct {
-	open  map[string]int
-	close string
+	open   map[string]int
+	close  string
+	budget *budget // the instance's: each span notes the steps its node took
 }
 
-// span is where dynamic node node's output lies in the rendered body.
-type span struct{ node, start, end int }
+// span is where dynamic node node's output lies in the rendered body, and
+// the steps running it took.
+type span struct{ node, start, end, steps int }
 
 func (w *limitWriter) Write(p []byte) (int, error) {
 	if w.marks != nil && len(p) > 0 && p[0] == 0 { // every marker starts with NUL
 		if n, ok := w.marks.open[string(p)]; ok {
-			w.spans = append(w.spans, span{node: n, start: w.buf.Len(), end: -1})
+			w.spans = append(w.spans, span{node: n, start: w.buf.Len(), end: -1, steps: w.marks.budget.steps})
 			return len(p), nil
 		}
 		if string(p) == w.marks.close && len(w.spans) > 0 {
-			w.spans[len(w.spans)-1].end = w.buf.Len()
+			sp := &w.spans[len(w.spans)-1]
+			sp.end, sp.steps = w.buf.Len(), w.marks.budget.steps-sp.steps
 			return len(p), nil
 		}
 	}

@@ -18,7 +18,14 @@ type memo struct {
 	node   int      // the body's top-level node
 	fields []string // the customer fields it reads, in a fixed order
 	mu     sync.RWMutex
-	out    map[string]*parse.TextNode // by key: the node's output
+	out    map[string]memoized // by key
+}
+
+// memoized is a node's output and the steps running it took, which a
+// message that pastes it in still counts.
+type memoized struct {
+	text  *parse.TextNode
+	steps int
 }
 
 // memoMax bounds each memo's outputs: customers have few distinct places
@@ -46,31 +53,33 @@ func (m *memo) key(c CustomerView) string {
 	return sb.String()
 }
 
-func (m *memo) get(key string) *parse.TextNode {
+func (m *memo) get(key string) (memoized, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.out[key]
+	v, ok := m.out[key]
+	return v, ok
 }
 
-func (m *memo) put(key, output string) {
+func (m *memo) put(key, output string, steps int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.out[key]; !ok && len(m.out) < memoMax {
-		m.out[key] = textNode(output)
+		m.out[key] = memoized{textNode(output), steps}
 	}
 }
 
 // memoFields returns the customer fields top-level node n reads, and
 // whether it reads the customer only through them: every reference is
-// .Customer.F or $.Customer.F with F memoable, dot and $ are never used
-// whole while they are the template's data, and every variable it uses it
-// declares itself (so it holds nothing else). A node that declares a
-// variable for later nodes is not memoised: its declaration must run.
+// .Customer.F or $.Customer.F with F memoable, and dot and $ are never used
+// whole while they are the template's data. A node that uses a variable
+// other than $ at all is not memoised: declared in an inner scope, one may
+// shadow an outer one that holds the name, and an assignment must run for
+// the nodes after it.
 func memoFields(n parse.Node) ([]string, bool) {
 	if declaresAtTop(n) {
 		return nil, false
 	}
-	w := memoWalk{read: map[string]bool{}, vars: map[string]bool{}, ok: true}
+	w := memoWalk{read: map[string]bool{}, ok: true}
 	w.node(n, true)
 	if !w.ok || len(w.read) == 0 {
 		return nil, false
@@ -86,7 +95,6 @@ func memoFields(n parse.Node) ([]string, bool) {
 
 type memoWalk struct {
 	read map[string]bool // customer fields read
-	vars map[string]bool // variables declared in the node
 	ok   bool
 }
 
@@ -101,7 +109,9 @@ func (w *memoWalk) node(n parse.Node, root bool) {
 			}
 		}
 	case *parse.ActionNode:
-		w.pipe(n.Pipe, root)
+		if !isTick(n) { // the step counter's own variable
+			w.pipe(n.Pipe, root)
+		}
 	case *parse.IfNode:
 		w.pipe(n.Pipe, root)
 		w.node(n.List, root)
@@ -130,8 +140,8 @@ func (w *memoWalk) pipe(p *parse.PipeNode, root bool) {
 			w.arg(a, root)
 		}
 	}
-	for _, v := range p.Decl {
-		w.vars[v.Ident[0]] = true
+	if len(p.Decl) > 0 {
+		w.ok = false // declares or assigns a variable
 	}
 }
 
@@ -147,12 +157,11 @@ func (w *memoWalk) arg(a parse.Node, root bool) {
 			w.field(a.Ident)
 		}
 	case *parse.VariableNode:
-		switch {
-		case a.Ident[0] == "$":
-			w.field(a.Ident[1:])
-		case !w.vars[a.Ident[0]]:
-			w.ok = false // declared outside the node
+		if a.Ident[0] != "$" {
+			w.ok = false // a variable other than $
+			return
 		}
+		w.field(a.Ident[1:])
 	case *parse.ChainNode:
 		w.arg(a.Node, root)
 	case *parse.PipeNode:

@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	texttemplate "text/template"
@@ -16,33 +17,35 @@ func TestMemoFields(t *testing.T) {
 	for _, c := range []struct {
 		src  string
 		want []string // nil: not memoised
+		at   int      // the top-level node examined
 	}{
-		{`{{with .Customer.DataCategories}}yours: {{categories .}}{{else}}all: {{categories .Incident.DataCategories}}{{end}}`, []string{"DataCategories"}},
-		{`{{if eq .Customer.Country "JP"}}a{{else if eq $.Customer.Region "US-TX"}}b{{end}}`, []string{"Country", "Region"}},
-		{`{{range .Incident.Events}}{{$.Customer.Locale}} {{.Description}}{{end}}`, []string{"Locale"}},
-		{`{{if true}}{{$c := .Customer.Country}}{{$c}}{{end}}`, []string{"Country"}},
-		{`{{with .Customer.Name}}Dear {{.}}{{end}}`, nil},
-		{`{{.Customer.Email}}`, nil},
-		{`{{with .Customer}}{{.Country}}{{end}}`, nil},
-		{`{{(.Customer).Country}}`, nil},
-		{`{{(.).Customer.Country}}`, nil},
-		{`{{printf "%v %v" .Customer.Country .}}`, nil},
-		{`{{printf "%v" $}}`, nil},
-		{`{{$.Customer}}`, nil},
-		{`{{template "x" .}}{{.Customer.Country}}`, nil},
-		{`{{range .Incident.Events}}{{$.Customer.Name}}{{end}}`, nil},
-		{`{{$n := .Customer.Country}}`, nil}, // declares for later nodes
-		{`{{.Org.Name}}`, nil},               // reads no customer field: not a customer part
+		{`{{with .Customer.DataCategories}}yours: {{categories .}}{{else}}all: {{categories .Incident.DataCategories}}{{end}}`, []string{"DataCategories"}, 0},
+		{`{{if eq .Customer.Country "JP"}}a{{else if eq $.Customer.Region "US-TX"}}b{{end}}`, []string{"Country", "Region"}, 0},
+		{`{{range .Incident.Events}}{{$.Customer.Locale}} {{.Description}}{{end}}`, []string{"Locale"}, 0},
+		// Variables are refused: an inner one may shadow an outer one
+		// holding the name, and an assignment must run for later nodes.
+		{`{{if true}}{{$c := .Customer.Country}}{{$c}}{{end}}`, nil, 0},
+		{`{{$v := .Customer.Name}}<p>{{if .Customer.Country}}{{if true}}{{$v := "x"}}{{end}}Hi {{$v}}{{end}}</p>`, nil, 2},
+		{`{{$v := .Customer.Name}}{{if eq .Customer.Country "JP"}}{{$v = "resident"}}{{end}}<p>{{$v}}</p>`, nil, 1},
+		{`{{range $i, $e := .Incident.Events}}{{$.Customer.Region}}{{$e.Description}}{{end}}`, nil, 0},
+		{`{{with .Customer.Name}}Dear {{.}}{{end}}`, nil, 0},
+		{`{{.Customer.Email}}`, nil, 0},
+		{`{{with .Customer}}{{.Country}}{{end}}`, nil, 0},
+		{`{{(.Customer).Country}}`, nil, 0},
+		{`{{(.).Customer.Country}}`, nil, 0},
+		{`{{printf "%v %v" .Customer.Country .}}`, nil, 0},
+		{`{{printf "%v" $}}`, nil, 0},
+		{`{{$.Customer}}`, nil, 0},
+		{`{{template "x" .}}{{.Customer.Country}}`, nil, 0},
+		{`{{range .Incident.Events}}{{$.Customer.Name}}{{end}}`, nil, 0},
+		{`{{$n := .Customer.Country}}`, nil, 0}, // declares for later nodes
+		{`{{.Org.Name}}`, nil, 0},               // reads no customer field: not a customer part
 	} {
 		tpl, err := texttemplate.New("t").Funcs(funcs(newLocale("en"))).Parse(`{{define "x"}}{{end}}` + c.src)
 		if err != nil {
 			t.Fatalf("%s: %v", c.src, err)
 		}
-		nodes := tpl.Tree.Root.Nodes
-		if len(nodes) != 1 {
-			nodes = nodes[:1]
-		}
-		got, ok := memoFields(nodes[0])
+		got, ok := memoFields(tpl.Tree.Root.Nodes[c.at])
 		if !ok {
 			got = nil
 		}
@@ -87,5 +90,31 @@ func TestShippedNoticeMemoisesCategories(t *testing.T) {
 		if err != nil || in.subjectLine == nil || *in.subjectLine == "" {
 			t.Fatalf("%s: subject not fixed (%v)", loc, err)
 		}
+	}
+}
+
+// A message that pastes a memoised part in still counts the steps it took:
+// the bound template fails where rendering every node fails, whoever
+// filled the memo.
+func TestMemoCountsSteps(t *testing.T) {
+	body := fmt.Sprintf(`<p>{{if .Customer.Country}}{{range %d}}{{end}}{{end}}</p><p>{{if .Customer.Name}}{{range %d}}{{end}}{{end}}</p><p>{{.Org.Name}}</p>`,
+		MaxSteps*6/10, MaxSteps*45/100)
+	tpl, err := Compile("en", candor.Variant{Subject: "S", Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := tpl.Bind(testData())
+	if _, err := b.Execute(context.Background(), CustomerView{Country: "JP"}); err != nil {
+		t.Fatalf("no name: %v", err)
+	}
+	if len(b.memos) != 1 || len(b.memos[0].out) != 1 {
+		t.Fatalf("the country part is not memoised (%d memos)", len(b.memos))
+	}
+	data := testData()
+	data.Customer = CustomerView{Name: "Bob", Country: "JP"}
+	_, whole := tpl.executeFull(context.Background(), data)
+	_, bound := b.Execute(context.Background(), data.Customer)
+	if whole == nil || bound == nil {
+		t.Fatalf("over the step limit: whole %v, bound %v", whole, bound)
 	}
 }

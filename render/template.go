@@ -66,6 +66,8 @@ type instance struct {
 	// it gives (one line), run once, and the step ticks it would run.
 	subjectLine  *string
 	subjectTicks int
+	// The steps of the memoised nodes pasted in for this run (memo.go).
+	memoSteps int
 }
 
 func (t *Template) instance() (*instance, error) {
@@ -240,7 +242,7 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 	derive func(html string, spans []span) string) (Rendered, error) {
 	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
 	defer cancel()
-	*in.budget = budget{ctx: rctx, steps: in.baseSteps}
+	*in.budget = budget{ctx: rctx, steps: in.baseSteps + in.memoSteps}
 	defer func() {
 		*in.budget = budget{}
 		if pool != nil { // nil: the caller puts it back

@@ -718,14 +718,13 @@ func (db *DB) MarkBounced(ctx context.Context, messageID, kind string) error {
 			"bounce: "+kind, now, d.ID).Error; err != nil {
 			return err
 		}
+		if d.CustomerID != nil {
+			if err := tx.Exec("UPDATE customers SET status = 'bounced', updated_at = ? WHERE id = ?", now, *d.CustomerID).Error; err != nil {
+				return err
+			}
+		}
 		m := countMove{}
 		m.move(d.Status, candor.DeliveryBounced, 1)
-		if err := addCounts(tx, d.SendID, m, now); err != nil {
-			return err
-		}
-		if d.CustomerID != nil {
-			return tx.Exec("UPDATE customers SET status = 'bounced', updated_at = ? WHERE id = ?", now, *d.CustomerID).Error
-		}
-		return nil
+		return addCounts(tx, d.SendID, m, now) // the send's row last (send_counts.go)
 	})
 }

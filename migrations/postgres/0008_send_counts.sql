@@ -7,7 +7,11 @@
 --     entry of (send_id, status, id) as well. On PostgreSQL they can then
 --     be HOT updates (no new entry in any index), given room in the page.
 -- progressed_at is when the counts last moved: a running send with open
--- deliveries that has not moved for a while has lost its tasks.
+-- deliveries that has not moved for a while has lost its tasks. It starts
+-- at the migration, not at the send's last update (often its dispatch),
+-- which would make every long send look stuck at once and have its
+-- deliveries in flight reclaimed. Stop every worker before migrating: an
+-- older worker moves deliveries without moving the counts.
 ALTER TABLE sends ADD COLUMN n_pending INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sends ADD COLUMN n_sending INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sends ADD COLUMN n_sent INTEGER NOT NULL DEFAULT 0;
@@ -22,7 +26,7 @@ UPDATE sends SET
     n_failed    = (SELECT count(*) FROM deliveries d WHERE d.send_id = sends.id AND d.status = 'failed'),
     n_bounced   = (SELECT count(*) FROM deliveries d WHERE d.send_id = sends.id AND d.status = 'bounced'),
     n_cancelled = (SELECT count(*) FROM deliveries d WHERE d.send_id = sends.id AND d.status = 'cancelled'),
-    progressed_at = updated_at;
+    progressed_at = CURRENT_TIMESTAMP;
 DROP INDEX deliveries_send_status;
 
 -- A bounce names its delivery by Message-ID, which is made from the
