@@ -37,12 +37,9 @@ type chunkPayload struct {
 
 // SendStore is what the send pipeline needs of storage (*store.DB).
 type SendStore interface {
+	// GetSend is one row (the send keeps its own counts).
 	GetSend(ctx context.Context, id string) (candor.Send, error)
 	SendState(ctx context.Context, id string) (candor.SendState, error)
-	// GetSendState is the send without its progress counts: handlers
-	// need its state, and counting its deliveries for every chunk would
-	// cost a scan of them each time.
-	GetSendState(ctx context.Context, id string) (candor.Send, error)
 	DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error)
 	DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer string, limit int) (store.DispatchStep, error)
 	ChunksAfter(ctx context.Context, sendID string, size int, after string) ([][2]string, error)
@@ -154,7 +151,7 @@ func (s *Sender) handleDispatch(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
 	}
-	send, err := s.store.GetSendState(ctx, p.SendID)
+	send, err := s.store.GetSend(ctx, p.SendID)
 	if candor.ErrorCode(err) == candor.ENOTFOUND {
 		return nil
 	} else if err != nil {

@@ -25,7 +25,7 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
 		return fmt.Errorf("%w: %v", asynq.SkipRetry, err)
 	}
-	send, err := s.store.GetSendState(ctx, p.SendID)
+	send, err := s.store.GetSend(ctx, p.SendID)
 	if candor.ErrorCode(err) == candor.ENOTFOUND {
 		return nil
 	} else if err != nil {

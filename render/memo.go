@@ -113,22 +113,24 @@ func (w *memoWalk) node(n parse.Node, root bool) {
 			w.pipe(n.Pipe, root)
 		}
 	case *parse.IfNode:
-		w.pipe(n.Pipe, root)
-		w.node(n.List, root)
-		w.node(n.ElseList, root)
+		w.branch(&n.BranchNode, root, root)
 	case *parse.RangeNode:
-		w.pipe(n.Pipe, root)
-		w.node(n.List, false)
-		w.node(n.ElseList, root)
+		w.branch(&n.BranchNode, root, false) // the body's dot is an element
 	case *parse.WithNode:
-		w.pipe(n.Pipe, root)
-		w.node(n.List, false)
-		w.node(n.ElseList, root)
+		w.branch(&n.BranchNode, root, false) // the body's dot is the value
 	case *parse.TemplateNode:
 		w.pipe(n.Pipe, root) // the called template sees only what is passed
 	default:
 		w.ok = false
 	}
+}
+
+// branch walks an if, range or with: its body with dot root when bodyRoot,
+// its else branch with the outer dot.
+func (w *memoWalk) branch(b *parse.BranchNode, root, bodyRoot bool) {
+	w.pipe(b.Pipe, root)
+	w.node(b.List, bodyRoot)
+	w.node(b.ElseList, root)
 }
 
 func (w *memoWalk) pipe(p *parse.PipeNode, root bool) {

@@ -58,7 +58,7 @@ func (db *DB) CustomerPlaceCounts(ctx context.Context, incidentID string) (count
 //
 //   - every sent regulator-report delivery (recipient key "regulator:J"),
 //     found through the incident's regulator-report sends and
-//     deliveries_send_status;
+//     deliveries_send_order (one delivery each);
 //   - for each of areas (a region "US-TX", a country "JP", or "EU" for the
 //     EEA), how many email customers it has and how many had a customer
 //     notice delivered, with the sends that did it.

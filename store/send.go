@@ -88,13 +88,9 @@ func (db *DB) CreateSend(ctx context.Context, n NewSend) (candor.Send, error) {
 }
 
 // GetSend returns a send with its progress counts, which the send keeps
-// itself: one primary-key read at any number of deliveries.
+// itself: one primary-key read at any number of deliveries, cheap enough
+// for every chunk task to read it.
 func (db *DB) GetSend(ctx context.Context, id string) (candor.Send, error) {
-	return db.GetSendState(ctx, id)
-}
-
-// GetSendState returns a send: one primary-key read, for the workers.
-func (db *DB) GetSendState(ctx context.Context, id string) (candor.Send, error) {
 	ctx = db.sendPath(ctx)
 	if !validID(id) {
 		return candor.Send{}, candor.Errorf(candor.ENOTFOUND, "send not found")

@@ -346,7 +346,7 @@ wait:
 			continue
 		case <-tick.C:
 		}
-		st, err := db.GetSendState(ctx, send.ID)
+		st, err := db.GetSend(ctx, send.ID)
 		if err != nil {
 			return err
 		}
