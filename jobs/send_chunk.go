@@ -114,7 +114,7 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		if recorded == nil {
 			return nil
 		}
-		e := <-recorded
+		e := s.rec.wait(recorded)
 		recorded = nil
 		return e
 	}

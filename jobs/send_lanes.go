@@ -70,7 +70,8 @@ type recorder struct {
 	queue  []recordReq
 	queued int           // outcomes in queue
 	busy   bool          // a flush goroutine is running
-	full   chan struct{} // a linger may end: max/2 outcomes are queued
+	waited bool          // a task waits for the queue: write it without lingering
+	full   chan struct{} // a linger may end: max/2 outcomes are queued, or a task waits
 }
 
 // recordMax is the most outcomes the recorder writes in one transaction:
@@ -122,7 +123,27 @@ func (r *recorder) start(outcomes []store.Outcome) <-chan error {
 
 // record writes outcomes and returns when they are committed.
 func (r *recorder) record(outcomes []store.Outcome) error {
-	return <-r.start(outcomes)
+	return r.wait(r.start(outcomes))
+}
+
+// wait returns the result of a transaction start promised. The linger is
+// for tasks that send on meanwhile; one that waits has nothing else to do
+// (its chunk's last batch, a release), so the queue is written at once:
+// the last batch of a send reached its completion 25 ms later without this.
+func (r *recorder) wait(done <-chan error) error {
+	select {
+	case err := <-done:
+		return err
+	default:
+	}
+	r.mu.Lock()
+	r.waited = true
+	r.mu.Unlock()
+	select {
+	case r.full <- struct{}{}:
+	default:
+	}
+	return <-done
 }
 
 // flush writes the queue, a transaction at a time, until it is empty.
@@ -135,7 +156,7 @@ func (r *recorder) flush() {
 			r.mu.Unlock()
 			return
 		}
-		if wait := r.linger - time.Since(r.queue[0].at); wait > 0 && r.queued < r.max/2 {
+		if wait := r.linger - time.Since(r.queue[0].at); wait > 0 && r.queued < r.max/2 && !r.waited {
 			select { // a signal left from before this queue: not for it
 			case <-r.full:
 			default:
@@ -154,6 +175,7 @@ func (r *recorder) flush() {
 			size += len(r.queue[n].outcomes)
 			n++
 		}
+		r.waited = false
 		reqs := make([]recordReq, n)
 		copy(reqs, r.queue)
 		r.queue = append(r.queue[:0], r.queue[n:]...)

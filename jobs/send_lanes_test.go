@@ -207,6 +207,48 @@ func TestRecorderLingers(t *testing.T) {
 	}
 }
 
+// A task that waits for its batch has nothing to send meanwhile: the
+// queue is written at once, not after the linger (an hour here), still as
+// one transaction.
+func TestRecorderWritesAtOnceForAWaiter(t *testing.T) {
+	log := &batchLog{}
+	r := testRecorder(log, 200, time.Hour)
+	var results []<-chan error
+	for i := range 5 {
+		results = append(results, r.start(outcomes(fmt.Sprint(i), 10)))
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.wait(results[4]) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a waiting task's batch waited for the linger")
+	}
+	for _, c := range results[:4] {
+		if err := <-c; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := fmt.Sprint(sizes(log.batches)); got != "[50]" {
+		t.Fatalf("transactions of %s outcomes, want [50]", got)
+	}
+	// The next batch lingers again: nobody waits for it yet.
+	next := r.start(outcomes("later", 10))
+	time.Sleep(50 * time.Millisecond)
+	log.mu.Lock()
+	n := len(log.batches)
+	log.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d transactions, want 1: a batch nobody waits for was written before its linger", n)
+	}
+	if err := r.wait(next); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func testRecorder(log *batchLog, max int, linger time.Duration) *recorder {
 	r := newRecorder(log.write)
 	r.max, r.linger = max, linger

@@ -81,7 +81,7 @@ func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, a audit) error {
 // inTx runs fn in a transaction that also appends the audit entry fn
 // returns, so a change and its record land together or not at all.
 func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) (audit, error)) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.transaction(ctx, func(tx *gorm.DB) error {
 		a, err := fn(tx)
 		if err != nil {
 			return err

@@ -40,7 +40,8 @@ type DB struct {
 	dialect string
 	now     func() time.Time
 	keys    *vault.Keyring
-	locales *geo.Locales // canonicalises BCP 47 tags, with a cache
+	locales *geo.Locales  // canonicalises BCP 47 tags, with a cache
+	writer  chan struct{} // SQLite: this process's turn at the one writer (see transaction)
 }
 
 // Options tunes the connection pool.
@@ -105,7 +106,8 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		lifetime = 30 * time.Minute
 	}
 	sqlDB.SetConnMaxLifetime(lifetime)
-	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, locales: &geo.Locales{}}
+	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, locales: &geo.Locales{},
+		writer: make(chan struct{}, 1)}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
@@ -221,6 +223,27 @@ func (db *DB) Close() error {
 // Gorm exposes the handle for packages of this module that keep their own
 // tables (the store's own files are the only callers in production code).
 func (db *DB) Gorm() *gorm.DB { return db.gorm }
+
+// transaction runs fn in a transaction. On SQLite, whose transactions all
+// take the one write lock as they begin (BEGIN IMMEDIATE), the process's
+// transactions first queue for their turn here, in arrival order. Left to
+// SQLite's busy handler, a waiting transaction sleeps (1, 2, 5 … 50 ms)
+// and tries again, and loses whenever the writer is taken again meanwhile:
+// a send's first claims waited behind its dispatcher's back-to-back steps
+// for up to half a second, one claim per step getting through. Here the
+// next in line begins the moment the last one ends. (Another process's
+// transactions still meet this one in SQLite's busy handler.)
+func (db *DB) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.dialect == SQLite {
+		select {
+		case db.writer <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-db.writer }()
+	}
+	return db.gorm.WithContext(ctx).Transaction(fn)
+}
 
 // sendPath is the context for the statements a send runs per chunk (claims,
 // recipients, outcomes, dispatch steps, state checks). On SQLite it cannot

@@ -339,7 +339,7 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 		return out, err
 	}
 	var out []Claimed
-	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.transaction(ctx, func(tx *gorm.DB) error {
 		if reclaimSending { // already counted as sending
 			again, err := claim(tx, candor.DeliverySending)
 			if err != nil {
@@ -394,7 +394,7 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 	}
 	sends := slices.Sorted(maps.Keys(bySend))
 	now := db.now()
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.transaction(ctx, func(tx *gorm.DB) error {
 		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
 			return fmt.Errorf("record deliveries: not in a transaction")
@@ -705,7 +705,7 @@ func (db *DB) MarkBounced(ctx context.Context, messageID, kind string) error {
 		lock = " FOR UPDATE"
 	}
 	now := db.now()
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.transaction(ctx, func(tx *gorm.DB) error {
 		var d delivery
 		if err := tx.Raw("SELECT id, send_id, customer_id, status FROM deliveries WHERE id = ? AND message_id = ?"+lock,
 			deliveryID, id).Scan(&d).Error; err != nil {

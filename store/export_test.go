@@ -6,6 +6,8 @@ import (
 	"github.com/candor-dev/candor"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // DispatchPlan is the query plan the database chooses for the dispatcher's
@@ -81,4 +83,9 @@ func (db *DB) CountDeliveries(ctx context.Context, sendID string) (candor.SendCo
 		}
 	}
 	return c, nil
+}
+
+// Transaction runs fn as the store runs its own transactions.
+func (db *DB) Transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.transaction(ctx, fn)
 }

@@ -71,7 +71,7 @@ func (db *DB) migrate(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return applied, fmt.Errorf("read migration %s: %w", m.Version, err)
 		}
-		err = db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err = db.transaction(ctx, func(tx *gorm.DB) error {
 			if err := tx.Exec(string(sql)).Error; err != nil {
 				return err
 			}

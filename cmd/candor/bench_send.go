@@ -142,16 +142,25 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		}
 
 		sink.Reset()
-		p, err := timePart(profile, func() error { return runPipeline(ctx, fx, sends, db, completed) })
+		var began, ended time.Time
+		p, err := timePart(profile, func() error {
+			began = time.Now()
+			defer func() { ended = time.Now() }()
+			return runPipeline(ctx, fx, sends, db, completed)
+		})
 		if err != nil {
 			return fmt.Errorf("run %d: pipeline: %w", run, err)
 		}
+		first, last := sink.Span()
 		if err := verifySink(sink, *n, true); err != nil {
 			return fmt.Errorf("run %d: pipeline: %w", run, err)
 		}
 		p.bytes = sink.Bytes()
-		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
-			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.bytes/int64(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n), loadAvg())
+		// first_msg: from the send's creation to the sink's first message;
+		// after_last: from its last message to the completion seen.
+		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f first_msg=%s after_last=%s load=%s\n",
+			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.bytes/int64(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n),
+			first.Sub(began).Round(time.Millisecond), ended.Sub(last).Round(time.Millisecond), loadAvg())
 
 		sink.Reset()
 		var cps float64

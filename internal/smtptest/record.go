@@ -22,6 +22,8 @@ type state struct {
 	perMsgID map[string]int // accepted messages per Message-ID
 	attempts map[string]int // RCPT TO commands per recipient, accepted or not
 	bucket   tokenBucket
+	first    time.Time // when the first accepted message arrived
+	last     time.Time // when the last one did
 }
 
 func newState(rate float64) state {
@@ -48,6 +50,10 @@ func (s *Server) record(m Message) {
 	if m.MessageID != "" {
 		s.state.perMsgID[m.MessageID]++
 	}
+	if s.state.first.IsZero() {
+		s.state.first = m.At
+	}
+	s.state.last = m.At
 	s.mu.Unlock()
 	s.accepted.Add(1)
 	s.dataBytes.Add(m.size)
@@ -111,6 +117,15 @@ func (s *Server) Duplicates() int {
 		n += c - 1
 	}
 	return n
+}
+
+// Span is when the first and the last accepted message arrived (zero
+// times before any): a benchmark tells from it how long a sender took to
+// start and to finish around the messages themselves.
+func (s *Server) Span() (first, last time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state.first, s.state.last
 }
 
 // Reset forgets every message, count and attempt (not the connection count).

@@ -56,6 +56,13 @@ func TestRecordsAndCounts(t *testing.T) {
 	if got := s.Connections(); got != 3 {
 		t.Errorf("Connections = %d, want one per SendMail", got)
 	}
+	if first, last := s.Span(); !first.Equal(msgs[0].At) || !last.Equal(msgs[2].At) {
+		t.Errorf("Span = %v, %v; want the first and the last message's arrival", first, last)
+	}
+	s.Reset()
+	if first, last := s.Span(); !first.IsZero() || !last.IsZero() {
+		t.Errorf("Span after Reset = %v, %v; want zero times", first, last)
+	}
 }
 
 func TestFlakyIsDeterministic(t *testing.T) {
