@@ -120,7 +120,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 func parseURL(raw string) (dialect, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		return Postgres, raw, nil
+		return Postgres, postgresDSN(raw), nil
 	case strings.HasPrefix(raw, "sqlite://"):
 		return SQLite, sqliteDSN(strings.TrimPrefix(raw, "sqlite://")), nil
 	case strings.HasPrefix(raw, "sqlite:"):
@@ -132,6 +132,27 @@ func parseURL(raw string) (dialect, dsn string, err error) {
 	default:
 		return SQLite, sqliteDSN(raw), nil
 	}
+}
+
+// postgresDSN turns PostgreSQL's JIT compiler off for Candor's sessions,
+// unless the URL sets jit itself. Every statement Candor runs is an index
+// lookup or an index range; but a dispatch step's INSERT ... SELECT is
+// estimated above jit_above_cost once the customers table has statistics,
+// and compiling it took 10-20 ms a step, longer than a step's plan runs
+// on a 1,600-row step. (pgx passes parameters it does not know, such as
+// jit, to the server as session settings.)
+func postgresDSN(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // pgx reports the error, with its own redaction
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return raw
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // sqliteDSN adds the pragmas Candor relies on: WAL so readers never wait for

@@ -433,3 +433,45 @@ func TestSendCountsUnderConcurrency(t *testing.T) {
 		})
 	}
 }
+
+// RecipientsOf reads each claimed delivery's customer, decrypted, with
+// what a message needs: every one of a chunk, on both databases.
+func TestRecipientsOfClaimedDeliveries(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in := incidentWithCustomers(t, db, 250)
+			s := noticeSend(t, db, in.ID)
+			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
+				t.Fatalf("dispatch: %v %v", ok, err)
+			}
+			chunks, err := db.Chunks(ctx, s.ID, 200)
+			if err != nil || len(chunks) != 2 {
+				t.Fatalf("chunks: %d %v", len(chunks), err)
+			}
+			for _, c := range chunks {
+				claimed, err := db.Claim(ctx, s.ID, c[0], c[1], false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := db.RecipientsOf(ctx, claimed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(claimed) {
+					t.Fatalf("%d recipients for %d claimed deliveries", len(got), len(claimed))
+				}
+				for _, cl := range claimed {
+					cu, ok := got[cl.CustomerID.String]
+					if !ok || !strings.HasPrefix(cu.Email, "p") || !strings.HasSuffix(cu.Email, "@example.com") ||
+						cu.Country != "JP" || cu.Locale != "ja" || cu.ID != cl.CustomerID.String {
+						t.Fatalf("recipient of %s: %+v", cl.ID, cu)
+					}
+				}
+			}
+			if got, err := db.RecipientsOf(ctx, nil); err != nil || len(got) != 0 {
+				t.Fatalf("no claims: %v %v", got, err)
+			}
+		})
+	}
+}

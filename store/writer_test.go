@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/store"
 	"gorm.io/gorm"
 )
 
@@ -63,5 +64,24 @@ func TestSQLiteTransactionsQueueForTheWriter(t *testing.T) {
 	}
 	if done != n {
 		t.Fatalf("%d of %d queued transactions ran", done, n)
+	}
+}
+
+// Candor's PostgreSQL sessions run without the JIT compiler (see
+// postgresDSN), unless the URL asks for it.
+func TestPostgresSessionsHaveNoJIT(t *testing.T) {
+	d := testenv.Postgres(t)
+	for _, tc := range []struct{ url, want string }{
+		{d.URL, "off"},
+		{d.URL + "&jit=on", "on"},
+	} {
+		db := testenv.Open(t, testenv.DB{Name: d.Name, URL: tc.url})
+		var got string
+		if err := db.Gorm().Raw("SHOW jit").Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: jit = %q, want %q", store.Redact(tc.url), got, tc.want)
+		}
 	}
 }
