@@ -335,8 +335,8 @@ func (b *Bound) derive(html string, spans []span) string {
 		}
 		conv[s.node] = out
 	}
-	var text strings.Builder
-	text.Grow(len(b.skelText) + 256)
+	buf := getScratch() // the joined text is only read by finishTextBytes
+	text := *buf
 	next := b.textParts[0]
 	for k, n := range b.textSlots {
 		part, c := next, conv[n]
@@ -344,11 +344,14 @@ func (b *Bound) derive(html string, spans []span) string {
 		if c == "" && strings.HasSuffix(part, " ") && strings.HasPrefix(next, " ") {
 			next = next[1:] // html2text would have collapsed the spaces around it
 		}
-		text.WriteString(part)
-		text.WriteString(c)
+		text = append(text, part...)
+		text = append(text, c...)
 	}
-	text.WriteString(next)
-	return finishText(text.String())
+	text = append(text, next...)
+	out := finishTextBytes(text)
+	*buf = text
+	putScratch(buf)
+	return out
 }
 
 // escaped returns a new instance that has run once, so html/template has

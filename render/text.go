@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/k3a/html2text"
 )
@@ -23,21 +25,52 @@ func convertHTML(html string) string {
 }
 
 func finishText(text string) string {
-	return tidyText(dropRedundantLinks(text))
+	return finishTextBytes([]byte(text))
+}
+
+// finishTextBytes is finishText of text in a buffer (a Bound's joined
+// parts, in a scratch buffer of its own): the links are dropped into a
+// pooled buffer and the tidy text is the one string allocated, where the
+// string versions built a whole copy at each step (10 KB a message).
+func finishTextBytes(text []byte) string {
+	if !bytes.Contains(text, linkOpen) {
+		return tidyBytes(text)
+	}
+	buf := getScratch()
+	*buf = appendWithoutRedundantLinks((*buf)[:0], text)
+	out := tidyBytes(*buf)
+	putScratch(buf)
+	return out
+}
+
+// scratch buffers of the text derivation, reused from message to message.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+func getScratch() *[]byte { return scratch.Get().(*[]byte) }
+
+func putScratch(b *[]byte) {
+	if cap(*b) > 1<<20 { // an outsized body: let it go
+		return
+	}
+	*b = (*b)[:0]
+	scratch.Put(b)
 }
 
 // tidyText trims every line, keeps at most one blank line in a row, and
-// trims the whole, so that "" means there is no text at all. One pass
-// into one buffer: it runs on every message a send derives text for.
-func tidyText(s string) string {
+// trims the whole, so that "" means there is no text at all.
+func tidyText(s string) string { return tidyBytes([]byte(s)) }
+
+// tidyBytes is tidyText of a buffer, in one pass into one string: it runs
+// on every message a send derives text for.
+func tidyBytes(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	blank := false // a blank line is owed before the next line of text
-	for s != "" {
-		line, rest, _ := strings.Cut(s, "\n")
+	for len(s) > 0 {
+		line, rest, _ := bytes.Cut(s, newline)
 		s = rest
 		// TrimSpace also drops the \r of a \r\n line end.
-		if line = strings.TrimSpace(line); line == "" {
+		if line = bytes.TrimSpace(line); len(line) == 0 {
 			blank = b.Len() > 0
 			continue
 		}
@@ -48,10 +81,17 @@ func tidyText(s string) string {
 			b.WriteByte('\n')
 		}
 		blank = false
-		b.WriteString(line)
+		b.Write(line)
 	}
 	return b.String()
 }
+
+var (
+	newline  = []byte{'\n'}
+	linkOpen = []byte(" <")
+	mailto   = []byte("mailto:")
+	tel      = []byte("tel:")
+)
 
 // dropRedundantLinks turns "a@example.com <mailto:a@example.com>" into
 // "a@example.com": html2text repeats a link's target even when its text
@@ -61,27 +101,30 @@ func dropRedundantLinks(s string) string {
 	if !strings.Contains(s, " <") {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	return string(appendWithoutRedundantLinks(make([]byte, 0, len(s)), []byte(s)))
+}
+
+// appendWithoutRedundantLinks appends s to dst as dropRedundantLinks
+// rewrites it.
+func appendWithoutRedundantLinks(dst, s []byte) []byte {
 	for {
-		i := strings.Index(s, " <")
+		i := bytes.Index(s, linkOpen)
 		if i < 0 {
 			break
 		}
-		j := strings.IndexByte(s[i+2:], '>')
+		j := bytes.IndexByte(s[i+2:], '>')
 		if j < 0 {
 			break
 		}
 		target := s[i+2 : i+2+j]
-		bare := strings.TrimPrefix(strings.TrimPrefix(target, "mailto:"), "tel:")
-		if bare != "" && (strings.HasSuffix(s[:i], bare) || strings.HasSuffix(s[:i], target)) {
-			b.WriteString(s[:i])
+		bare := bytes.TrimPrefix(bytes.TrimPrefix(target, mailto), tel)
+		if len(bare) > 0 && (bytes.HasSuffix(s[:i], bare) || bytes.HasSuffix(s[:i], target)) {
+			dst = append(dst, s[:i]...)
 			s = s[i+2+j+1:]
 			continue
 		}
-		b.WriteString(s[:i+2])
+		dst = append(dst, s[:i+2]...)
 		s = s[i+2:]
 	}
-	b.WriteString(s)
-	return b.String()
+	return append(dst, s...)
 }
