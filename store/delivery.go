@@ -331,12 +331,30 @@ type Claimed struct {
 func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]Claimed, error) {
 	ctx = db.sendPath(ctx)
 	now := db.now()
+	q := rebind(db.dialect, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
+		WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+		RETURNING id, customer_id, recipient_key, locale, message_id, attempts`)
+	// Scanned with database/sql: gorm's reflection cost more than the
+	// statement for a chunk's 200 rows.
 	claim := func(tx *gorm.DB, status string) ([]Claimed, error) {
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return nil, fmt.Errorf("not in a transaction")
+		}
+		rows, err := sqlTx.QueryContext(ctx, q, now, sendID, from, to, status, now)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
 		var out []Claimed
-		err := tx.Raw(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
-			WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-			RETURNING id, customer_id, recipient_key, locale, message_id, attempts`, now, sendID, from, to, status, now).Scan(&out).Error
-		return out, err
+		for rows.Next() {
+			var c Claimed
+			if err := rows.Scan(&c.ID, &c.CustomerID, &c.RecipientKey, &c.Locale, &c.MessageID, &c.Attempts); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
 	}
 	var out []Claimed
 	err := db.transaction(ctx, func(tx *gorm.DB) error {
