@@ -70,7 +70,6 @@ type recorder struct {
 	queue  []recordReq
 	queued int           // outcomes in queue
 	busy   bool          // a flush goroutine is running
-	waited bool          // a task waits for the queue: write it without lingering
 	full   chan struct{} // a linger may end: max/2 outcomes are queued, or a task waits
 }
 
@@ -93,6 +92,7 @@ type recordReq struct {
 	outcomes []store.Outcome
 	at       time.Time
 	done     chan error
+	waited   bool // its task waits for it: no linger for the queue it is in
 }
 
 // start queues outcomes for writing and returns where the result of their
@@ -105,7 +105,7 @@ func (r *recorder) start(outcomes []store.Outcome) <-chan error {
 		return done
 	}
 	r.mu.Lock()
-	r.queue = append(r.queue, recordReq{outcomes, time.Now(), done})
+	r.queue = append(r.queue, recordReq{outcomes: outcomes, at: time.Now(), done: done})
 	r.queued += len(outcomes)
 	if r.queued >= r.max/2 {
 		select {
@@ -128,8 +128,9 @@ func (r *recorder) record(outcomes []store.Outcome) error {
 
 // wait returns the result of a transaction start promised. The linger is
 // for tasks that send on meanwhile; one that waits has nothing else to do
-// (its chunk's last batch, a release), so the queue is written at once:
-// the last batch of a send reached its completion 25 ms later without this.
+// (its chunk's last batch, a release, or a next batch already sent), so
+// the queue its batch is in is written at once: the last batch of a send
+// reached its completion 25 ms later without this.
 func (r *recorder) wait(done <-chan error) error {
 	select {
 	case err := <-done:
@@ -137,13 +138,32 @@ func (r *recorder) wait(done <-chan error) error {
 	default:
 	}
 	r.mu.Lock()
-	r.waited = true
+	found := false
+	for i := range r.queue {
+		if r.queue[i].done == done {
+			r.queue[i].waited, found = true, true
+			break
+		}
+	}
 	r.mu.Unlock()
-	select {
-	case r.full <- struct{}{}:
-	default:
+	if found { // else its transaction is under way already
+		select {
+		case r.full <- struct{}{}:
+		default:
+		}
 	}
 	return <-done
+}
+
+// awaited reports whether a task waits for a batch in the queue; r.mu is
+// held.
+func (r *recorder) awaited() bool {
+	for _, q := range r.queue {
+		if q.waited {
+			return true
+		}
+	}
+	return false
 }
 
 // flush writes the queue, a transaction at a time, until it is empty.
@@ -156,7 +176,7 @@ func (r *recorder) flush() {
 			r.mu.Unlock()
 			return
 		}
-		if wait := r.linger - time.Since(r.queue[0].at); wait > 0 && r.queued < r.max/2 && !r.waited {
+		if wait := r.linger - time.Since(r.queue[0].at); wait > 0 && r.queued < r.max/2 && !r.awaited() {
 			select { // a signal left from before this queue: not for it
 			case <-r.full:
 			default:
@@ -175,7 +195,6 @@ func (r *recorder) flush() {
 			size += len(r.queue[n].outcomes)
 			n++
 		}
-		r.waited = false
 		reqs := make([]recordReq, n)
 		copy(reqs, r.queue)
 		r.queue = append(r.queue[:0], r.queue[n:]...)
@@ -204,8 +223,8 @@ func (r *recorder) flush() {
 
 func (r *recorder) writeAll(outcomes []store.Outcome) error {
 	// (On SQLite the store runs these statements without the deadline:
-	// see store.DB.sendPath. Its busy timeout bounds the wait for the
-	// writer.)
+	// see store.DB.sendPath. The store's writer queue and SQLite's busy
+	// timeout bound the wait for the writer.)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return r.write(ctx, outcomes)

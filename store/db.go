@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type DB struct {
 	keys    *vault.Keyring
 	locales *geo.Locales  // canonicalises BCP 47 tags, with a cache
 	writer  chan struct{} // SQLite: this process's turn at the one writer (see transaction)
+	turnMax time.Duration // SQLite: the longest wait for that turn
 }
 
 // Options tunes the connection pool.
@@ -107,7 +109,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	}
 	sqlDB.SetConnMaxLifetime(lifetime)
 	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, locales: &geo.Locales{},
-		writer: make(chan struct{}, 1)}
+		writer: make(chan struct{}, 1), turnMax: sqliteBusyTimeout}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
@@ -120,7 +122,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 func parseURL(raw string) (dialect, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		return Postgres, postgresDSN(raw), nil
+		return Postgres, raw, nil
 	case strings.HasPrefix(raw, "sqlite://"):
 		return SQLite, sqliteDSN(strings.TrimPrefix(raw, "sqlite://")), nil
 	case strings.HasPrefix(raw, "sqlite:"):
@@ -132,27 +134,6 @@ func parseURL(raw string) (dialect, dsn string, err error) {
 	default:
 		return SQLite, sqliteDSN(raw), nil
 	}
-}
-
-// postgresDSN turns PostgreSQL's JIT compiler off for Candor's sessions,
-// unless the URL sets jit itself. Every statement Candor runs is an index
-// lookup or an index range; but a dispatch step's INSERT ... SELECT is
-// estimated above jit_above_cost once the customers table has statistics,
-// and compiling it took 10-20 ms a step, longer than a step's plan runs
-// on a 1,600-row step. (pgx passes parameters it does not know, such as
-// jit, to the server as session settings.)
-func postgresDSN(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw // pgx reports the error, with its own redaction
-	}
-	q := u.Query()
-	if q.Has("jit") {
-		return raw
-	}
-	q.Set("jit", "off")
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // sqliteDSN adds the pragmas Candor relies on: WAL so readers never wait for
@@ -171,7 +152,7 @@ func sqliteDSN(path string) string {
 	p, q, _ := strings.Cut(path, "?")
 	v, _ := url.ParseQuery(q)
 	for k, d := range map[string]string{
-		"_journal_mode": "WAL", "_busy_timeout": "15000", "_foreign_keys": "on",
+		"_journal_mode": "WAL", "_busy_timeout": strconv.Itoa(int(sqliteBusyTimeout.Milliseconds())), "_foreign_keys": "on",
 		"_txlock": "immediate", "_synchronous": "NORMAL", "_cache_size": "-4000",
 	} {
 		if v.Get(k) == "" {
@@ -253,18 +234,36 @@ func (db *DB) Gorm() *gorm.DB { return db.gorm }
 // a send's first claims waited behind its dispatcher's back-to-back steps
 // for up to half a second, one claim per step getting through. Here the
 // next in line begins the moment the last one ends. (Another process's
-// transactions still meet this one in SQLite's busy handler.)
+// transactions still meet this one in SQLite's busy handler.) The store's
+// few single-statement writes go through here too, lest they poll the busy
+// handler for a lock that is handed from one queued transaction to the
+// next. The wait is bounded like SQLite's own (the busy timeout): the send
+// path's contexts cannot be cancelled on SQLite (sendPath).
 func (db *DB) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if db.dialect == SQLite {
 		select {
 		case db.writer <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
+		default:
+			t := time.NewTimer(db.turnMax)
+			select {
+			case db.writer <- struct{}{}:
+				t.Stop()
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+				return fmt.Errorf("database is busy: no turn at the writer in %s", db.turnMax)
+			}
 		}
 		defer func() { <-db.writer }()
 	}
 	return db.gorm.WithContext(ctx).Transaction(fn)
 }
+
+// sqliteBusyTimeout is how long a write waits for SQLite's writer: the
+// DSN's busy timeout (unless the URL sets another), and the bound of the
+// store's own queue.
+const sqliteBusyTimeout = 15 * time.Second
 
 // sendPath is the context for the statements a send runs per chunk (claims,
 // recipients, outcomes, dispatch steps, state checks). On SQLite it cannot
@@ -273,8 +272,8 @@ func (db *DB) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error
 // can interrupt it), which for a 200-row claim meant 200 goroutines. These
 // statements are short and local, and what they write must not stop half
 // way for a worker's shutdown anyway. Values (the actor) are kept; a
-// deadline is not (it would need the same goroutines): SQLite's busy
-// timeout bounds the wait for the writer.
+// deadline is not (it would need the same goroutines): the writer queue
+// (transaction) and SQLite's busy timeout bound the wait for the writer.
 func (db *DB) sendPath(ctx context.Context) context.Context {
 	if db.dialect == SQLite {
 		return context.WithoutCancel(ctx)

@@ -39,7 +39,7 @@ func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, 
 	ctx = db.sendPath(ctx)
 	dispatched := false
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		if err := lockSend(tx, sendID); err != nil {
+		if err := lockDispatch(tx, sendID); err != nil {
 			return audit{}, err
 		}
 		var s sendRow
@@ -104,7 +104,7 @@ func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer
 	ctx = db.sendPath(ctx)
 	step := DispatchStep{Next: afterCustomer}
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		if err := lockSend(tx, sendID); err != nil {
+		if err := lockDispatch(tx, sendID); err != nil {
 			return audit{}, err
 		}
 		var s sendRow

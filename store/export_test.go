@@ -89,3 +89,22 @@ func (db *DB) CountDeliveries(ctx context.Context, sendID string) (candor.SendCo
 func (db *DB) Transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.transaction(ctx, fn)
 }
+
+// DispatchJIT is PostgreSQL's jit setting inside a dispatch step's
+// transaction (lockDispatch) and outside one.
+func (db *DB) DispatchJIT(ctx context.Context, sendID string) (inside, outside string, err error) {
+	err = db.transaction(ctx, func(tx *gorm.DB) error {
+		if err := lockDispatch(tx, sendID); err != nil {
+			return err
+		}
+		return tx.Raw("SHOW jit").Scan(&inside).Error
+	})
+	if err != nil {
+		return "", "", err
+	}
+	err = db.gorm.WithContext(ctx).Raw("SHOW jit").Scan(&outside).Error
+	return inside, outside, err
+}
+
+// SetWriterWait bounds the wait for SQLite's writer (sqliteBusyTimeout).
+func (db *DB) SetWriterWait(d time.Duration) { db.turnMax = d }

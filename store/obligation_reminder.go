@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -59,29 +60,35 @@ func (db *DB) ListReminders(ctx context.Context, incidentID string) ([]candor.Re
 func (db *DB) ClaimReminder(ctx context.Context, r candor.Reminder, now time.Time, staleAfter time.Duration) (bool, error) {
 	r.ClaimedAt, r.SentAt = now, nil
 	row := toReminderRow(r)
-	g := db.gorm.WithContext(ctx)
-	res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-	if res.Error != nil {
-		return false, translate("claim reminder", "incident", res.Error)
-	}
-	if res.RowsAffected == 1 {
-		return true, nil
-	}
-	where, args := whereReminder(r)
-	res = g.Model(&reminderRow{}).Where(where, args...).
-		Where("sent_at IS NULL AND claimed_at < ?", now.UTC().Add(-staleAfter)).
-		Updates(map[string]any{"claimed_at": now.UTC(), "due_at": r.DueAt.UTC()})
-	if res.Error != nil {
-		return false, fmt.Errorf("claim reminder: %w", res.Error)
-	}
-	return res.RowsAffected == 1, nil
+	claimed := false
+	err := db.transaction(ctx, func(g *gorm.DB) error {
+		res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return translate("claim reminder", "incident", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			claimed = true
+			return nil
+		}
+		where, args := whereReminder(r)
+		res = g.Model(&reminderRow{}).Where(where, args...).
+			Where("sent_at IS NULL AND claimed_at < ?", now.UTC().Add(-staleAfter)).
+			Updates(map[string]any{"claimed_at": now.UTC(), "due_at": r.DueAt.UTC()})
+		if res.Error != nil {
+			return fmt.Errorf("claim reminder: %w", res.Error)
+		}
+		claimed = res.RowsAffected == 1
+		return nil
+	})
+	return claimed, err
 }
 
 // MarkReminderSent records that r was sent at at.
 func (db *DB) MarkReminderSent(ctx context.Context, r candor.Reminder, at time.Time) error {
 	where, args := whereReminder(r)
-	if err := db.gorm.WithContext(ctx).Model(&reminderRow{}).Where(where, args...).
-		Update("sent_at", at.UTC()).Error; err != nil {
+	if err := db.transaction(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&reminderRow{}).Where(where, args...).Update("sent_at", at.UTC()).Error
+	}); err != nil {
 		return fmt.Errorf("mark reminder sent: %w", err)
 	}
 	return nil
@@ -91,8 +98,9 @@ func (db *DB) MarkReminderSent(ctx context.Context, r candor.Reminder, at time.T
 // tries again (after a failed send).
 func (db *DB) ReleaseReminder(ctx context.Context, r candor.Reminder) error {
 	where, args := whereReminder(r)
-	if err := db.gorm.WithContext(ctx).Where(where, args...).Where("sent_at IS NULL").
-		Delete(&reminderRow{}).Error; err != nil {
+	if err := db.transaction(ctx, func(tx *gorm.DB) error {
+		return tx.Where(where, args...).Where("sent_at IS NULL").Delete(&reminderRow{}).Error
+	}); err != nil {
 		return fmt.Errorf("release reminder: %w", err)
 	}
 	return nil

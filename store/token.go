@@ -66,7 +66,9 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (candor.Token, er
 	// on nearly every request.
 	now := db.now()
 	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
-		db.gorm.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", row.ID).Update("last_used_at", now)
+		_ = db.transaction(ctx, func(tx *gorm.DB) error { // a hint: a failure is not the request's
+			return tx.Model(&tokenRow{}).Where("id = ?", row.ID).Update("last_used_at", now).Error
+		})
 	}
 	return toToken(row), nil
 }

@@ -3,11 +3,12 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/candor-dev/candor/internal/testenv"
-	"github.com/candor-dev/candor/store"
 	"gorm.io/gorm"
 )
 
@@ -36,6 +37,15 @@ func TestSQLiteTransactionsQueueForTheWriter(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || ran {
 		t.Fatalf("a cancelled wait returned %v and ran=%v, want context.Canceled without running", err, ran)
 	}
+
+	// A wait for the writer is bounded, like SQLite's busy timeout.
+	db.SetWriterWait(50 * time.Millisecond)
+	ran = false
+	err = db.Transaction(ctx, func(tx *gorm.DB) error { ran = true; return nil })
+	if err == nil || !strings.Contains(err.Error(), "busy") || ran {
+		t.Fatalf("a wait past the bound returned %v and ran=%v, want a busy error without running", err, ran)
+	}
+	db.SetWriterWait(time.Minute)
 
 	const n = 20
 	var wg sync.WaitGroup
@@ -67,21 +77,15 @@ func TestSQLiteTransactionsQueueForTheWriter(t *testing.T) {
 	}
 }
 
-// Candor's PostgreSQL sessions run without the JIT compiler (see
-// postgresDSN), unless the URL asks for it.
-func TestPostgresSessionsHaveNoJIT(t *testing.T) {
-	d := testenv.Postgres(t)
-	for _, tc := range []struct{ url, want string }{
-		{d.URL, "off"},
-		{d.URL + "&jit=on", "on"},
-	} {
-		db := testenv.Open(t, testenv.DB{Name: d.Name, URL: tc.url})
-		var got string
-		if err := db.Gorm().Raw("SHOW jit").Scan(&got).Error; err != nil {
-			t.Fatal(err)
-		}
-		if got != tc.want {
-			t.Errorf("%s: jit = %q, want %q", store.Redact(tc.url), got, tc.want)
-		}
+// A dispatch step runs without PostgreSQL's JIT compiler (lockDispatch),
+// set for its transaction alone: the session keeps the server's setting.
+func TestDispatchStepsRunWithoutJIT(t *testing.T) {
+	db := testenv.Open(t, testenv.Postgres(t))
+	inside, outside, err := db.DispatchJIT(context.Background(), "any-send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inside != "off" || outside != "on" {
+		t.Fatalf("jit inside a dispatch step %q, outside %q; want off, on", inside, outside)
 	}
 }
