@@ -351,15 +351,7 @@ func TestSendCountsUnderConcurrency(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
-			in := incidentWithCustomers(t, db, 600)
-			s := noticeSend(t, db, in.ID)
-			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
-				t.Fatalf("dispatch: %v %v", ok, err)
-			}
-			chunks, err := db.Chunks(ctx, s.ID, 20)
-			if err != nil || len(chunks) != 30 {
-				t.Fatalf("chunks: %d %v", len(chunks), err)
-			}
+			s, chunks := dispatchedChunks(t, db, 600, 20)
 			work := make(chan [2]string, len(chunks))
 			for _, c := range chunks {
 				work <- c
@@ -440,15 +432,7 @@ func TestRecipientsOfClaimedDeliveries(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
-			in := incidentWithCustomers(t, db, 250)
-			s := noticeSend(t, db, in.ID)
-			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
-				t.Fatalf("dispatch: %v %v", ok, err)
-			}
-			chunks, err := db.Chunks(ctx, s.ID, 200)
-			if err != nil || len(chunks) != 2 {
-				t.Fatalf("chunks: %d %v", len(chunks), err)
-			}
+			s, chunks := dispatchedChunks(t, db, 250, 200)
 			for _, c := range chunks {
 				claimed, err := db.Claim(ctx, s.ID, c[0], c[1], false)
 				if err != nil {
@@ -474,4 +458,20 @@ func TestRecipientsOfClaimedDeliveries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dispatchedChunks dispatches a notice to a new incident's n customers and
+// returns the send and its chunks of size deliveries.
+func dispatchedChunks(t *testing.T, db *store.DB, n, size int) (candor.Send, [][2]string) {
+	t.Helper()
+	ctx := testenv.Actor(candor.RoleLegal)
+	s := noticeSend(t, db, incidentWithCustomers(t, db, n).ID)
+	if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
+		t.Fatalf("dispatch: %v %v", ok, err)
+	}
+	chunks, err := db.Chunks(ctx, s.ID, size)
+	if want := (n + size - 1) / size; err != nil || len(chunks) != want {
+		t.Fatalf("chunks: %d (want %d) %v", len(chunks), want, err)
+	}
+	return s, chunks
 }
