@@ -194,8 +194,11 @@ func lockSend(tx *gorm.DB, id string) error {
 	if tx.Dialector.Name() != "postgres" {
 		return nil
 	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "send:"+id).Error
+	return tx.Exec("SELECT "+sendLock, "send:"+id).Error
 }
+
+// sendLock is the advisory lock of lockSend and lockDispatch.
+const sendLock = "pg_advisory_xact_lock(hashtextextended(?, 0))"
 
 // lockDispatch is lockSend for a dispatch step, whose transaction on
 // PostgreSQL also runs without the JIT compiler: the step's INSERT ...
@@ -208,7 +211,7 @@ func lockDispatch(tx *gorm.DB, id string) error {
 	if tx.Dialector.Name() != "postgres" {
 		return nil
 	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0)), set_config('jit', 'off', true)", "send:"+id).Error
+	return tx.Exec("SELECT "+sendLock+", set_config('jit', 'off', true)", "send:"+id).Error
 }
 
 // StaleSends finds work the queue may have lost: scheduled sends past due
