@@ -61,9 +61,6 @@ func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, 
 		if err != nil {
 			return audit{}, err
 		}
-		if err := markQueued(tx, sendID); err != nil {
-			return audit{}, err
-		}
 		if err := addCounts(tx, sendID, countMove{candor.DeliveryPending: inserted}, now); err != nil {
 			return audit{}, err
 		}
@@ -121,9 +118,6 @@ func (db *DB) DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer
 		if err != nil {
 			return audit{}, err
 		}
-		if err := markQueuedFrom(tx, sendID, prefix); err != nil {
-			return audit{}, err
-		}
 		if err := addCounts(tx, sendID, countMove{candor.DeliveryPending: inserted}, now); err != nil {
 			return audit{}, err
 		}
@@ -163,7 +157,8 @@ type DispatchStep struct {
 
 // insertDeliveries creates a pending delivery for each email customer of
 // the send's audience who has none for this disclosure yet, the first
-// limit of them in customer order (all when limit is 0).
+// limit of them in customer order (all when limit is 0), and shows those
+// customers as queued.
 //
 // Delivery ids follow the customers' order: this statement's own
 // time-ordered prefix, then the recipient's number in customer-id order
@@ -179,14 +174,38 @@ func (db *DB) insertDeliveries(tx *gorm.DB, s sendRow, msgDomain string, now tim
 
 // insertDeliveriesAfter is insertDeliveries for the customers whose id is
 // after afterCustomer, with the given id prefix.
+//
+// The dispatch steps of one disclosure's sends take turns (lockDisclosure;
+// SQLite has one writer), so the statement's NOT EXISTS sees every
+// delivery the disclosure has, and its inserts need no ON CONFLICT clause:
+// on PostgreSQL that clause made every row a speculative insertion, which
+// probes the unique index again before inserting. Should a delivery still
+// collide, deliveries_once refuses the statement and the step is retried.
 func (db *DB) insertDeliveriesAfter(tx *gorm.DB, s sendRow, msgDomain string, now time.Time, limit int,
 	afterCustomer, prefix string) (int, error) {
+	if err := lockDisclosure(tx, s.DisclosureID); err != nil {
+		return 0, err
+	}
 	q, args := db.dispatchStatement(s, msgDomain, now, limit, afterCustomer, prefix)
+	if db.dialect == Postgres {
+		// One statement inserts and marks the customers queued (see
+		// dispatchStatement).
+		var n int
+		err := tx.Raw(q, args...).Scan(&n).Error
+		return n, err
+	}
 	res := tx.Exec(q, args...)
-	return int(res.RowsAffected), res.Error
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	return int(res.RowsAffected), markQueuedFrom(tx, s.ID, prefix)
 }
 
-// dispatchStatement is insertDeliveriesAfter's INSERT ... SELECT.
+// dispatchStatement is insertDeliveriesAfter's INSERT ... SELECT. On
+// PostgreSQL it also shows the new deliveries' customers as queued, in a
+// data-modifying WITH that updates them from the rows just selected, and
+// returns how many it inserted: a separate UPDATE found them again through
+// the new deliveries (8.5 us a delivery in a 100,000 send).
 func (db *DB) dispatchStatement(s sendRow, msgDomain string, now time.Time, limit int,
 	afterCustomer, prefix string) (string, []any) {
 	seqID := "? || printf('%08x', row_number() OVER (ORDER BY c.id))"
@@ -216,17 +235,22 @@ func (db *DB) dispatchStatement(s sendRow, msgDomain string, now time.Time, limi
 	}
 	// The new ids are materialised first: SQLite would otherwise evaluate
 	// them once for the id and again for the Message-ID built from it.
-	return `WITH x AS MATERIALIZED (SELECT ` + seqID + ` AS id, c.id AS cid, c.locale AS locale FROM (
+	with := `WITH x AS MATERIALIZED (SELECT ` + seqID + ` AS id, c.id AS cid, c.locale AS locale FROM (
 		      SELECT c.id, c.locale FROM customers c
 		      WHERE c.incident_id = ? AND c.channel = 'email' AND c.erased_at IS NULL` + where + `
-		      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.disclosure_id = ? AND d.recipient_key = c.id` + fence + `)` + lim + `) c)
-		INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
+		      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.disclosure_id = ? AND d.recipient_key = c.id` + fence + `)` + lim + `) c)`
+	insert := `INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
 		locale, status, message_id, created_at, updated_at)
 		SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?
-		FROM x WHERE true ORDER BY x.id
-		ON CONFLICT (disclosure_id, recipient_key) DO NOTHING`,
-		append(append(append([]any{prefix, s.IncidentID}, args...), s.DisclosureID),
-			s.ID, s.DisclosureID, s.IncidentID, msgDomain, now, now)
+		FROM x WHERE true ORDER BY x.id`
+	args = append(append(append([]any{prefix, s.IncidentID}, args...), s.DisclosureID),
+		s.ID, s.DisclosureID, s.IncidentID, msgDomain, now, now)
+	if db.dialect != Postgres {
+		return with + "\n\t\t" + insert, args
+	}
+	return with + `, ins AS (` + insert + ` RETURNING 1),
+		queued AS (UPDATE customers c SET status = 'queued' FROM x WHERE c.id = x.cid AND c.status = 'pending')
+		SELECT count(*) FROM ins`, args
 }
 
 // insertRegulatorDelivery creates a regulator report's one delivery.
@@ -245,13 +269,8 @@ func (db *DB) insertRegulatorDelivery(tx *gorm.DB, s sendRow, jurisdiction, msgD
 	return int(res.RowsAffected), res.Error
 }
 
-// markQueued shows the send's customers as queued.
-func markQueued(tx *gorm.DB, sendID string) error {
-	return markQueuedFrom(tx, sendID, "")
-}
-
-// markQueuedFrom is markQueued for the deliveries whose id is after
-// fromID: those a dispatch step just made.
+// markQueuedFrom shows the customers of the send's deliveries whose id is
+// after fromID (those a dispatch step just made) as queued.
 func markQueuedFrom(tx *gorm.DB, sendID, fromID string) error {
 	return tx.Exec(`UPDATE customers SET status = 'queued' WHERE status = 'pending' AND id IN
 		(SELECT customer_id FROM deliveries WHERE send_id = ? AND id > ? AND status = 'pending')`, sendID, fromID).Error

@@ -67,7 +67,7 @@ func (db *DB) CustomerPlaceCounts(ctx context.Context, incidentID string) (count
 // sees literal ids rather than guessing how many deliveries a join to
 // sends yields. Then one aggregate covers every area at once: the email
 // customers of the areas (through customers_country) LEFT JOIN their sent
-// notice deliveries (deliveries_customer), grouped by place and send; the
+// notice deliveries (deliveries_once), grouped by place and send; the
 // group with no send counts the customers never reached, and each area
 // sums the places it holds, so overlapping areas (US and US-TX) cost one
 // pass. Before any customer notice is sent it is a plain COUNT per place.
@@ -75,20 +75,25 @@ func (db *DB) CustomerPlaceCounts(ctx context.Context, incidentID string) (count
 func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (candor.Evidence, error) {
 	ev := candor.Evidence{Reach: map[string]candor.AreaReach{}}
 	var sends []struct {
-		ID   string
-		Kind string
+		ID           string
+		Kind         string
+		DisclosureID string
 	}
-	err := db.gorm.WithContext(ctx).Raw(`SELECT id, kind FROM sends WHERE incident_id = ? AND kind IN (?, ?)`,
+	err := db.gorm.WithContext(ctx).Raw(`SELECT id, kind, disclosure_id FROM sends WHERE incident_id = ? AND kind IN (?, ?)`,
 		incidentID, kindCustomerNotice, kindRegulatorReport).Scan(&sends).Error
 	if err != nil {
 		return ev, fmt.Errorf("obligation evidence: sends: %w", err)
 	}
-	var reports, notices []string
+	var reports []string
+	var notices noticeSends
 	for _, s := range sends {
 		if s.Kind == kindRegulatorReport {
 			reports = append(reports, s.ID)
 		} else {
-			notices = append(notices, s.ID)
+			notices.sends = append(notices.sends, s.ID)
+			if !slices.Contains(notices.disclosures, s.DisclosureID) {
+				notices.disclosures = append(notices.disclosures, s.DisclosureID)
+			}
 		}
 	}
 	if ev.Reports, err = db.regulatorReports(ctx, reports, until); err != nil {
@@ -196,11 +201,19 @@ func areasFilter(areas []string) (string, []any) {
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
+// noticeSends are an incident's customer-notice sends and the disclosures
+// they send.
+type noticeSends struct {
+	sends, disclosures []string
+}
+
 // noticeJoin joins each customer (alias c) to their sent notice
-// deliveries (alias d) among noticeIDs, up to until.
-func noticeJoin(noticeIDs []string, until time.Time) (string, []any) {
-	join := `LEFT JOIN deliveries d ON d.customer_id = c.id AND d.status = ? AND d.send_id IN ?`
-	args := []any{deliverySent, noticeIDs}
+// deliveries (alias d) by the notices' sends, up to until. The deliveries
+// are found through deliveries_once (disclosure_id, recipient_key): a
+// customer's recipient_key is their id.
+func noticeJoin(notices noticeSends, until time.Time) (string, []any) {
+	join := `LEFT JOIN deliveries d ON d.disclosure_id IN ? AND d.recipient_key = c.id AND d.status = ? AND d.send_id IN ?`
+	args := []any{notices.disclosures, deliverySent, notices.sends}
 	if !until.IsZero() {
 		join += ` AND d.sent_at <= ?`
 		args = append(args, until.UTC())
@@ -209,16 +222,16 @@ func noticeJoin(noticeIDs []string, until time.Time) (string, []any) {
 }
 
 // placeGroups runs the reach query over the email customers of areas.
-func (db *DB) placeGroups(ctx context.Context, incidentID string, areas, noticeIDs []string, until time.Time) ([]placeGroup, error) {
+func (db *DB) placeGroups(ctx context.Context, incidentID string, areas []string, notices noticeSends, until time.Time) ([]placeGroup, error) {
 	where, whereArgs := areasFilter(areas)
 	base := append([]any{incidentID, candor.ChannelEmail}, whereArgs...)
 	var groups []placeGroup
 	var err error
-	if len(noticeIDs) == 0 {
+	if len(notices.sends) == 0 {
 		err = db.gorm.WithContext(ctx).Raw(`SELECT c.country, c.region, COUNT(*) AS n FROM customers c
 			WHERE c.incident_id = ? AND c.channel = ? AND `+where+` GROUP BY c.country, c.region`, base...).Scan(&groups).Error
 	} else {
-		join, joinArgs := noticeJoin(noticeIDs, until)
+		join, joinArgs := noticeJoin(notices, until)
 		err = db.gorm.WithContext(ctx).Raw(`SELECT c.country, c.region, d.send_id, d.disclosure_id,
 				COUNT(*) AS n, MAX(d.sent_at) AS last_at
 			FROM customers c `+join+`
@@ -276,9 +289,9 @@ func reachOf(area string, groups []placeGroup) (r candor.AreaReach, multi bool) 
 
 // areaReachExact counts an area's customers once each, reached at their
 // first notice.
-func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, noticeIDs []string, until time.Time, sends []candor.SendRef) (candor.AreaReach, error) {
+func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, notices noticeSends, until time.Time, sends []candor.SendRef) (candor.AreaReach, error) {
 	where, whereArgs := areasFilter([]string{area})
-	join, args := noticeJoin(noticeIDs, until)
+	join, args := noticeJoin(notices, until)
 	args = append(append(args, incidentID, candor.ChannelEmail), whereArgs...)
 	var row struct {
 		N        int

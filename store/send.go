@@ -197,7 +197,7 @@ func lockSend(tx *gorm.DB, id string) error {
 	return tx.Exec("SELECT "+sendLock, "send:"+id).Error
 }
 
-// sendLock is the advisory lock of lockSend and lockDispatch.
+// sendLock is the advisory lock of lockSend, lockDispatch and lockDisclosure.
 const sendLock = "pg_advisory_xact_lock(hashtextextended(?, 0))"
 
 // lockDispatch is lockSend for a dispatch step, whose transaction on
@@ -212,6 +212,18 @@ func lockDispatch(tx *gorm.DB, id string) error {
 		return nil
 	}
 	return tx.Exec("SELECT "+sendLock+", set_config('jit', 'off', true)", "send:"+id).Error
+}
+
+// lockDisclosure makes the dispatch steps of one disclosure's sends take
+// turns on PostgreSQL (SQLite's writer lock already serialises them), so
+// that each sees the deliveries the others made (see
+// insertDeliveriesAfter). Taken after lockDispatch's lock on the send, and
+// never before one, so two steps cannot wait for each other.
+func lockDisclosure(tx *gorm.DB, id string) error {
+	if tx.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return tx.Exec("SELECT "+sendLock, "disclosure:"+id).Error
 }
 
 // StaleSends finds work the queue may have lost: scheduled sends past due

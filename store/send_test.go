@@ -184,9 +184,6 @@ func checkCounts(t *testing.T, db *store.DB, sendID string) {
 	}
 }
 
-// TestDispatchInTwoSteps: the dispatcher's first step makes the first
-// deliveries and starts the send; it cannot complete until the second step
-// has made the rest; pause and cancel between the steps hold.
 // incidentWithCustomers makes an incident with n email customers (JP, ja).
 func incidentWithCustomers(t *testing.T, db *store.DB, n int) candor.Incident {
 	t.Helper()
@@ -231,6 +228,9 @@ func TestDispatchProbesEachRecipient(t *testing.T) {
 	}
 }
 
+// TestDispatchInTwoSteps: the dispatcher's first step makes the first
+// deliveries and starts the send; it cannot complete until the second step
+// has made the rest; pause and cancel between the steps hold.
 func TestDispatchInTwoSteps(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
@@ -474,4 +474,64 @@ func dispatchedChunks(t *testing.T, db *store.DB, n, size int) (candor.Send, [][
 		t.Fatalf("chunks: %d (want %d) %v", len(chunks), want, err)
 	}
 	return s, chunks
+}
+
+// Sends of one disclosure dispatched at the same time, step by step, give
+// each customer one delivery between them, with no step refused: their
+// steps take turns (the inserts have no ON CONFLICT to fall back on), and
+// every customer dispatched shows as queued.
+func TestOverlappingSendsDispatchTogether(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in := incidentWithCustomers(t, db, 300)
+			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil).ID
+			var sends []string
+			for range 4 {
+				s, err := db.CreateSend(ctx, store.NewSend{DisclosureID: d, IncidentID: in.ID, Kind: "customer_notice",
+					Revision: 1, SendAt: time.Now()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sends = append(sends, s.ID)
+			}
+			var wg sync.WaitGroup
+			for _, id := range sends {
+				wg.Go(func() {
+					if _, err := db.DispatchFirst(ctx, id, "", "n.example.com", 40); err != nil {
+						t.Error(err)
+						return
+					}
+					for after := ""; ; {
+						step, err := db.DispatchRest(ctx, id, "n.example.com", after, 40)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if !step.More {
+							return
+						}
+						after = step.Next
+					}
+				})
+			}
+			wg.Wait()
+			total := 0
+			for _, id := range sends {
+				s, err := db.GetSend(ctx, id)
+				if err != nil || s.State != candor.SendRunning {
+					t.Fatalf("send %s: %+v %v", id, s, err)
+				}
+				checkCounts(t, db, id)
+				total += s.Total
+			}
+			if total != 300 {
+				t.Fatalf("the sends made %d deliveries between them, want 300", total)
+			}
+			queued, err := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Status: "queued", Limit: 1000})
+			if err != nil || len(queued.Items) != 300 {
+				t.Fatalf("%d customers queued, want 300 (%v)", len(queued.Items), err)
+			}
+		})
+	}
 }
