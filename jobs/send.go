@@ -76,6 +76,7 @@ type Sender struct {
 	tpls    *templateCache
 	run     *runners  // render and send every chunk's messages
 	rec     *recorder // writes every chunk's outcomes, a transaction for several
+	states  *sendStates
 	// Sent, when set, is told of every outcome (metrics).
 	Sent func(status string, rtt time.Duration, class mail.Class)
 	// Completed, when set, is told of each send this process completes,
@@ -113,7 +114,7 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 		cfg.Logger = slog.Default()
 	}
 	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.BaseURL),
-		run: newRunners(cfg.Parallel), rec: newRecorder(st.Record)}
+		run: newRunners(cfg.Parallel), rec: newRecorder(st.Record), states: newSendStates(st.SendState)}
 }
 
 // Handlers returns the task handlers to register on the worker.

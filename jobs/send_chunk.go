@@ -125,9 +125,9 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 	}()
 	for i := 0; i < len(claimed); {
 		rest := claimed[i:]
-		if time.Since(checked) > 250*time.Millisecond {
+		if time.Since(checked) > stateCheck {
 			checked = time.Now()
-			switch st, err := s.store.SendState(ctx, send.ID); {
+			switch st, err := s.states.get(ctx, send.ID); {
 			case err == nil && st == candor.SendPaused:
 				// Retried, not done: if a cancel commits while these rows
 				// are being released, it does not see them pending, and

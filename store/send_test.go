@@ -535,3 +535,55 @@ func TestOverlappingSendsDispatchTogether(t *testing.T) {
 		})
 	}
 }
+
+// A batch of sent outcomes moves only the deliveries still sending, their
+// customers and the send's counts by as many; recording it again moves
+// nothing. (On PostgreSQL such a batch is one statement.)
+func TestRecordSentBatch(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in := incidentWithCustomers(t, db, 30)
+			s := noticeSend(t, db, in.ID)
+			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
+				t.Fatalf("dispatch: %v %v", ok, err)
+			}
+			chunks, err := db.Chunks(ctx, s.ID, 20)
+			if err != nil || len(chunks) != 2 {
+				t.Fatalf("chunks: %v %v", chunks, err)
+			}
+			claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], false)
+			if err != nil || len(claimed) != 20 {
+				t.Fatalf("claim: %d %v", len(claimed), err)
+			}
+			var outs []store.Outcome
+			for _, c := range claimed {
+				outs = append(outs, store.Outcome{ID: c.ID, SendID: s.ID, CustomerID: c.CustomerID.String,
+					Status: candor.DeliverySent, Response: "250 ok " + c.ID})
+			}
+			// A delivery nobody claimed: still pending, it does not move.
+			pending, _ := db.ListDeliveries(ctx, s.ID, "pending", "", 1)
+			outs = append(outs, store.Outcome{ID: pending.Items[0].ID, SendID: s.ID, CustomerID: *pending.Items[0].CustomerID,
+				Status: candor.DeliverySent, Response: "250 ok"})
+			for range 2 { // the second time nothing is sending any more
+				if err := db.Record(ctx, outs); err != nil {
+					t.Fatal(err)
+				}
+				got, _ := db.GetSend(ctx, s.ID)
+				if got.Sent != 20 || got.Sending != 0 || got.Pending != 10 {
+					t.Fatalf("counts: %+v", got.SendCounts)
+				}
+				checkCounts(t, db, s.ID)
+				sent, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Status: "sent", Limit: 100})
+				queued, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Status: "queued", Limit: 100})
+				if len(sent.Items) != 20 || len(queued.Items) != 10 {
+					t.Fatalf("customers: %d sent, %d queued", len(sent.Items), len(queued.Items))
+				}
+			}
+			d, _ := db.ListDeliveries(ctx, s.ID, "sent", "", 100)
+			if len(d.Items) != 20 || d.Items[0].Response == "" || d.Items[0].SentAt == nil {
+				t.Fatalf("sent deliveries: %d, first %+v", len(d.Items), d.Items[0])
+			}
+		})
+	}
+}
