@@ -350,6 +350,9 @@ type Claimed struct {
 func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]Claimed, error) {
 	ctx = db.sendPath(ctx)
 	now := db.now()
+	if db.dialect == Postgres && !reclaimSending {
+		return db.claimAtOnce(ctx, sendID, from, to, now)
+	}
 	q := rebind(db.dialect, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
 		WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 		RETURNING id, customer_id, recipient_key, locale, message_id, attempts`)
@@ -359,9 +362,6 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 			return nil, fmt.Errorf("not in a transaction")
 		}
 		return scanClaimed(sqlTx.QueryContext(ctx, q, now, sendID, from, to, status, now))
-	}
-	if db.dialect == Postgres && !reclaimSending {
-		return db.claimAtOnce(ctx, sendID, from, to, now)
 	}
 	var out []Claimed
 	err := db.transaction(ctx, func(tx *gorm.DB) error {
@@ -516,15 +516,8 @@ func (db *DB) recordSentAtOnce(ctx context.Context, sendID string, sent []Outcom
 	if err != nil {
 		return err
 	}
-	ids, responses := make([]string, len(sent)), make([]string, len(sent))
-	for i, o := range sent {
-		ids[i], responses[i] = o.ID, o.Response
-	}
-	_, err = sqlDB.ExecContext(ctx, `WITH d AS (
-			UPDATE deliveries SET status = 'sent', response = v.response, last_error = '', sent_at = $1, updated_at = $1
-			FROM unnest($2::text[], $3::text[]) AS v(id, response)
-			WHERE deliveries.id = v.id AND deliveries.status = 'sending'
-			RETURNING deliveries.customer_id),
+	ids, responses := sentArrays(sent)
+	_, err = sqlDB.ExecContext(ctx, `WITH d AS (`+markSentPostgres+`),
 		c AS (
 			UPDATE customers SET status = 'sent', updated_at = $1
 			WHERE status <> 'sent' AND id IN (SELECT customer_id FROM d WHERE customer_id IS NOT NULL)
@@ -536,6 +529,24 @@ func (db *DB) recordSentAtOnce(ctx context.Context, sendID string, sent []Outcom
 		return fmt.Errorf("record deliveries: %w", err)
 	}
 	return nil
+}
+
+// markSentPostgres marks the deliveries of $2 (ids, with the responses
+// $3) sent at $1, those still sending, and returns their customer ids:
+// recordSent's statement on PostgreSQL, and the first step of
+// recordSentAtOnce's.
+const markSentPostgres = `UPDATE deliveries SET status = 'sent', response = v.response, last_error = '', sent_at = $1, updated_at = $1
+	FROM unnest($2::text[], $3::text[]) AS v(id, response) WHERE deliveries.id = v.id AND deliveries.status = 'sending'
+	RETURNING deliveries.customer_id`
+
+// sentArrays are the ids and responses of sent outcomes, as markSentPostgres
+// takes them.
+func sentArrays(sent []Outcome) (ids, responses []string) {
+	ids, responses = make([]string, len(sent)), make([]string, len(sent))
+	for i, o := range sent {
+		ids[i], responses[i] = o.ID, o.Response
+	}
+	return ids, responses
 }
 
 // recordSend writes one send's outcomes and returns how its counts moved.
@@ -620,14 +631,8 @@ func (db *DB) recordSent(ctx context.Context, tx *sql.Tx, sent []Outcome, now ti
 		// size was a statement of its own to parse and plan
 		// (pg_stat_statements listed dozens), and binding hundreds of
 		// parameters cost the server more than the updates.
-		ids, responses := make([]string, len(sent)), make([]string, len(sent))
-		for i, o := range sent {
-			ids[i], responses[i] = o.ID, o.Response
-		}
-		q = `UPDATE deliveries SET status = 'sent', response = v.response, last_error = '', sent_at = $1, updated_at = $1
-			FROM unnest($2::text[], $3::text[]) AS v(id, response) WHERE deliveries.id = v.id AND deliveries.status = 'sending'
-			RETURNING deliveries.customer_id`
-		args = []any{now, ids, responses}
+		ids, responses := sentArrays(sent)
+		q, args = markSentPostgres, []any{now, ids, responses}
 	} else {
 		var b strings.Builder
 		args = make([]any, 0, 2+2*len(sent))
