@@ -53,6 +53,16 @@ func (db *DB) DispatchPlan(ctx context.Context, sendID string, limit int) (strin
 	return strings.Join(lines, "\n"), rows.Err()
 }
 
+// Analyze refreshes the planner's statistics of customers and deliveries,
+// as autovacuum would after an import.
+func (db *DB) Analyze(ctx context.Context) error {
+	q := "ANALYZE customers, deliveries"
+	if db.dialect == SQLite {
+		q = "ANALYZE"
+	}
+	return db.gorm.WithContext(ctx).Exec(q).Error
+}
+
 // CountDeliveries counts a send's deliveries by status from the deliveries
 // themselves, to check the counts the send keeps.
 func (db *DB) CountDeliveries(ctx context.Context, sendID string) (candor.SendCounts, error) {

@@ -228,6 +228,35 @@ func TestDispatchProbesEachRecipient(t *testing.T) {
 	}
 }
 
+// A dispatch step marks its customers queued by primary key. Joined to the
+// step's rows instead, the update was planned, from statistics that rightly
+// count the incident's customers as pending, as a hash join over a scan of
+// the whole customers table: every step of a send read every customer.
+// (SQLite marks them in a statement of its own, a search by key.)
+func TestDispatchQueuesByKey(t *testing.T) {
+	for name, db := range customerStores(t) {
+		if db.Dialect() != "postgres" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in := incidentWithCustomers(t, db, 3000)
+			if err := db.Analyze(ctx); err != nil {
+				t.Fatal(err)
+			}
+			s := noticeSend(t, db, in.ID)
+			plan, err := db.DispatchPlan(ctx, s.ID, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, update, _ := strings.Cut(plan, "Update on customers")
+			if strings.Contains(plan, "Seq Scan on customers") || !strings.Contains(update, "Index Scan using customers_pkey") {
+				t.Fatalf("the queued update does not find its customers by key:\n%s", plan)
+			}
+		})
+	}
+}
+
 // TestDispatchInTwoSteps: the dispatcher's first step makes the first
 // deliveries and starts the send; it cannot complete until the second step
 // has made the rest; pause and cancel between the steps hold.
