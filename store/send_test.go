@@ -572,15 +572,7 @@ func TestRecordSentBatch(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
-			in := incidentWithCustomers(t, db, 30)
-			s := noticeSend(t, db, in.ID)
-			if ok, err := db.Dispatch(ctx, s.ID, "", "n.example.com"); !ok || err != nil {
-				t.Fatalf("dispatch: %v %v", ok, err)
-			}
-			chunks, err := db.Chunks(ctx, s.ID, 20)
-			if err != nil || len(chunks) != 2 {
-				t.Fatalf("chunks: %v %v", chunks, err)
-			}
+			s, chunks := dispatchedChunks(t, db, 30, 20)
 			claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], false)
 			if err != nil || len(claimed) != 20 {
 				t.Fatalf("claim: %d %v", len(claimed), err)
@@ -603,8 +595,8 @@ func TestRecordSentBatch(t *testing.T) {
 					t.Fatalf("counts: %+v", got.SendCounts)
 				}
 				checkCounts(t, db, s.ID)
-				sent, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Status: "sent", Limit: 100})
-				queued, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Status: "queued", Limit: 100})
+				sent, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: s.IncidentID, Status: "sent", Limit: 100})
+				queued, _ := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: s.IncidentID, Status: "queued", Limit: 100})
 				if len(sent.Items) != 20 || len(queued.Items) != 10 {
 					t.Fatalf("customers: %d sent, %d queued", len(sent.Items), len(queued.Items))
 				}
