@@ -55,6 +55,7 @@ type Bound struct {
 	skelText  string   // "" when the text is not derived this way
 	textParts []string // skelText cut at its placeholders
 	textSlots []int    // the dynamic node each cut stands for
+	textLines *lines   // the skeleton's shared lines finished once; nil: finish whole
 
 	baseSteps int // the steps of the parts rendered once
 
@@ -245,6 +246,10 @@ func (b *Bound) prepare(ctx context.Context) error {
 				break
 			}
 		}
+		if b.skelText != "" {
+			slot := "candorslot" + b.token + "n"
+			b.textLines = newLines(b.skelText, func(line string) bool { return strings.Contains(line, slot) })
+		}
 	}
 	// Customer parts that read only memoable fields (memo.go); their
 	// output is found through the markers, so only when the text is
@@ -348,7 +353,13 @@ func (b *Bound) derive(html string, spans []span) string {
 		text = append(text, c...)
 	}
 	text = append(text, next...)
-	out := finishTextBytes(text)
+	out, ok := "", false
+	if b.textLines != nil {
+		out, ok = b.textLines.finish(text)
+	}
+	if !ok {
+		out = finishTextBytes(text)
+	}
 	*buf = text
 	putScratch(buf)
 	return out

@@ -78,8 +78,9 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 // every range body and every template body (see instrument), so loops and
 // template calls spend steps even when they print nothing.
 type budget struct {
-	ctx   context.Context
-	steps int
+	ctx      context.Context
+	deadline time.Time // MaxRenderTime from the start; a deadline of its own, not a context.WithTimeout, whose timer cost a send more than the check
+	steps    int
 }
 
 func (b *budget) tick() (string, error) {
@@ -90,6 +91,9 @@ func (b *budget) tick() (string, error) {
 	if b.steps%64 == 0 {
 		if err := b.ctx.Err(); err != nil {
 			return "", err
+		}
+		if time.Now().After(b.deadline) {
+			return "", context.DeadlineExceeded
 		}
 	}
 	return "", nil

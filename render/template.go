@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	texttemplate "text/template"
 	"text/template/parse"
+	"time"
 	"unicode"
 
 	"github.com/candor-dev/candor"
@@ -240,9 +241,7 @@ func (t *Template) executeFull(ctx context.Context, data Data) (Rendered, error)
 // text is htmlToText's.
 func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data Data,
 	derive func(html string, spans []span) string) (Rendered, error) {
-	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
-	defer cancel()
-	*in.budget = budget{ctx: rctx, steps: in.baseSteps + in.memoSteps}
+	*in.budget = budget{ctx: ctx, deadline: time.Now().Add(MaxRenderTime), steps: in.baseSteps + in.memoSteps}
 	defer func() {
 		*in.budget = budget{}
 		if pool != nil { // nil: the caller puts it back
@@ -309,9 +308,7 @@ func (t *Template) run(ctx context.Context, in *instance, pool *sync.Pool, data 
 // with data, within the usual limits, and returns its raw output.
 // It also returns the steps the execution took.
 func (t *Template) runPart(ctx context.Context, in *instance, name string, data Data, extra int) (string, int, error) {
-	rctx, cancel := context.WithTimeout(ctx, MaxRenderTime)
-	defer cancel()
-	*in.budget = budget{ctx: rctx}
+	*in.budget = budget{ctx: ctx, deadline: time.Now().Add(MaxRenderTime)}
 	defer func() { *in.budget = budget{} }()
 	var out string
 	var err error
