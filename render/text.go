@@ -74,13 +74,7 @@ func tidyBytes(s []byte) string {
 			blank = b.Len() > 0
 			continue
 		}
-		switch {
-		case blank:
-			b.WriteString("\n\n")
-		case b.Len() > 0:
-			b.WriteByte('\n')
-		}
-		blank = false
+		separate(&b, &blank)
 		b.Write(line)
 	}
 	return b.String()

@@ -56,7 +56,8 @@ func (l *lines) finish(text []byte) (string, bool) {
 	blank := false // as in tidyBytes
 	for i := range l.line {
 		ln, last := &l.line[i], i == len(l.line)-1
-		var done []byte
+		var done []byte // this message's own line, finished
+		shared := ""    // or a shared line, finished once
 		if ln.dynamic {
 			end := bytes.IndexByte(text, '\n')
 			switch {
@@ -85,26 +86,21 @@ func (l *lines) finish(text []byte) (string, bool) {
 				return "", false
 			}
 			text = text[min(n+1, len(text)):]
-			if ln.done == "" {
-				blank = b.Len() > 0
-				continue
-			}
-			separate(&b, &blank)
-			b.WriteString(ln.done)
-			continue
+			shared = ln.done
 		}
-		if len(done) == 0 {
+		if len(done) == 0 && shared == "" {
 			blank = b.Len() > 0
 			continue
 		}
 		separate(&b, &blank)
 		b.Write(done)
+		b.WriteString(shared)
 	}
 	return b.String(), true
 }
 
-// separate starts a non-empty finished line as tidyBytes does: after a
-// blank line if one is owed, else after a line break.
+// separate starts a non-empty line of tidied text: after a blank line if
+// one is owed, else after a line break (none before the first).
 func separate(b *strings.Builder, blank *bool) {
 	switch {
 	case *blank:
