@@ -63,16 +63,18 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	fs := flag.NewFlagSet("bench send", flag.ContinueOnError)
 	n := fs.Int("recipients", 100_000, "recipients (customers with an email address) per run")
 	conns := fs.Int("conns", 8, "SMTP connections, for the pipeline's pool and for the ceiling")
-	runs := fs.Int("runs", 3, "runs, each a pipeline send then a ceiling")
+	runs := fs.Int("runs", 3, "runs, each a pipeline send and a ceiling (see --order)")
 	chunk := fs.Int("chunk", cfg.SendChunk, "deliveries per chunk task (CANDOR_SEND_CHUNK)")
 	concurrency := fs.Int("concurrency", 0, "worker concurrency: tasks at once (0: 2×conns)")
 	parallel := fs.Int("parallel", cfg.SendParallel, "messages rendered and sent at once, all tasks together (CANDOR_SEND_PARALLEL)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic customers")
+	order := fs.String("order", "pipeline-first", "the parts' order in each run: pipeline-first, ceiling-first, or alternate (odd runs pipeline first)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *n < 1 || *conns < 1 || *runs < 1 || *chunk < 1 || *parallel < 1 || *concurrency < 0 || fs.NArg() != 0 {
-		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--chunk N] [--concurrency N] [--parallel N]")
+	validOrder := *order == "pipeline-first" || *order == "ceiling-first" || *order == "alternate"
+	if *n < 1 || *conns < 1 || *runs < 1 || *chunk < 1 || *parallel < 1 || *concurrency < 0 || !validOrder || fs.NArg() != 0 {
+		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--chunk N] [--concurrency N] [--parallel N] [--order pipeline-first|ceiling-first|alternate]")
 	}
 	if *concurrency == 0 {
 		*concurrency = 2 * *conns
@@ -145,48 +147,67 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 			profile = ""
 		}
 
-		if err := db.Settle(ctx); err != nil {
-			return fmt.Errorf("run %d: %w", run, err)
-		}
-		sink.Reset()
-		var began, ended time.Time
-		p, err := timePart(profile, func() error {
-			began = time.Now()
-			defer func() { ended = time.Now() }()
-			return runPipeline(ctx, fx, sends, db, completed)
-		})
-		if err != nil {
-			return fmt.Errorf("run %d: pipeline: %w", run, err)
-		}
-		first, last := sink.Span()
-		if err := verifySink(sink, *n, true); err != nil {
-			return fmt.Errorf("run %d: pipeline: %w", run, err)
-		}
-		p.bytes = sink.Bytes()
-		// first_msg: from the send's creation to the sink's first message;
-		// after_last: from its last message to the completion seen.
-		fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f first_msg=%s after_last=%s load=%s\n",
-			run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.bytes/int64(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n),
-			first.Sub(began).Round(time.Millisecond), ended.Sub(last).Round(time.Millisecond), loadAvg())
-
-		if err := db.Settle(ctx); err != nil {
-			return fmt.Errorf("run %d: %w", run, err)
-		}
-		sink.Reset()
+		var p, c part
 		var cps float64
-		c, err := timePart(suffix(profile, ".ceiling"), func() error {
-			cps, err = mail.RawCeilingWith(ctx, sink.Addr(), *conns, *n, fx.message)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("run %d: ceiling: %w", run, err)
+		pipelinePart := func() error {
+			if err := db.Settle(ctx); err != nil {
+				return fmt.Errorf("run %d: %w", run, err)
+			}
+			sink.Reset()
+			var began, ended time.Time
+			var err error
+			p, err = timePart(profile, func() error {
+				began = time.Now()
+				defer func() { ended = time.Now() }()
+				return runPipeline(ctx, fx, sends, db, completed)
+			})
+			if err != nil {
+				return fmt.Errorf("run %d: pipeline: %w", run, err)
+			}
+			first, last := sink.Span()
+			if err := verifySink(sink, *n, true); err != nil {
+				return fmt.Errorf("run %d: pipeline: %w", run, err)
+			}
+			p.bytes = sink.Bytes()
+			// first_msg: from the send's creation to the sink's first message;
+			// after_last: from its last message to the completion seen.
+			fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f first_msg=%s after_last=%s load=%s\n",
+				run, db.Dialect(), *n, p.elapsed.Round(time.Millisecond), p.rate(*n), p.bytes/int64(*n), p.rss, p.cpuPerMsg(*n), p.machinePerMsg(*n),
+				first.Sub(began).Round(time.Millisecond), ended.Sub(last).Round(time.Millisecond), loadAvg())
+			return nil
 		}
-		if err := verifySink(sink, *n, false); err != nil {
-			return fmt.Errorf("run %d: ceiling: %w", run, err)
+		ceilingPart := func() error {
+			if err := db.Settle(ctx); err != nil {
+				return fmt.Errorf("run %d: %w", run, err)
+			}
+			sink.Reset()
+			var err error
+			c, err = timePart(suffix(profile, ".ceiling"), func() error {
+				cps, err = mail.RawCeilingWith(ctx, sink.Addr(), *conns, *n, fx.message)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("run %d: ceiling: %w", run, err)
+			}
+			if err := verifySink(sink, *n, false); err != nil {
+				return fmt.Errorf("run %d: ceiling: %w", run, err)
+			}
+			c.bytes = sink.Bytes()
+			fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
+				run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.bytes/int64(*n), c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
+			return nil
 		}
-		c.bytes = sink.Bytes()
-		fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
-			run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.bytes/int64(*n), c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
+		// Which part runs first can favour one: the machine's speed drifts
+		// over the minute a run takes. alternate cancels that over the runs.
+		parts := []func() error{pipelinePart, ceilingPart}
+		if *order == "ceiling-first" || *order == "alternate" && run%2 == 0 {
+			parts[0], parts[1] = parts[1], parts[0]
+		}
+		for _, part := range parts {
+			if err := part(); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(out, "bench send: run=%d ratio=%.3f\n", run, p.rate(*n)/cps)
 		pipe, ceil, ratios = append(pipe, p.rate(*n)), append(ceil, cps), append(ratios, p.rate(*n)/cps)
 		pipeRSS, ceilRSS = append(pipeRSS, p.rss), append(ceilRSS, c.rss)

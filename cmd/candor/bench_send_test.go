@@ -18,7 +18,12 @@ func TestBenchSend(t *testing.T) {
 	redis := testenv.StartRedis(t)
 	d := testenv.SQLite(t)
 	env := []string{"CANDOR_DATABASE_URL=" + d.URL, "CANDOR_REDIS_URL=" + redis.URL(), "CANDOR_LOG_LEVEL=warn"}
-	out, stderr, err := runCLI(t, env, "bench", "send", "--recipients", "300", "--conns", "2", "--runs", "2", "--chunk", "50")
+	if _, _, err := runCLI(t, env, "bench", "send", "--recipients", "300", "--order", "sideways"); err == nil {
+		t.Fatal("bench send --order sideways: no error")
+	}
+	// alternate: run 1 sends through the pipeline first, run 2 runs the
+	// ceiling first.
+	out, stderr, err := runCLI(t, env, "bench", "send", "--recipients", "300", "--conns", "2", "--runs", "2", "--chunk", "50", "--order", "alternate")
 	if err != nil {
 		t.Fatalf("bench send: %v\nstdout:\n%s\nstderr:\n%s", err, out, stderr)
 	}
@@ -29,7 +34,11 @@ func TestBenchSend(t *testing.T) {
 	}
 	dur := `[0-9.]+(ms|s)`
 	for _, r := range []string{"1", "2"} {
-		for _, p := range []string{"pipeline", "ceiling"} {
+		parts := []string{"pipeline", "ceiling"}
+		if r == "2" {
+			parts = []string{"ceiling", "pipeline"}
+		}
+		for _, p := range parts {
 			span := "" // the pipeline's lead-in and tail around the sink's messages
 			if p == "pipeline" {
 				span = ` first_msg=` + dur + ` after_last=` + dur
@@ -51,7 +60,7 @@ func TestBenchSend(t *testing.T) {
 	}
 	// Like with like: the ceiling sends messages of the pipeline's size.
 	size := regexp.MustCompile(`bytes/msg=([0-9]+)`)
-	for _, pair := range [][2]int{{1, 2}, {4, 5}} {
+	for _, pair := range [][2]int{{1, 2}, {5, 4}} { // {pipeline, ceiling} lines of each run
 		pm, cm := size.FindStringSubmatch(lines[pair[0]]), size.FindStringSubmatch(lines[pair[1]])
 		if pm == nil || cm == nil {
 			continue // reported above
