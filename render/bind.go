@@ -247,7 +247,7 @@ func (b *Bound) prepare(ctx context.Context) error {
 			}
 		}
 		if b.skelText != "" {
-			slot := "candorslot" + b.token + "n"
+			slot := b.slotPrefix()
 			b.textLines = newLines(b.skelText, func(line string) bool { return strings.Contains(line, slot) })
 		}
 	}
@@ -292,7 +292,7 @@ func (b *Bound) prepare(ctx context.Context) error {
 // splitText cuts the shared text at its placeholders, so that a message's
 // text is a concatenation: parts[0], slot slots[0]'s text, parts[1], ...
 func (b *Bound) splitText(text string) (parts []string, slots []int) {
-	prefix := "candorslot" + b.token + "n"
+	prefix := b.slotPrefix()
 	for {
 		i := strings.Index(text, prefix)
 		if i < 0 {
@@ -315,8 +315,11 @@ func (b *Bound) splitText(text string) (parts []string, slots []int) {
 // placeholder stands for dynamic node i's output in the text: letters and
 // digits only, so html2text passes it through as a word.
 func (b *Bound) placeholder(i int) string {
-	return "candorslot" + b.token + "n" + strconv.Itoa(i) + "e"
+	return b.slotPrefix() + strconv.Itoa(i) + "e"
 }
+
+// slotPrefix begins every placeholder.
+func (b *Bound) slotPrefix() string { return "candorslot" + b.token + "n" }
 
 // Markers around each dynamic node's output in the rendered HTML.
 func (b *Bound) openMark(i int) string { return "\x00" + b.token + "<" + strconv.Itoa(i) + "\x00" }

@@ -149,26 +149,37 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 
 		var p, c part
 		var cps float64
-		pipelinePart := func() error {
+		// measure settles the database, so that a part does not pay for
+		// the background work the step before it left, empties the sink,
+		// times f and checks that the sink got all n messages (each once
+		// when once).
+		measure := func(name, profile string, once bool, f func() error) (part, error) {
 			if err := db.Settle(ctx); err != nil {
-				return fmt.Errorf("run %d: %w", run, err)
+				return part{}, fmt.Errorf("run %d: %w", run, err)
 			}
 			sink.Reset()
+			pt, err := timePart(profile, f)
+			if err == nil {
+				err = verifySink(sink, *n, once)
+			}
+			if err != nil {
+				return part{}, fmt.Errorf("run %d: %s: %w", run, name, err)
+			}
+			pt.bytes = sink.Bytes()
+			return pt, nil
+		}
+		pipelinePart := func() error {
 			var began, ended time.Time
 			var err error
-			p, err = timePart(profile, func() error {
+			p, err = measure("pipeline", profile, true, func() error {
 				began = time.Now()
 				defer func() { ended = time.Now() }()
 				return runPipeline(ctx, fx, sends, db, completed)
 			})
 			if err != nil {
-				return fmt.Errorf("run %d: pipeline: %w", run, err)
+				return err
 			}
 			first, last := sink.Span()
-			if err := verifySink(sink, *n, true); err != nil {
-				return fmt.Errorf("run %d: pipeline: %w", run, err)
-			}
-			p.bytes = sink.Bytes()
 			// first_msg: from the send's creation to the sink's first message;
 			// after_last: from its last message to the completion seen.
 			fmt.Fprintf(out, "bench send: run=%d part=pipeline db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f first_msg=%s after_last=%s load=%s\n",
@@ -177,22 +188,15 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 			return nil
 		}
 		ceilingPart := func() error {
-			if err := db.Settle(ctx); err != nil {
-				return fmt.Errorf("run %d: %w", run, err)
-			}
-			sink.Reset()
 			var err error
-			c, err = timePart(suffix(profile, ".ceiling"), func() error {
+			c, err = measure("ceiling", suffix(profile, ".ceiling"), false, func() error {
+				var err error
 				cps, err = mail.RawCeilingWith(ctx, sink.Addr(), *conns, *n, fx.message)
 				return err
 			})
 			if err != nil {
-				return fmt.Errorf("run %d: ceiling: %w", run, err)
+				return err
 			}
-			if err := verifySink(sink, *n, false); err != nil {
-				return fmt.Errorf("run %d: ceiling: %w", run, err)
-			}
-			c.bytes = sink.Bytes()
 			fmt.Fprintf(out, "bench send: run=%d part=ceiling db=%s msgs=%d time=%s msgs/s=%.0f bytes/msg=%d peak_rss_mb=%.1f cpu_us/msg=%.0f machine_cpu_us/msg=%.0f load=%s\n",
 				run, db.Dialect(), *n, c.elapsed.Round(time.Millisecond), cps, c.bytes/int64(*n), c.rss, c.cpuPerMsg(*n), c.machinePerMsg(*n), loadAvg())
 			return nil
