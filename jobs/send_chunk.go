@@ -145,11 +145,31 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		n := min(tokens, 4*s.cfg.Parallel)
 		tokens -= n
 		batch, out := rest[:n], make([]store.Outcome, n)
+		// The batch's messages are composed here, one after another, and
+		// only sent on the runners: rendering them in turn keeps the
+		// template, its skeleton and the render buffers in this core's
+		// cache, where a render between two SMTP exchanges found them cold.
+		msgs := make([]*mail.Message, n)
+		for j, c := range batch {
+			var err error
+			out[j] = store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
+			switch msgs[j], err = s.compose(ctx, send, msg, c, recipients); {
+			case err != nil && ctx.Err() != nil:
+				// Stopping: the render was cut short, not wrong. The
+				// delivery is retried, and the attempt did not happen.
+				out[j].Status, out[j].Error, out[j].Throttled = candor.DeliveryPending, "not sent: worker stopping", true
+			case err != nil:
+				out[j].Status, out[j].Error = candor.DeliveryFailed, "render: "+candor.ErrorMessage(err)
+			}
+		}
 		for j := range batch {
+			if msgs[j] == nil {
+				continue
+			}
 			wg.Add(1)
 			s.run.do(func() {
 				defer wg.Done()
-				out[j] = s.deliverOne(ctx, send, msg, batch[j], recipients, expired)
+				out[j] = s.deliverOne(ctx, send, batch[j], msgs[j], expired)
 			})
 		}
 		wg.Wait()
@@ -173,14 +193,8 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 	return temporary, nil
 }
 
-func (s *Sender) deliverOne(ctx context.Context, send candor.Send, msg *compiled, c store.Claimed,
-	recipients map[string]candor.Customer, expired bool) store.Outcome {
+func (s *Sender) deliverOne(ctx context.Context, send candor.Send, c store.Claimed, m *mail.Message, expired bool) store.Outcome {
 	o := store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
-	m, err := s.compose(ctx, send, msg, c, recipients)
-	if err != nil {
-		o.Status, o.Error = candor.DeliveryFailed, "render: "+candor.ErrorMessage(err)
-		return o
-	}
 	start := time.Now()
 	res, err := s.mail.Send(ctx, m)
 	class := mail.Classify(err)

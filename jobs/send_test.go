@@ -294,6 +294,46 @@ func TestSendPauseResumeCancel(t *testing.T) {
 	}
 }
 
+// A customer erased while their delivery waits is not mailed: the delivery
+// fails with the reason, once, and everyone else is sent to.
+func TestSendSkipsErasedCustomer(t *testing.T) {
+	p := newPipe(t, testenv.SQLite(t), pipeOpts{customers: 300, rate: 150})
+	ctx := testenv.Actor(candor.RoleLegal)
+	s := p.send(p.notice())
+	p.wait(s.ID, 30*time.Second, "some progress", func(s candor.Send) bool { return s.Sent >= 30 })
+	if _, err := p.db.ChangeSendState(ctx, s.ID, "pause"); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(s.ID, 10*time.Second, "nothing in flight", func(s candor.Send) bool { return s.Sending == 0 })
+	pending, err := p.db.ListDeliveries(ctx, s.ID, "pending", "", 1)
+	if err != nil || len(pending.Items) != 1 || pending.Items[0].Email == "" {
+		t.Fatalf("a pending delivery: %+v %v", pending, err)
+	}
+	erased := pending.Items[0]
+	if _, err := p.db.EraseCustomer(ctx, *erased.CustomerID); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := p.db.ChangeSendState(ctx, s.ID, "resume")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.sender.Resume(ctx, resumed); err != nil {
+		t.Fatal(err)
+	}
+	done := p.wait(s.ID, 60*time.Second, "completed", completed)
+	if done.Failed != 1 || done.Sent != len(p.emails)-1 || p.smtp.CountFor(erased.Email) != 0 {
+		t.Fatalf("counts %+v, want 1 failed and %d sent; the erased address got %d", done.SendCounts,
+			len(p.emails)-1, p.smtp.CountFor(erased.Email))
+	}
+	failed, err := p.db.ListDeliveries(ctx, s.ID, "failed", "", 10)
+	if err != nil || len(failed.Items) != 1 {
+		t.Fatalf("failed deliveries: %+v %v", failed, err)
+	}
+	if f := failed.Items[0]; f.ID != erased.ID || f.Attempts != 1 || !strings.Contains(f.LastError, "erased") {
+		t.Fatalf("the erased customer's delivery: %+v", f)
+	}
+}
+
 // The SMTP server is down for 30 seconds: the send stalls, then finishes.
 func TestSendSurvivesSMTPOutage(t *testing.T) {
 	p := newPipe(t, testenv.SQLite(t), pipeOpts{customers: 200})
