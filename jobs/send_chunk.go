@@ -169,7 +169,7 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			wg.Add(1)
 			s.run.do(func() {
 				defer wg.Done()
-				out[j] = s.deliverOne(ctx, send, batch[j], msgs[j], expired)
+				out[j] = s.deliverOne(ctx, out[j], msgs[j], expired)
 			})
 		}
 		wg.Wait()
@@ -193,8 +193,8 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 	return temporary, nil
 }
 
-func (s *Sender) deliverOne(ctx context.Context, send candor.Send, c store.Claimed, m *mail.Message, expired bool) store.Outcome {
-	o := store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
+// deliverOne sends m and fills in outcome o (its delivery's ids set).
+func (s *Sender) deliverOne(ctx context.Context, o store.Outcome, m *mail.Message, expired bool) store.Outcome {
 	start := time.Now()
 	res, err := s.mail.Send(ctx, m)
 	class := mail.Classify(err)
