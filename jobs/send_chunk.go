@@ -144,24 +144,8 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		}
 		n := min(tokens, 4*s.cfg.Parallel)
 		tokens -= n
-		batch, out := rest[:n], make([]store.Outcome, n)
-		// The batch's messages are composed here, one after another, and
-		// only sent on the runners: rendering them in turn keeps the
-		// template, its skeleton and the render buffers in this core's
-		// cache, where a render between two SMTP exchanges found them cold.
-		msgs := make([]*mail.Message, n)
-		for j, c := range batch {
-			var err error
-			out[j] = store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
-			switch msgs[j], err = s.compose(ctx, send, msg, c, recipients); {
-			case err != nil && ctx.Err() != nil:
-				// Stopping: the render was cut short, not wrong. The
-				// delivery is retried, and the attempt did not happen.
-				out[j].Status, out[j].Error, out[j].Throttled = candor.DeliveryPending, "not sent: worker stopping", true
-			case err != nil:
-				out[j].Status, out[j].Error = candor.DeliveryFailed, "render: "+candor.ErrorMessage(err)
-			}
-		}
+		batch := rest[:n]
+		msgs, out := s.composeBatch(ctx, send, msg, batch, recipients)
 		for j := range batch {
 			if msgs[j] == nil {
 				continue
@@ -191,6 +175,30 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		i += n
 	}
 	return temporary, nil
+}
+
+// composeBatch composes the messages of batch here, one after another, so
+// that the runners only send them: rendering them in turn keeps the
+// template, its skeleton and the render buffers in this core's cache,
+// where a render between two SMTP exchanges found them cold. A message
+// that cannot be composed is nil, and its outcome says why; every other
+// outcome has only its delivery's ids set.
+func (s *Sender) composeBatch(ctx context.Context, send candor.Send, msg *compiled, batch []store.Claimed,
+	recipients map[string]candor.Customer) ([]*mail.Message, []store.Outcome) {
+	msgs, out := make([]*mail.Message, len(batch)), make([]store.Outcome, len(batch))
+	for j, c := range batch {
+		var err error
+		out[j] = store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
+		switch msgs[j], err = s.compose(ctx, send, msg, c, recipients); {
+		case err != nil && ctx.Err() != nil:
+			// Stopping: the render was cut short, not wrong. The
+			// delivery is retried, and the attempt did not happen.
+			out[j].Status, out[j].Error, out[j].Throttled = candor.DeliveryPending, "not sent: worker stopping", true
+		case err != nil:
+			out[j].Status, out[j].Error = candor.DeliveryFailed, "render: "+candor.ErrorMessage(err)
+		}
+	}
+	return msgs, out
 }
 
 // deliverOne sends m and fills in outcome o (its delivery's ids set).
