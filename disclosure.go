@@ -112,6 +112,9 @@ type Revision struct {
 	AuthorName    string            `json:"author_name"`
 	CreatedAt     time.Time         `json:"created_at"`
 	Content       DisclosureContent `json:"content"`
+	// SubmitOptions are what the revision's last submit gave (waivers,
+	// languages accepted untranslated); nil until it is submitted with any.
+	SubmitOptions *SubmitOptions `json:"submit_options,omitempty"`
 }
 
 // Limits on review input. Template size limits are in disclosure_content.go.

@@ -32,6 +32,21 @@ type LocaleFunc func(tag string) (string, error)
 // render package does). Errors: ETOOLARGE when a template is over its size
 // limit, otherwise EINVALID listing every field that failed.
 func NormalizeContent(kind DisclosureKind, c DisclosureContent, canon LocaleFunc) (DisclosureContent, error) {
+	return NormalizeContentWith(kind, c, canon, nil)
+}
+
+// JurisdictionFunc returns the canonical code of the jurisdiction a
+// variant is for ("us-ca" → "US-CA"), or an error if it is not one the
+// catalogue knows. jurisdictions.VariantJurisdiction is the implementation
+// to pass.
+type JurisdictionFunc func(code string) (string, error)
+
+// NormalizeContentWith is NormalizeContent with jur checking the
+// jurisdiction part of variant keys ("en@US-CA"). A nil jur accepts any
+// well-formed code (two letters, optionally a hyphen and up to eight
+// letters or digits) in upper case: the domain alone cannot know the
+// catalogue, and the store passes it.
+func NormalizeContentWith(kind DisclosureKind, c DisclosureContent, canon LocaleFunc, jur JurisdictionFunc) (DisclosureContent, error) {
 	if tooBig := oversized(c); len(tooBig) > 0 {
 		return DisclosureContent{}, &Error{Code: ETOOLARGE, Message: "template over its size limit", Fields: tooBig}
 	}
@@ -42,10 +57,12 @@ func NormalizeContent(kind DisclosureKind, c DisclosureContent, canon LocaleFunc
 	out := DisclosureContent{Title: strings.TrimSpace(c.Title)}
 	checkLine(&v, "title", out.Title, MaxTitleLength)
 
-	out.Variants = normalizeVariants(&v, c.Variants, canon)
+	out.Variants = normalizeVariants(&v, c.Variants, canon, jur)
 	switch def := strings.TrimSpace(c.DefaultLocale); {
 	case def == "":
 		v.Add("default_locale", "is required")
+	case strings.Contains(def, "@"):
+		v.Add("default_locale", "%q is for one jurisdiction; the default must be a language", def)
 	default:
 		tag, err := canon(def)
 		if err != nil {
@@ -83,7 +100,7 @@ func oversized(c DisclosureContent) []FieldError {
 	return fields
 }
 
-func normalizeVariants(v *Validation, in map[string]Variant, canon LocaleFunc) map[string]Variant {
+func normalizeVariants(v *Validation, in map[string]Variant, canon LocaleFunc, jur JurisdictionFunc) map[string]Variant {
 	switch {
 	case len(in) == 0:
 		v.Add("variants", "at least one locale is required")
@@ -96,13 +113,13 @@ func normalizeVariants(v *Validation, in map[string]Variant, canon LocaleFunc) m
 	from := make(map[string]string, len(in)) // canonical tag → key as given, to name duplicates
 	for _, key := range slices.Sorted(maps.Keys(in)) {
 		field := "variants." + key
-		tag, err := canon(strings.TrimSpace(key))
-		if err != nil {
-			v.Add(field, "%q is not a BCP 47 language tag", key)
+		tag, msg := canonicalVariantKey(key, canon, jur)
+		if msg != "" {
+			v.Add(field, "%s", msg)
 			continue
 		}
 		if prev, dup := from[tag]; dup {
-			v.Add(field, "is the same locale as %q", prev)
+			v.Add(field, "is the same variant as %q", prev)
 			continue
 		}
 		from[tag] = key
@@ -120,6 +137,62 @@ func normalizeVariants(v *Validation, in map[string]Variant, canon LocaleFunc) m
 		out[tag] = vr
 	}
 	return out
+}
+
+// VariantKeySeparator joins a variant key's language and jurisdiction:
+// "en@US-CA" is English for California customers.
+const VariantKeySeparator = "@"
+
+// SplitVariantKey splits a variant key into its language and its
+// jurisdiction ("" for a plain language key).
+func SplitVariantKey(key string) (lang, jurisdiction string) {
+	lang, jurisdiction, _ = strings.Cut(key, VariantKeySeparator)
+	return lang, jurisdiction
+}
+
+// canonicalVariantKey returns the canonical form of a variant key
+// ("EN-us@us-ca" → "en-US@US-CA"), or why it is not one.
+func canonicalVariantKey(key string, canon LocaleFunc, jur JurisdictionFunc) (string, string) {
+	lang, code, hasJur := strings.Cut(strings.TrimSpace(key), VariantKeySeparator)
+	tag, err := canon(strings.TrimSpace(lang))
+	if err != nil {
+		return "", fmt.Sprintf("%q is not a BCP 47 language tag", lang)
+	}
+	if !hasJur {
+		return tag, ""
+	}
+	code = strings.TrimSpace(code)
+	if jur == nil {
+		code = strings.ToUpper(code)
+		if !wellFormedJurisdiction(code) {
+			return "", fmt.Sprintf("%q is not a jurisdiction code (a country such as DE, or US-CA)", code)
+		}
+		return tag + VariantKeySeparator + code, ""
+	}
+	c, err := jur(code)
+	if err != nil {
+		return "", fmt.Sprintf("unknown jurisdiction: %v", err)
+	}
+	return tag + VariantKeySeparator + c, ""
+}
+
+// wellFormedJurisdiction accepts "DE", "US-CA", "US-HIPAA": two upper-case
+// letters, then optionally "-" and one to eight upper-case letters or digits.
+func wellFormedJurisdiction(code string) bool {
+	country, sub, hasSub := strings.Cut(code, "-")
+	if len(country) != 2 || !isUpperAlnum(country, false) {
+		return false
+	}
+	return !hasSub || len(sub) >= 1 && len(sub) <= 8 && isUpperAlnum(sub, true)
+}
+
+func isUpperAlnum(s string, digits bool) bool {
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || digits && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkLine requires a non-blank, single-line, valid UTF-8 value of at most

@@ -43,6 +43,12 @@ func CheckSyntax(c candor.DisclosureContent) error {
 // EINVALID error (ETOOLARGE if a template is over its size limit) listing
 // each failing field once, with the sample customer it failed for.
 func Check(ctx context.Context, c candor.DisclosureContent, base Data, locales []string) error {
+	return CheckEach(ctx, c, func(string) Data { return base }, locales)
+}
+
+// CheckEach is Check with the base data of each variant from baseFor (its
+// key: the incident's facts differ by language).
+func CheckEach(ctx context.Context, c candor.DisclosureContent, baseFor func(variant string) Data, locales []string) error {
 	if err := CheckSyntax(c); err != nil {
 		return err
 	}
@@ -51,14 +57,15 @@ func Check(ctx context.Context, c candor.DisclosureContent, base Data, locales [
 		customer CustomerView
 	}
 	samples := []sample{{"a customer with empty optional fields", CustomerView{}}}
+	categories := baseFor(c.DefaultLocale).Incident.DataCategories
 	seen := make(map[string]bool)
 	for _, loc := range append(slices.Sorted(maps.Keys(c.Variants)), locales...) {
-		canonical, err := CanonicalLocale(loc)
+		canonical, err := VariantLocale(loc)
 		if err != nil || seen[canonical] || len(seen) == maxCheckLocales {
 			continue
 		}
 		seen[canonical] = true
-		samples = append(samples, sample{"a customer of locale " + canonical, SampleCustomer(canonical, base.Incident.DataCategories)})
+		samples = append(samples, sample{"a customer of locale " + canonical, SampleCustomer(canonical, categories)})
 	}
 
 	var fields candor.Validation
@@ -68,6 +75,7 @@ func Check(ctx context.Context, c candor.DisclosureContent, base Data, locales [
 		if err != nil {
 			return err // CheckSyntax passed; cannot happen
 		}
+		base := baseFor(loc)
 		for _, s := range samples {
 			data := base
 			data.Customer = s.customer

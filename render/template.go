@@ -118,7 +118,7 @@ func Render(ctx context.Context, v candor.Variant, loc string, data Data) (Rende
 // undefined or recursive template, a computed time layout), ETOOLARGE (a
 // template over its size limit).
 func Compile(loc string, v candor.Variant) (*Template, error) {
-	canonical, err := CanonicalLocale(loc)
+	canonical, err := VariantLocale(loc) // "en@US-CA" is compiled for "en"
 	if err != nil {
 		return nil, candor.Invalid(candor.FieldError{Field: "variants." + loc, Message: err.Error()})
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/templates"
 	"gorm.io/gorm"
@@ -73,6 +74,10 @@ func joinedDisclosures(tx *gorm.DB) *gorm.DB {
 // renderer matches and formats with, so a tag that passes here renders.
 var canon candor.LocaleFunc = render.CanonicalLocale
 
+// knownJurisdiction checks the jurisdiction of a variant key ("en@US-CA")
+// against the catalogue.
+var knownJurisdiction candor.JurisdictionFunc = jurisdictions.VariantJurisdiction
+
 // clock is the time stored for a change: UTC, truncated to what both
 // databases keep, so a value read back equals the one returned.
 func (db *DB) clock() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
@@ -103,6 +108,11 @@ func (db *DB) CreateDisclosure(ctx context.Context, incidentID string, kind cand
 	}
 	if fromDefault {
 		c = withDefaults(kind, c, in.Title)
+	}
+	if by.Role.Allows(candor.RoleComms) { // else NewDisclosure says it is forbidden
+		if c, err = candor.NormalizeContentWith(kind, c, canon, knownJurisdiction); err != nil {
+			return candor.Disclosure{}, err
+		}
 	}
 	d, rev, err := candor.NewDisclosure(NewID(), in.ID, kind, c, by, db.clock(), canon)
 	if err != nil {

@@ -22,6 +22,9 @@ type change struct {
 	revision *candor.Revision
 	action   string
 	summary  map[string]any
+	// submitOptions, if set, are stored on the current revision (the one
+	// submitted); its content stays as it was.
+	submitOptions *candor.SubmitOptions
 }
 
 // changeDisclosure applies step to the stored disclosure and stores the
@@ -60,6 +63,17 @@ func (db *DB) changeDisclosure(ctx context.Context, id, op string, step func(d *
 			if ch.revision != nil {
 				row := toRevisionRow(*ch.revision)
 				if err := tx.Create(&row).Error; err != nil {
+					return audit{}, err
+				}
+			}
+			if o := ch.submitOptions; o != nil {
+				var v any // NULL: submitted with nothing to keep
+				if !o.IsZero() {
+					v = jsonCol[*candor.SubmitOptions]{o}
+				}
+				err := tx.Model(&revisionRow{}).Where("disclosure_id = ? AND number = ?", id, d.Revision).
+					Update("submit_options", v).Error
+				if err != nil {
 					return audit{}, err
 				}
 			}
@@ -109,7 +123,7 @@ func (db *DB) EditDisclosure(ctx context.Context, id string, c candor.Disclosure
 	if base != 0 && base != cur.Revision {
 		return candor.Disclosure{}, candor.Errorf(candor.ECONFLICT, "revision %d is stale; the current revision is %d", base, cur.Revision)
 	}
-	c, err = candor.NormalizeContent(cur.Kind, c, canon)
+	c, err = candor.NormalizeContentWith(cur.Kind, c, canon, knownJurisdiction)
 	if err != nil {
 		return candor.Disclosure{}, err
 	}
@@ -156,6 +170,16 @@ var errUnchanged = candor.Errorf(candor.ECONFLICT, "unchanged")
 // Errors: ENOTFOUND, EFORBIDDEN below comms, ECONFLICT unless a draft at
 // that revision.
 func (db *DB) SubmitDisclosure(ctx context.Context, id string, revision int) (candor.Disclosure, error) {
+	return db.SubmitDisclosureWith(ctx, id, revision, candor.SubmitOptions{})
+}
+
+// SubmitDisclosureWith is SubmitDisclosure with what the submitter says
+// along with it (candor.NormalizeSubmitOptions): the options are stored on
+// the submitted revision, replacing an earlier submit's, and in the audit
+// entry. The caller checks the content against them first (the checklist).
+// Errors: those of SubmitDisclosure; EFORBIDDEN for waivers below legal;
+// EINVALID for a malformed waiver.
+func (db *DB) SubmitDisclosureWith(ctx context.Context, id string, revision int, opts candor.SubmitOptions) (candor.Disclosure, error) {
 	return db.changeDisclosure(ctx, id, "submit disclosure", func(d *candor.Disclosure, by candor.Actor, now time.Time) (change, error) {
 		if revision != d.Revision {
 			return change{}, candor.Errorf(candor.ECONFLICT, "revision %d is stale; the current revision is %d", revision, d.Revision)
@@ -164,7 +188,19 @@ func (db *DB) SubmitDisclosure(ctx context.Context, id string, revision int) (ca
 		if err := d.Submit(by, now); err != nil {
 			return change{}, err
 		}
-		return change{action: "disclosure.submit", summary: map[string]any{"state": candor.Change{Before: state, After: d.State}}}, nil
+		o, err := candor.NormalizeSubmitOptions(opts, by)
+		if err != nil {
+			return change{}, err
+		}
+		summary := map[string]any{"state": candor.Change{Before: state, After: d.State}}
+		ch := change{action: "disclosure.submit", summary: summary}
+		if !o.IsZero() {
+			summary["waivers"], summary["accept_untranslated"] = o.Waivers, o.AcceptUntranslated
+		}
+		// A resubmit without options clears an earlier submit's: what the
+		// revision says it was submitted with is its last submit.
+		ch.submitOptions = &o
+		return ch, nil
 	})
 }
 

@@ -19,6 +19,7 @@ type revisionRow struct {
 	AuthorName    string
 	CreatedAt     time.Time `gorm:"autoCreateTime:false"`
 	Content       jsonCol[candor.DisclosureContent]
+	SubmitOptions jsonCol[*candor.SubmitOptions] // set by the revision's submit (migration 0011/0012)
 }
 
 func (revisionRow) TableName() string { return "disclosure_revisions" }
@@ -34,7 +35,7 @@ func toRevision(r revisionRow) candor.Revision {
 		c.Variants = map[string]candor.Variant{}
 	}
 	return candor.Revision{DisclosureID: r.DisclosureID, Number: r.Number, AuthorTokenID: r.AuthorTokenID,
-		AuthorName: r.AuthorName, CreatedAt: r.CreatedAt.UTC(), Content: c}
+		AuthorName: r.AuthorName, CreatedAt: r.CreatedAt.UTC(), Content: c, SubmitOptions: r.SubmitOptions.V}
 }
 
 // GetRevision returns one revision of a disclosure. Errors: ENOTFOUND.
