@@ -15,7 +15,9 @@ type Event struct {
 	OccurredOn  string     `json:"occurred_on,omitempty"`
 	Description string     `json:"description"`
 	Public      bool       `json:"public"`
-	CreatedAt   time.Time  `json:"created_at"`
+	// Translations give the description in other languages ("ja").
+	Translations map[string]EventText `json:"translations,omitempty"`
+	CreatedAt    time.Time            `json:"created_at"`
 }
 
 // DateLayout is the layout of a date-only value (occurred_on).
@@ -27,6 +29,15 @@ func (e *Event) Validate() error {
 	e.Description = strings.TrimSpace(e.Description)
 	if e.Description == "" || len(e.Description) > maxDescription {
 		v.Add("description", "is required, at most %d characters", maxDescription)
+	}
+	e.Translations = normalizeTranslations(&v, "translations", e.Translations, func(t *EventText) bool {
+		t.Description = strings.TrimSpace(t.Description)
+		return t.Description == ""
+	})
+	for k, t := range e.Translations {
+		if len(t.Description) > maxDescription {
+			v.Add("translations."+k+".description", "must be at most %d characters", maxDescription)
+		}
 	}
 	switch {
 	case e.OccurredAt != nil && e.OccurredOn != "":

@@ -25,8 +25,19 @@ type Incident struct {
 	ReportingEntity         *ReportingEntity `json:"reporting_entity"`
 	OwnerEmail              string           `json:"owner_email,omitempty"`
 	LegalContacts           []string         `json:"legal_contacts"`
-	CreatedAt               time.Time        `json:"created_at"`
-	UpdatedAt               time.Time        `json:"updated_at"`
+	// Timezone is the IANA zone the incident's dates are shown in
+	// (Asia/Tokyo); default the organisation's (CANDOR_ORG_TIMEZONE).
+	Timezone string `json:"timezone"`
+	// DefaultLanguage is the language Title, Summary and the timeline's
+	// descriptions are written in (default "en"); Translations give the
+	// facts in others, keyed by language ("ja").
+	DefaultLanguage string                  `json:"language"`
+	Translations    map[string]IncidentText `json:"translations"`
+	// ContainedAt is when the breach was contained; notices claim
+	// containment only once it is recorded.
+	ContainedAt *time.Time `json:"contained_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
 // ReportingEntity is the organisation that reports the incident: its country
@@ -67,7 +78,7 @@ func (in *Incident) Validate() error {
 		v.Add("discovered_at", "is required (RFC 3339, e.g. 2020-06-11T00:00:00Z)")
 	}
 	in.DiscoveredAt = in.DiscoveredAt.UTC()
-	for _, t := range []**time.Time{&in.OccurredFrom, &in.OccurredTo, &in.DeterminedAt, &in.MaterialityDeterminedAt, &in.NotifiableAssessedAt} {
+	for _, t := range []**time.Time{&in.OccurredFrom, &in.OccurredTo, &in.DeterminedAt, &in.MaterialityDeterminedAt, &in.NotifiableAssessedAt, &in.ContainedAt} {
 		if *t != nil {
 			u := (**t).UTC()
 			*t = &u
@@ -78,6 +89,40 @@ func (in *Incident) Validate() error {
 	}
 	if in.DeterminedAt != nil && in.DeterminedAt.Before(in.DiscoveredAt) {
 		v.Add("determined_at", "must not be before discovered_at")
+	}
+	if in.ContainedAt != nil && in.OccurredFrom != nil && in.ContainedAt.Before(*in.OccurredFrom) {
+		v.Add("contained_at", "must not be before occurred_from")
+	}
+	if in.Timezone == "" {
+		in.Timezone = "UTC" // the API fills in the organisation's zone first
+	}
+	if !validTimezone(in.Timezone) {
+		v.Add("timezone", "%q is not an IANA time zone (e.g. Asia/Tokyo, Europe/Berlin, UTC)", in.Timezone)
+	}
+	if in.DefaultLanguage == "" {
+		in.DefaultLanguage = "en"
+	} else if k, err := LanguageKey(in.DefaultLanguage); err != nil {
+		v.Add("language", "%s", err.Error())
+	} else {
+		in.DefaultLanguage = k
+	}
+	in.Translations = normalizeTranslations(&v, "translations", in.Translations, func(t *IncidentText) bool {
+		t.Title, t.Summary, t.ReportingEntity = strings.TrimSpace(t.Title), strings.TrimSpace(t.Summary), strings.TrimSpace(t.ReportingEntity)
+		return t.Title == "" && t.Summary == "" && t.ReportingEntity == ""
+	})
+	for k, t := range in.Translations {
+		if len(t.Title) > maxTitle {
+			v.Add("translations."+k+".title", "must be at most %d characters", maxTitle)
+		}
+		if len(t.Summary) > maxSummary {
+			v.Add("translations."+k+".summary", "must be at most %d characters", maxSummary)
+		}
+		if len(t.ReportingEntity) > maxTitle {
+			v.Add("translations."+k+".reporting_entity", "must be at most %d characters", maxTitle)
+		}
+		if k == in.DefaultLanguage {
+			v.Add("translations."+k, "is the incident's own language (language: %s): change title and summary instead", k)
+		}
 	}
 	if !slices.Contains(Severities, in.Severity) {
 		v.Add("severity", "must be one of %s", strings.Join(Severities, ", "))

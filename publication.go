@@ -53,6 +53,9 @@ type PublicationContent struct {
 	DefaultLocale string                   `json:"default_locale"`
 	Variants      map[string]StatementText `json:"variants"`
 	Events        []StatementEvent         `json:"events"`
+	// TimeZone is the incident's IANA zone: the page shows its times there.
+	// Empty in publications made before zones: the site's zone then.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // StatementText is one language of a rendered statement.
@@ -63,6 +66,9 @@ type StatementText struct {
 	// ShowsEvents is true when the text itself lists the timeline (as the
 	// default templates do); the page then does not repeat it.
 	ShowsEvents bool `json:"shows_events"`
+	// Events is the timeline in this language; nil in publications made
+	// before the facts had translations (Events of the content then).
+	Events []StatementEvent `json:"events,omitempty"`
 }
 
 // StatementEvent is one public timeline entry as published.

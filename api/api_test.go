@@ -103,6 +103,15 @@ var seedIncident = map[string]any{
 	"reporting_entity": map[string]any{
 		"name": "Kawasaki Heavy Industries", "country": "jp", "listed_us": false,
 	},
+	"timezone": "Asia/Tokyo",
+	// The facts in each language of the default templates, as the
+	// statement gave them, so that their notices can be submitted.
+	"translations": map[string]any{
+		"ja":  map[string]any{"title": "当社グループへの不正アクセス", "summary": "海外拠点から日本国内のサーバーへの接続。", "reporting_entity": "川崎重工業株式会社"},
+		"th":  map[string]any{"title": "การเข้าถึงโดยไม่ได้รับอนุญาต", "summary": "การเชื่อมต่อจากสำนักงานต่างประเทศไปยังเซิร์ฟเวอร์ในญี่ปุ่น"},
+		"id":  map[string]any{"title": "Akses tidak sah", "summary": "Koneksi dari kantor luar negeri ke server di Jepang."},
+		"fil": map[string]any{"title": "Hindi awtorisadong pag-access", "summary": "Mga koneksyon mula sa mga opisina sa ibang bansa patungo sa mga server sa Japan."},
+	},
 }
 
 func TestIncidentEndToEnd(t *testing.T) {

@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
@@ -10,41 +12,18 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// templateData is what every message of an incident's disclosures shares:
-// the incident with its public timeline, the organisation and the
-// statement's address. The send pipeline builds it the same way
-// (compose.Base), so that a preview is what is sent.
-func (s *Server) templateData(ctx context.Context, incidentID string) (render.Data, error) {
-	in, err := s.store.GetIncident(ctx, incidentID)
-	if err != nil {
-		return render.Data{}, err
+// facts are what every message of an incident's disclosures shares: the
+// incident in each language, its public timeline, its customers' counts,
+// the organisation and the statement. The send pipeline loads them the
+// same way (compose.Load), so that a preview is what is sent.
+func (s *Server) facts(ctx context.Context, incidentID string, reg *candor.Regulator) (compose.Facts, error) {
+	src, ok := s.store.(compose.Source)
+	if !ok {
+		return compose.Facts{}, fmt.Errorf("facts: the store cannot load an incident's facts")
 	}
-	events, err := s.store.ListEvents(ctx, incidentID, true)
-	if err != nil {
-		return render.Data{}, err
-	}
-	url, err := s.statementURL(ctx, incidentID)
-	if err != nil {
-		return render.Data{}, err
-	}
-	return compose.Base(in, events, s.cfg.Org, url), nil
-}
-
-// statementURL is the address of the incident's public statement, or of
-// the statements index until one is published; "" without a base URL,
-// since a relative link in an email leads nowhere.
-func (s *Server) statementURL(ctx context.Context, incidentID string) (string, error) {
-	if s.cfg.BaseURL == "" {
-		return "", nil
-	}
-	slug := ""
-	if l, ok := s.store.(StatementLookup); ok {
-		var err error
-		if slug, err = l.StatementSlug(ctx, incidentID); err != nil {
-			return "", err
-		}
-	}
-	return compose.StatementURL(s.cfg.BaseURL, slug), nil
+	f, err := compose.Load(ctx, src, incidentID, s.cfg.Org, s.cfg.BaseURL, time.Now())
+	f.Regulator = reg
+	return f, err
 }
 
 type previewRequest struct {
@@ -60,6 +39,9 @@ type previewResponse struct {
 	Locale   string `json:"locale"` // the variant rendered
 	Revision int    `json:"revision"`
 	Sample   bool   `json:"sample"` // rendered for a sample customer, not a real one
+	// Fallbacks are the facts this message shows in the incident's own
+	// language because they have no text in the variant's.
+	Fallbacks []compose.Fallback `json:"fallbacks"`
 }
 
 // previewDisclosure renders one message as it would be sent: for a
@@ -114,12 +96,16 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 			want = cu.Locale
 		}
 	}
-	data, err := s.templateData(ctx, d.IncidentID)
+	facts, err := s.facts(ctx, d.IncidentID, content.Regulator)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	loc, v := render.PickVariant(content.Variants, content.DefaultLocale, want)
+	if want == "" && content.Regulator != nil { // a report goes out in its regulator's language
+		want = candor.AuthorityOf(content.Regulator.Jurisdiction).Language
+	}
+	loc, v := s.previewVariant(content, want, customer)
+	data, _ := facts.Base(loc)
 	sample := customer == nil && d.Kind == candor.KindCustomerNotice
 	switch {
 	case customer != nil:
@@ -132,8 +118,16 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	if d.Kind != candor.KindPublicStatement { // a statement is shown in the pages' layout, not as a letter
+		out = render.Letter(out, loc, data.Org.Name)
+	}
+	fallbacks, err := facts.Untranslated(ctx, loc, v, data.Customer)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, previewResponse{Subject: out.Subject, HTML: out.HTML, Text: out.Text, Locale: loc,
-		Revision: revision, Sample: sample})
+		Revision: revision, Sample: sample, Fallbacks: orEmpty(fallbacks)})
 }
 
 // orElse returns a unless it is empty, else b.
@@ -150,9 +144,16 @@ func orElse(a, b string) string {
 // render. The body may name the revision the client means to submit.
 func (s *Server) submitDisclosure(c *gin.Context) {
 	var req struct {
-		Revision int `json:"revision"`
+		Revision           int             `json:"revision"`
+		AcceptUntranslated []string        `json:"accept_untranslated"`
+		Waivers            []candor.Waiver `json:"waivers"`
 	}
 	if err := decodeOptional(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	acceptUntranslated, err := languageKeys("accept_untranslated", req.AcceptUntranslated)
+	if err != nil {
 		writeError(c, err)
 		return
 	}
@@ -172,7 +173,7 @@ func (s *Server) submitDisclosure(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	data, err := s.templateData(ctx, d.IncidentID)
+	facts, err := s.facts(ctx, d.IncidentID, d.Regulator)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -182,12 +183,21 @@ func (s *Server) submitDisclosure(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if err := render.Check(ctx, d.DisclosureContent, data, locales); err != nil {
+	if err := render.CheckEach(ctx, d.DisclosureContent, facts.Data, locales); err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := checkTranslations(ctx, &facts, d.DisclosureContent, acceptUntranslated); err != nil {
+		writeError(c, err)
+		return
+	}
+	opts, err := s.checkSubmitOptions(ctx, d, &facts, candor.SubmitOptions{AcceptUntranslated: acceptUntranslated, Waivers: req.Waivers})
+	if err != nil {
 		writeError(c, err)
 		return
 	}
 	// The store refuses (409) if the disclosure moved on while we rendered.
-	out, err := s.store.SubmitDisclosure(ctx, d.ID, d.Revision)
+	out, err := s.store.SubmitDisclosureWith(ctx, d.ID, d.Revision, opts)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -25,21 +26,25 @@ type IncidentStore interface {
 // incidentRequest is the writable part of an incident: ids and timestamps
 // the server keeps are unknown fields here, so a client cannot set them.
 type incidentRequest struct {
-	Title                   string                  `json:"title"`
-	Summary                 string                  `json:"summary"`
-	DiscoveredAt            *time.Time              `json:"discovered_at"`
-	OccurredFrom            *time.Time              `json:"occurred_from"`
-	OccurredTo              *time.Time              `json:"occurred_to"`
-	DeterminedAt            *time.Time              `json:"determined_at"`
-	MaterialityDeterminedAt *time.Time              `json:"materiality_determined_at"`
-	NotifiableAssessedAt    *time.Time              `json:"notifiable_assessed_at"`
-	Severity                string                  `json:"severity"`
-	Cause                   string                  `json:"cause"`
-	Malicious               *bool                   `json:"malicious"`
-	DataCategories          []string                `json:"data_categories"`
-	ReportingEntity         *candor.ReportingEntity `json:"reporting_entity"`
-	OwnerEmail              string                  `json:"owner_email"`
-	LegalContacts           []string                `json:"legal_contacts"`
+	Title                   string                         `json:"title"`
+	Summary                 string                         `json:"summary"`
+	DiscoveredAt            *time.Time                     `json:"discovered_at"`
+	OccurredFrom            *time.Time                     `json:"occurred_from"`
+	OccurredTo              *time.Time                     `json:"occurred_to"`
+	DeterminedAt            *time.Time                     `json:"determined_at"`
+	MaterialityDeterminedAt *time.Time                     `json:"materiality_determined_at"`
+	NotifiableAssessedAt    *time.Time                     `json:"notifiable_assessed_at"`
+	Severity                string                         `json:"severity"`
+	Cause                   string                         `json:"cause"`
+	Malicious               *bool                          `json:"malicious"`
+	DataCategories          []string                       `json:"data_categories"`
+	ReportingEntity         *candor.ReportingEntity        `json:"reporting_entity"`
+	OwnerEmail              string                         `json:"owner_email"`
+	LegalContacts           []string                       `json:"legal_contacts"`
+	Timezone                string                         `json:"timezone"`
+	Language                string                         `json:"language"`
+	Translations            map[string]candor.IncidentText `json:"translations"`
+	ContainedAt             *time.Time                     `json:"contained_at"`
 }
 
 func toIncidentRequest(in candor.Incident) incidentRequest {
@@ -48,7 +53,8 @@ func toIncidentRequest(in candor.Incident) incidentRequest {
 		OccurredTo: in.OccurredTo, DeterminedAt: in.DeterminedAt, MaterialityDeterminedAt: in.MaterialityDeterminedAt,
 		NotifiableAssessedAt: in.NotifiableAssessedAt, Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
 		DataCategories: in.DataCategories, ReportingEntity: in.ReportingEntity, OwnerEmail: in.OwnerEmail,
-		LegalContacts: in.LegalContacts}
+		LegalContacts: in.LegalContacts, Timezone: in.Timezone, Language: in.DefaultLanguage,
+		Translations: maps.Clone(in.Translations), ContainedAt: in.ContainedAt}
 }
 
 func (r incidentRequest) apply(in *candor.Incident) {
@@ -62,6 +68,7 @@ func (r incidentRequest) apply(in *candor.Incident) {
 	in.Severity, in.Cause, in.Malicious = r.Severity, r.Cause, r.Malicious
 	in.DataCategories, in.ReportingEntity = r.DataCategories, r.ReportingEntity
 	in.OwnerEmail, in.LegalContacts = r.OwnerEmail, r.LegalContacts
+	in.Timezone, in.DefaultLanguage, in.Translations, in.ContainedAt = r.Timezone, r.Language, r.Translations, r.ContainedAt
 }
 
 func (s *Server) createIncident(c *gin.Context) {
@@ -72,6 +79,9 @@ func (s *Server) createIncident(c *gin.Context) {
 	}
 	var in candor.Incident
 	req.apply(&in)
+	if in.Timezone == "" {
+		in.Timezone = s.cfg.Timezone
+	}
 	out, err := s.store.CreateIncident(c.Request.Context(), in)
 	if err != nil {
 		writeError(c, err)
@@ -134,10 +144,11 @@ func (s *Server) updateIncident(c *gin.Context) {
 func (s *Server) createEvent(c *gin.Context) {
 	var e candor.Event
 	var req struct {
-		OccurredAt  *time.Time `json:"occurred_at"`
-		OccurredOn  string     `json:"occurred_on"`
-		Description string     `json:"description"`
-		Public      *bool      `json:"public"`
+		OccurredAt   *time.Time                  `json:"occurred_at"`
+		OccurredOn   string                      `json:"occurred_on"`
+		Description  string                      `json:"description"`
+		Public       *bool                       `json:"public"`
+		Translations map[string]candor.EventText `json:"translations"`
 	}
 	if err := decode(c, &req); err != nil {
 		writeError(c, err)
@@ -148,6 +159,7 @@ func (s *Server) createEvent(c *gin.Context) {
 		return
 	}
 	e.OccurredAt, e.OccurredOn, e.Description, e.Public = req.OccurredAt, req.OccurredOn, req.Description, *req.Public
+	e.Translations = req.Translations
 	out, err := s.store.CreateEvent(c.Request.Context(), c.Param("id"), e)
 	if err != nil {
 		writeError(c, err)

@@ -53,7 +53,7 @@ func (p Public) now() time.Time {
 }
 
 func newSite(cfg Config) *pages.Site {
-	site, err := pages.New(pages.Config{BaseURL: cfg.BaseURL, Org: cfg.Org, Location: cfg.Public.Location})
+	site, err := pages.New(pages.Config{BaseURL: cfg.BaseURL, Org: cfg.Org.View("", ""), Location: cfg.Public.Location})
 	if err != nil {
 		// The layouts are embedded and rendered by the tests: this is a
 		// broken build, not a runtime condition.
@@ -107,18 +107,16 @@ func (s *Server) createPublication(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	in, err := s.store.GetIncident(ctx, d.IncidentID)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	events, err := s.store.ListEvents(ctx, in.ID, true)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	pc := s.cfg.Public
-	content, err := pages.RenderContent(ctx, rev, in, events, s.cfg.Org, compose.StatementURL(s.cfg.BaseURL, req.Slug))
+	facts, err := s.facts(ctx, d.IncidentID, nil)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	// The statement is itself: its own address, live from its publish time.
+	facts.Statement = compose.Statement{URL: compose.StatementURL(s.cfg.BaseURL, req.Slug), Published: true,
+		PublishAt: candor.PublishTime(req.PublishAt, pc.now())}
+	content, err := pages.RenderContent(ctx, rev, &facts)
 	if err != nil {
 		writeError(c, err)
 		return

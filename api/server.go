@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/pages"
-	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -61,12 +61,13 @@ type Config struct {
 	MaxImportBytes int64 // customer imports; 0 means 16 GiB
 	Logger         *slog.Logger
 	Version        string
-	Ops            Ops            // metrics and the queue dashboard (ops.go)
-	Org            render.OrgView // the organisation templates name (.Org)
-	BaseURL        string         // public base URL, for .Statement.URL; "" leaves it empty
-	Sends          SendScheduler  // enqueues sends (jobs.Sender)
-	BounceSecret   string         // signs bounce webhooks; "" turns the webhook off
-	PageCacheTTL   time.Duration  // how long a rendered public page or a send's progress is reused; 0: not at all
+	Ops            Ops                  // metrics and the queue dashboard (ops.go)
+	Org            compose.Organisation // the organisation templates name (.Org)
+	BaseURL        string               // public base URL, for .Statement.URL; "" leaves it empty
+	Timezone       string               // IANA zone of new incidents without one (CANDOR_ORG_TIMEZONE); "" is UTC
+	Sends          SendScheduler        // enqueues sends (jobs.Sender)
+	BounceSecret   string               // signs bounce webhooks; "" turns the webhook off
+	PageCacheTTL   time.Duration        // how long a rendered public page or a send's progress is reused; 0: not at all
 	// Rules is the deadline catalogue, loaded once at start
 	// (jurisdictions.LoadDir); nil means the embedded one.
 	Rules []candor.Rule

@@ -88,7 +88,7 @@ func statement(t *testing.T, db *store.DB, slug string, at time.Time) candor.Pub
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := pages.RenderContent(context.Background(), rev, in, nil, compose.Org("Kawasaki", "p@example.com", "", ""), "http://x/statements/"+slug)
+	c, err := pages.RenderContent(context.Background(), rev, &compose.Facts{Incident: in, Org: compose.Org("Kawasaki", "p@example.com", "", ""), Statement: compose.Statement{URL: "http://x/statements/" + slug, Published: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestScheduledPublishingAndWebhooks(t *testing.T) {
 			h := &hook{secret: "s3cret", fail: 1}
 			srv := httptest.NewServer(h) // 127.0.0.1
 			t.Cleanup(srv.Close)
-			site, err := pages.New(pages.Config{BaseURL: "http://x", Org: compose.Org("Kawasaki", "p@example.com", "", "")})
+			site, err := pages.New(pages.Config{BaseURL: "http://x", Org: compose.Org("Kawasaki", "p@example.com", "", "").View("", "")})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/mail"
-	"github.com/candor-dev/candor/render"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 )
@@ -56,7 +56,7 @@ type SendStore interface {
 type SenderConfig struct {
 	From        mail.Address
 	ReplyTo     mail.Address
-	Org         render.OrgView
+	Org         compose.Organisation
 	BaseURL     string        // the public statement's URL is built from it
 	MsgDomain   string        // right-hand side of Message-IDs
 	ChunkSize   int           // deliveries per task; 0: 200

@@ -231,25 +231,30 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 	recipients map[string]candor.Customer) (*mail.Message, error) {
 	var cv render.CustomerView
 	to := mail.Address{}
-	locale := ""
+	locale, country, region := "", "", ""
 	if c.CustomerID.Valid {
 		cu, ok := recipients[c.CustomerID.String]
 		if !ok || cu.Email == "" {
 			return nil, candor.Errorf(candor.ENOTFOUND, "the customer was erased or has no email")
 		}
 		to = mail.Address{Name: cu.Name, Email: cu.Email}
-		locale = cu.Locale
+		locale, country, region = cu.Locale, cu.Country, cu.Region
 		cv = compose.Customer(&cu)
 	} else if msg.regulator != nil {
 		to = mail.Address{Email: msg.regulator.Email}
+		locale = candor.AuthorityOf(msg.regulator.Jurisdiction).Language // the regulator's language's variant
+		country, region = candor.JurisdictionPlace(msg.regulator.Jurisdiction) // and its jurisdiction's, if any
 	}
-	tpl, err := msg.template(locale)
+	tpl, err := msg.template(locale, country, region)
 	if err != nil {
 		return nil, err
 	}
 	r, err := tpl.Execute(ctx, cv)
 	if err != nil {
 		return nil, err
+	}
+	if send.Kind != string(candor.KindPublicStatement) { // only notices and reports are sent: a letter
+		r = render.Letter(r, tpl.Template().Locale(), tpl.Data().Org.Name)
 	}
 	return &mail.Message{DeliveryID: c.ID, From: s.cfg.From, To: to, ReplyTo: s.cfg.ReplyTo, Subject: r.Subject,
 		HTML: r.HTML, Text: r.Text, Locale: tpl.Template().Locale(), Headers: map[string]string{"X-Candor-Send": send.ID}}, nil

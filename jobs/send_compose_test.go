@@ -48,7 +48,7 @@ func TestComposeBatchOutcomes(t *testing.T) {
 			msg := &compiled{
 				content: candor.DisclosureContent{DefaultLocale: "en", Variants: map[string]candor.Variant{"en": {
 					Subject: "Notice", Body: "<p>Dear {{.Customer.Name}},</p><p>{{range .Customer.DataCategories}}{{.}} {{end}}</p>"}}},
-				base: render.Data{}, tpls: map[string]*render.Bound{}, byCustomer: map[string]*render.Bound{},
+				tpls: map[string]*render.Bound{}, byCustomer: map[string]*render.Bound{},
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -16,36 +17,38 @@ import (
 type compiled struct {
 	content   candor.DisclosureContent
 	regulator *candor.Regulator
-	base      render.Data
+	facts     compose.Facts // the incident's facts as of the compile; Data(variant) is a variant's base
 	at        time.Time
 
 	mu         sync.Mutex
 	tpls       map[string]*render.Bound // by variant locale, bound to base
-	byCustomer map[string]*render.Bound // by customer locale
+	byCustomer map[string]*render.Bound // by customer locale, country and region
 }
 
-// template returns the compiled variant for a customer's locale (the best
-// BCP 47 match, else the default locale). The choice is kept per customer
-// locale: matching builds a language.Matcher (~20 us), and a send's
-// customers have a handful of locales.
-func (c *compiled) template(customerLocale string) (*render.Bound, error) {
+// template returns the compiled variant for a customer's locale, country
+// and region (render.PickVariantFor: "en@US-CA" for a Californian, else
+// the best BCP 47 match, else the default locale). The choice is kept per
+// locale and place: matching builds a language.Matcher (~20 us), and a
+// send's customers have a handful of locales and places.
+func (c *compiled) template(customerLocale, country, region string) (*render.Bound, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t, ok := c.byCustomer[customerLocale]; ok {
+	key := customerLocale + "\x00" + country + "\x00" + region
+	if t, ok := c.byCustomer[key]; ok {
 		return t, nil
 	}
-	loc, v := render.PickVariant(c.content.Variants, c.content.DefaultLocale, customerLocale)
+	loc, v := render.PickVariantFor(c.content.Variants, c.content.DefaultLocale, customerLocale, country, region)
 	t, ok := c.tpls[loc]
 	if !ok {
 		tpl, err := render.Compile(loc, v)
 		if err != nil {
 			return nil, err
 		}
-		t = tpl.Bind(c.base)
+		t = tpl.Bind(c.facts.Data(loc))
 		c.tpls[loc] = t
 	}
-	if len(c.byCustomer) < 1000 { // locales are free text: bound the map
-		c.byCustomer[customerLocale] = t
+	if len(c.byCustomer) < 1000 { // locales and places are free text: bound the map
+		c.byCustomer[key] = t
 	}
 	return t, nil
 }
@@ -55,22 +58,16 @@ func (c *compiled) template(customerLocale string) (*render.Bound, error) {
 // incident timeline reaches the messages still to go.
 type templateCache struct {
 	st      SendStore
-	org     render.OrgView
+	org     compose.Organisation
 	baseURL string
 	mu      sync.Mutex
 	byID    map[string]*compiled
 }
 
-func newTemplateCache(st SendStore, org render.OrgView, baseURL string) *templateCache {
+func newTemplateCache(st SendStore, org compose.Organisation, baseURL string) *templateCache {
 	return &templateCache{st: st, org: org, baseURL: baseURL, byID: map[string]*compiled{}}
 }
 
-// statementLookup finds the slug of an incident's public statement
-// (*store.DB provides it), so notices link to the statement itself, as
-// previews do, and not to the index.
-type statementLookup interface {
-	StatementSlug(ctx context.Context, incidentID string) (string, error)
-}
 
 func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, error) {
 	tc.mu.Lock()
@@ -83,22 +80,17 @@ func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, 
 	if err != nil {
 		return nil, err
 	}
-	in, err := tc.st.GetIncident(ctx, send.IncidentID)
+	src, ok := tc.st.(compose.Source)
+	if !ok {
+		return nil, fmt.Errorf("send %s: the store cannot load the incident's facts", send.ID)
+	}
+	facts, err := compose.Load(ctx, src, send.IncidentID, tc.org, tc.baseURL, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	events, err := tc.st.ListEvents(ctx, send.IncidentID, true)
-	if err != nil {
-		return nil, err
-	}
+	facts.Regulator = rev.Content.Regulator
 	c = &compiled{content: rev.Content, regulator: rev.Content.Regulator, at: time.Now(), tpls: map[string]*render.Bound{},
-		byCustomer: map[string]*render.Bound{},
-		base:       compose.Base(in, events, tc.org, compose.StatementURL(tc.baseURL, ""))}
-	if sl, ok := tc.st.(statementLookup); ok {
-		if slug, err := sl.StatementSlug(ctx, send.IncidentID); err == nil && slug != "" {
-			c.base.Statement.URL = compose.StatementURL(tc.baseURL, slug)
-		}
-	}
+		byCustomer: map[string]*render.Bound{}, facts: facts}
 	tc.mu.Lock()
 	for id, old := range tc.byID {
 		if time.Since(old.at) > time.Minute {

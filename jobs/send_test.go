@@ -15,7 +15,7 @@ import (
 	"github.com/candor-dev/candor/internal/testenv"
 	"github.com/candor-dev/candor/jobs"
 	cmail "github.com/candor-dev/candor/mail"
-	"github.com/candor-dev/candor/render"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
@@ -91,7 +91,7 @@ func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
 	p.sender = jobs.NewSender(jobs.SenderConfig{
 		From:      cmail.Address{Name: "Example Corp", Email: "notices@example.com"},
 		ReplyTo:   cmail.Address{Name: "Example Corp", Email: "privacy@example.com"},
-		Org:       render.OrgView{Name: "Example Corp", ContactEmail: "privacy@example.com"},
+		Org:       compose.Org("Example Corp", "privacy@example.com", "", ""),
 		MsgDomain: "notify.example.com", ChunkSize: 50, Parallel: 4, Logger: testLogger(),
 	}, db, client, m, jobs.NewLimiter(rdb, rate))
 	w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: 6, ShutdownTimeout: 5 * time.Second, Logger: testLogger(),

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
@@ -21,29 +22,29 @@ import (
 )
 
 // RenderContent renders every language of an approved public statement's
-// revision against the incident (public timeline only, no customer) into
-// the content a publication pins. statementURL is the page's own address,
-// which templates see as .Statement.URL. Errors: EINVALID or ETOOLARGE
-// from a template that fails on this data, naming the variant.
-func RenderContent(ctx context.Context, rev candor.Revision, in candor.Incident, events []candor.Event, org render.OrgView, statementURL string) (candor.PublicationContent, error) {
-	data := compose.Data(in, events, org, nil, statementURL)
-	bare := data
-	bare.Incident.Events = nil
+// revision against the incident's facts (public timeline only, no
+// customer) into the content a publication pins; f.Statement.URL is the
+// page's own address. Each language gets the facts and the timeline in
+// that language. Errors: EINVALID or ETOOLARGE from a template that fails
+// on this data, naming the variant.
+func RenderContent(ctx context.Context, rev candor.Revision, f *compose.Facts) (candor.PublicationContent, error) {
 	out := candor.PublicationContent{Title: rev.Content.Title, DefaultLocale: rev.Content.DefaultLocale,
-		Variants: make(map[string]candor.StatementText, len(rev.Content.Variants)), Events: []candor.StatementEvent{}}
-	for _, e := range data.Incident.Events {
-		out.Events = append(out.Events, candor.StatementEvent{Date: e.Date, DateOnly: e.DateOnly, Description: e.Description})
-	}
+		Variants: make(map[string]candor.StatementText, len(rev.Content.Variants)), Events: []candor.StatementEvent{},
+		TimeZone: f.Incident.Timezone} // "": the site's zone, as before zones
+	out.Events = statementEvents(f.Data(rev.Content.DefaultLocale).Incident.Events)
 	for _, loc := range slices.Sorted(maps.Keys(rev.Content.Variants)) {
 		t, err := render.Compile(loc, rev.Content.Variants[loc])
 		if err != nil {
 			return candor.PublicationContent{}, err
 		}
+		data := f.Data(loc)
+		bare := data
+		bare.Incident.Events = nil
 		r, err := t.Execute(ctx, data)
 		if err != nil {
 			return candor.PublicationContent{}, err
 		}
-		text := candor.StatementText{Title: r.Subject, HTML: r.HTML, Text: r.Text}
+		text := candor.StatementText{Title: r.Subject, HTML: r.HTML, Text: r.Text, Events: statementEvents(data.Incident.Events)}
 		// Does the text itself list the timeline? Render it once without:
 		// if that changes the body, it does, and the page need not repeat it.
 		if len(data.Incident.Events) > 0 {
@@ -60,4 +61,20 @@ func RenderContent(ctx context.Context, rev candor.Revision, in candor.Incident,
 		return out, fmt.Errorf("render statement: default locale %q has no variant", out.DefaultLocale)
 	}
 	return out, nil
+}
+
+// statementEvents is the timeline as a publication keeps it: a date-only
+// entry as midnight UTC of its date (the date it was given, wherever the
+// page is read), an instant as it is.
+func statementEvents(evs []render.EventView) []candor.StatementEvent {
+	out := make([]candor.StatementEvent, 0, len(evs))
+	for _, e := range evs {
+		d := e.Date
+		if e.DateOnly {
+			y, m, day := d.Date()
+			d = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+		}
+		out = append(out, candor.StatementEvent{Date: d, DateOnly: e.DateOnly, Description: e.Description})
+	}
+	return out
 }

@@ -68,16 +68,26 @@ type indexPage struct {
 }
 
 // when is a moment as pages show it: date and time in the site's zone.
-func (s *Site) when(loc string, t time.Time) dateView {
-	t = t.In(s.cfg.Location)
+func (s *Site) when(loc string, t time.Time) dateView { return s.whenIn("", loc, t) }
+
+// whenIn is when in the zone of an incident (a publication's TimeZone),
+// which is where its dates are read; "" or an unknown zone is the site's.
+func (s *Site) whenIn(zone, loc string, t time.Time) dateView {
+	z := s.cfg.Location
+	if zone != "" {
+		if l, err := time.LoadLocation(zone); err == nil {
+			z = l
+		}
+	}
+	t = t.In(z)
 	return dateView{Text: render.FormatDate(loc, t) + " " + t.Format("15:04 MST"), ISO: t.UTC().Format(time.RFC3339)}
 }
 
-func (s *Site) eventDate(loc string, e candor.StatementEvent) dateView {
+func (s *Site) eventDate(zone, loc string, e candor.StatementEvent) dateView {
 	if e.DateOnly {
 		return dateView{Text: render.FormatDate(loc, e.Date.UTC()), ISO: e.Date.UTC().Format(candor.DateLayout)}
 	}
-	return s.when(loc, e.Date)
+	return s.whenIn(zone, loc, e.Date)
 }
 
 func (s *Site) frame(loc, title string, l Links) frame {
@@ -147,23 +157,27 @@ func (s *Site) StatementHTML(st Statement, n int, loc string, l Links) ([]byte, 
 	if n == 0 {
 		published = st.Published()
 		if len(st.Versions) > 1 {
-			u := s.when(loc, p.PublishAt)
+			u := s.whenIn(p.Content.TimeZone, loc, p.PublishAt)
 			page.Updated = &u
 		}
 	} else if k != len(st.Versions) {
 		cur := st.Current()
-		page.VersionNote = &versionNote{Text: wordf(w, "version_note", k, s.when(loc, p.PublishAt).Text),
+		page.VersionNote = &versionNote{Text: wordf(w, "version_note", k, s.whenIn(p.Content.TimeZone, loc, p.PublishAt).Text),
 			Href: l.Statement(st.Slug, langFor(cur, loc)), Link: w["read_current"]}
 	}
-	page.Published = s.when(loc, published)
+	page.Published = s.whenIn(p.Content.TimeZone, loc, published)
 	if p.State == candor.PublicationRetracted {
 		page.Title = w["withdrawn_title"]
-		page.Withdrawn = wordf(w, "withdrawn", s.when(loc, published).Text, s.when(loc, retractedAt(p)).Text)
+		page.Withdrawn = wordf(w, "withdrawn", s.whenIn(p.Content.TimeZone, loc, published).Text, s.whenIn(p.Content.TimeZone, loc, retractedAt(p)).Text)
 	} else {
 		page.Body = template.HTML(text.HTML) // rendered by html/template when scheduled
 		if !text.ShowsEvents {
-			for _, e := range p.Content.Events {
-				page.Events = append(page.Events, eventView{Date: s.eventDate(loc, e), Description: e.Description})
+			events := p.Content.Events
+			if text.Events != nil { // the timeline in this language
+				events = text.Events
+			}
+			for _, e := range events {
+				page.Events = append(page.Events, eventView{Date: s.eventDate(p.Content.TimeZone, loc, e), Description: e.Description})
 			}
 		}
 	}
@@ -171,9 +185,9 @@ func (s *Site) StatementHTML(st Statement, n int, loc string, l Links) ([]byte, 
 		if i+1 == k {
 			continue
 		}
-		item := versionItem{Label: wordf(w, "version", i+1), Published: s.when(loc, v.PublishAt)}
+		item := versionItem{Label: wordf(w, "version", i+1), Published: s.whenIn(p.Content.TimeZone, loc, v.PublishAt)}
 		if v.State == candor.PublicationRetracted {
-			item.Withdrawn = wordf(w, "version_withdrawn", s.when(loc, retractedAt(v)).Text)
+			item.Withdrawn = wordf(w, "version_withdrawn", s.whenIn(p.Content.TimeZone, loc, retractedAt(v)).Text)
 		} else if i+1 == len(st.Versions) {
 			item.Href = l.Statement(st.Slug, langFor(v, loc))
 		} else {
@@ -214,14 +228,14 @@ func (s *Site) IndexHTML(sts []Statement, loc string, l Links) ([]byte, error) {
 		iw := words(lang)
 		text := cur.Content.Variants[lang]
 		item := indexItem{Lang: lang, Title: text.Title, Href: l.Statement(st.Slug, lang),
-			Published: s.when(lang, st.Published()), Summary: summary(text.Text)}
+			Published: s.whenIn(cur.Content.TimeZone, lang, st.Published()), Summary: summary(text.Text)}
 		if len(st.Versions) > 1 {
-			u := s.when(lang, cur.PublishAt)
+			u := s.whenIn(cur.Content.TimeZone, lang, cur.PublishAt)
 			item.Updated = &u
 		}
 		if st.Withdrawn() {
 			item.Title, item.Summary = iw["withdrawn_title"], ""
-			item.Withdrawn = wordf(iw, "withdrawn", item.Published.Text, s.when(lang, retractedAt(cur)).Text)
+			item.Withdrawn = wordf(iw, "withdrawn", item.Published.Text, s.whenIn(cur.Content.TimeZone, lang, retractedAt(cur)).Text)
 		}
 		page.Items = append(page.Items, item)
 	}

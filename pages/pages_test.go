@@ -47,7 +47,7 @@ func defaults(t *testing.T, locs ...string) map[string]candor.Variant {
 
 func content(t *testing.T, variants map[string]candor.Variant) *candor.PublicationContent {
 	t.Helper()
-	c, err := pages.RenderContent(context.Background(), revision(variants), incident, events, org, "https://x.example/statements/kawasaki-2020")
+	c, err := pages.RenderContent(context.Background(), revision(variants), &compose.Facts{Incident: incident, Events: events, Org: org, Statement: compose.Statement{URL: "https://x.example/statements/kawasaki-2020", Published: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func content(t *testing.T, variants map[string]candor.Variant) *candor.Publicati
 
 func site(t *testing.T) *pages.Site {
 	t.Helper()
-	s, err := pages.New(pages.Config{BaseURL: "https://x.example/", Org: org, Location: time.FixedZone("JST", 9*3600)})
+	s, err := pages.New(pages.Config{BaseURL: "https://x.example/", Org: org.View("", ""), Location: time.FixedZone("JST", 9*3600)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestRenderContent(t *testing.T) {
 		t.Errorf("plain: %+v", c.Variants["en"])
 	}
 	_, err := pages.RenderContent(context.Background(), revision(map[string]candor.Variant{"en": {Subject: "S", Body: "{{.Customer.Nope}}"}}),
-		incident, events, org, "")
+		&compose.Facts{Incident: incident, Events: events, Org: org})
 	if candor.ErrorCode(err) != candor.EINVALID {
 		t.Errorf("bad template: %v", err)
 	}

@@ -16,6 +16,8 @@ import (
 func funcs(l locale) map[string]any {
 	return map[string]any{
 		"date":       l.date,
+		"datetime":   l.datetime,
+		"country":    l.country,
 		"number":     l.number,
 		"categories": func(codes []string) (string, error) { return capped(l.categories(codes)) },
 		"join":       func(sep string, items []string) (string, error) { return capped(strings.Join(items, sep)) },

@@ -10,21 +10,22 @@ import (
 )
 
 type eventRow struct {
-	ID          string `gorm:"primaryKey"`
-	IncidentID  string
-	OccurredAt  *time.Time
-	OccurredOn  string
-	SortAt      time.Time
-	Description string
-	Public      bool
-	CreatedAt   time.Time
+	ID           string `gorm:"primaryKey"`
+	IncidentID   string
+	OccurredAt   *time.Time
+	OccurredOn   string
+	SortAt       time.Time
+	Description  string
+	Public       bool
+	Translations jsonCol[map[string]candor.EventText]
+	CreatedAt    time.Time
 }
 
 func (eventRow) TableName() string { return "incident_events" }
 
 func toEvent(r eventRow) candor.Event {
 	return candor.Event{ID: r.ID, IncidentID: r.IncidentID, OccurredAt: utcPtr(r.OccurredAt), OccurredOn: r.OccurredOn,
-		Description: r.Description, Public: r.Public, CreatedAt: r.CreatedAt.UTC()}
+		Description: r.Description, Public: r.Public, Translations: r.Translations.V, CreatedAt: r.CreatedAt.UTC()}
 }
 
 // CreateEvent adds a timeline entry to an incident.
@@ -33,7 +34,8 @@ func (db *DB) CreateEvent(ctx context.Context, incidentID string, e candor.Event
 		return candor.Event{}, err
 	}
 	row := eventRow{ID: NewID(), IncidentID: incidentID, OccurredAt: e.OccurredAt, OccurredOn: e.OccurredOn,
-		SortAt: e.SortTime(), Description: e.Description, Public: e.Public, CreatedAt: db.now()}
+		SortAt: e.SortTime(), Description: e.Description, Public: e.Public,
+		Translations: jsonCol[map[string]candor.EventText]{e.Translations}, CreatedAt: db.now()}
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		if _, err := db.getIncident(tx, incidentID); err != nil {
 			return audit{}, err

@@ -31,6 +31,10 @@ type incidentRow struct {
 	Entity                  jsonCol[*candor.ReportingEntity]
 	OwnerEmail              string
 	LegalContacts           jsonCol[[]string]
+	Timezone                string
+	Language                string
+	Translations            jsonCol[map[string]candor.IncidentText]
+	ContainedAt             *time.Time
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 }
@@ -44,7 +48,8 @@ func toIncidentRow(in candor.Incident) incidentRow {
 		Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
 		DataCategories: jsonCol[[]string]{in.DataCategories}, Entity: jsonCol[*candor.ReportingEntity]{in.ReportingEntity},
 		OwnerEmail: in.OwnerEmail, LegalContacts: jsonCol[[]string]{in.LegalContacts},
-		CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
+		Timezone: in.Timezone, Language: in.DefaultLanguage, Translations: jsonCol[map[string]candor.IncidentText]{in.Translations},
+		ContainedAt: in.ContainedAt, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
 }
 
 func toIncident(r incidentRow) candor.Incident {
@@ -55,11 +60,19 @@ func toIncident(r incidentRow) candor.Incident {
 	if contacts == nil {
 		contacts = []string{}
 	}
+	tr := r.Translations.V
+	if tr == nil {
+		tr = map[string]candor.IncidentText{}
+	}
+	if r.Language == "" {
+		r.Language = "en"
+	}
 	return candor.Incident{ID: r.ID, Title: r.Title, Summary: r.Summary, DiscoveredAt: r.DiscoveredAt.UTC(),
 		OccurredFrom: utcPtr(r.OccurredFrom), OccurredTo: utcPtr(r.OccurredTo), DeterminedAt: utcPtr(r.DeterminedAt),
 		MaterialityDeterminedAt: utcPtr(r.MaterialityDeterminedAt), NotifiableAssessedAt: utcPtr(r.NotifiableAssessedAt),
 		Severity: r.Severity, Cause: r.Cause, Malicious: r.Malicious, DataCategories: cats,
 		ReportingEntity: r.Entity.V, OwnerEmail: r.OwnerEmail, LegalContacts: contacts,
+		Timezone: r.Timezone, DefaultLanguage: r.Language, Translations: tr, ContainedAt: utcPtr(r.ContainedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 

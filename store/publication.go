@@ -311,3 +311,21 @@ func (db *DB) StatementSlug(ctx context.Context, incidentID string) (string, err
 	}
 	return rows[0].Slug, nil
 }
+
+// IncidentStatement is the incident's public statement as notices point at
+// it: the newest publication that is live or scheduled (publish_at may be
+// in the future), its slug and when it goes live; "" when there is none.
+// Notices may name a scheduled statement's address and date, since the
+// address is fixed when it is scheduled; the page itself stays embargoed.
+func (db *DB) IncidentStatement(ctx context.Context, incidentID string) (slug string, publishAt time.Time, err error) {
+	var rows []publicationRow
+	if err := db.gorm.WithContext(ctx).Select("slug", "publish_at").Where("incident_id = ? AND state IN ?", incidentID,
+		[]string{string(candor.PublicationScheduled), string(candor.PublicationPublished)}).
+		Order("publish_at DESC, id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return "", time.Time{}, fmt.Errorf("incident statement: %w", err)
+	}
+	if len(rows) == 0 {
+		return "", time.Time{}, nil
+	}
+	return rows[0].Slug, rows[0].PublishAt.UTC(), nil
+}

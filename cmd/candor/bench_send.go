@@ -328,12 +328,10 @@ func prepareSendRun(ctx context.Context, cfg Config, db *store.DB, n int, seed u
 	// The ceiling's messages, rendered as the sender renders them: the
 	// same data (compose.Base + the customer), the same variant choice and
 	// compiled template, the same addressing.
-	events, err := db.ListEvents(ctx, in.ID, true)
+	facts, err := compose.Load(ctx, db, in.ID, cfg.organisation(), cfg.BaseURL, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	org := compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL)
-	base := compose.Base(in, events, org, compose.StatementURL(cfg.BaseURL, ""))
 	for _, loc := range locales {
 		page, err := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Locale: loc, Limit: 1})
 		if err != nil {
@@ -343,9 +341,9 @@ func prepareSendRun(ctx context.Context, cfg Config, db *store.DB, n int, seed u
 			return nil, fmt.Errorf("no customer of locale %s", loc)
 		}
 		c := page.Items[0]
-		data := base
-		data.Customer = compose.Customer(&c)
 		vloc, v := render.PickVariant(d.Variants, d.DefaultLocale, c.Locale)
+		data := facts.Data(vloc)
+		data.Customer = compose.Customer(&c)
 		tpl, err := render.Compile(vloc, v)
 		if err != nil {
 			return nil, err
@@ -354,6 +352,7 @@ func prepareSendRun(ctx context.Context, cfg Config, db *store.DB, n int, seed u
 		if err != nil {
 			return nil, err
 		}
+		res = render.Letter(res, tpl.Locale(), data.Org.Name)
 		fx.rendered = append(fx.rendered, &mail.Message{From: mailFrom(cfg), To: mail.Address{Name: c.Name, Email: c.Email},
 			ReplyTo: mail.Address{Name: cfg.OrgName, Email: cfg.OrgContactEmail}, Subject: res.Subject,
 			HTML: res.HTML, Text: res.Text, Locale: tpl.Locale(),

@@ -36,6 +36,11 @@ type Config struct {
 	OrgContactEmail string `env:"CANDOR_ORG_CONTACT_EMAIL" envDefault:"privacy@example.com"`
 	OrgContactPhone string `env:"CANDOR_ORG_CONTACT_PHONE" envDefault:""`
 	OrgWebsiteURL   string `env:"CANDOR_ORG_WEBSITE_URL" envDefault:"https://www.example.com"`
+	// The organisation's name and signatory in other languages, as
+	// "ja=川崎重工業株式会社|th=…" (| between languages, since names hold commas).
+	OrgNames       string `env:"CANDOR_ORG_NAMES" envDefault:""`
+	OrgSignatory   string `env:"CANDOR_ORG_SIGNATORY" envDefault:""`
+	OrgSignatories string `env:"CANDOR_ORG_SIGNATORIES" envDefault:""`
 
 	OrgTimezone          string `env:"CANDOR_ORG_TIMEZONE" envDefault:"UTC"`
 	PublishWebhooks      string `env:"CANDOR_PUBLISH_WEBHOOKS" envDefault:"" secret:"all"`

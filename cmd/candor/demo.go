@@ -158,13 +158,13 @@ func demoPreview(ctx context.Context, db *store.DB, cfg Config, in candor.Incide
 		return "", err
 	}
 	c := page.Items[0]
-	events, err := db.ListEvents(ctx, in.ID, true)
+	facts, err := compose.Load(ctx, db, in.ID, cfg.organisation(), cfg.BaseURL, time.Now())
 	if err != nil {
 		return "", err
 	}
-	org := compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL)
-	data := compose.Data(in, events, org, &c, compose.StatementURL(cfg.BaseURL, ""))
 	loc, v := render.PickVariant(notice.Variants, notice.DefaultLocale, c.Locale)
+	data := facts.Data(loc)
+	data.Customer = compose.Customer(&c)
 	msg, err := render.Render(ctx, v, loc, data)
 	if err != nil {
 		return "", fmt.Errorf("render the demo notice: %w", fieldError(err))

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/jobs"
 	"github.com/candor-dev/candor/mail"
 	"github.com/candor-dev/candor/metrics"
@@ -29,7 +28,7 @@ func newSendPipeline(cfg Config, log *slog.Logger, db *store.DB, client *asynq.C
 	s := jobs.NewSender(jobs.SenderConfig{
 		From:        mailFrom(cfg),
 		ReplyTo:     mail.Address{Name: cfg.OrgName, Email: cfg.OrgContactEmail},
-		Org:         compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
+		Org:         cfg.organisation(),
 		BaseURL:     cfg.BaseURL,
 		MsgDomain:   domain,
 		ChunkSize:   cfg.SendChunk,

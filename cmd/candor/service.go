@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/candor-dev/candor/api"
-	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jobs"
 )
@@ -23,6 +23,18 @@ import (
 func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serveAPI, work bool) error {
 	log := newLogger(cfg.LogLevel)
 	slog.SetDefault(log)
+	if err := cfg.checkOrg(); err != nil {
+		return err
+	}
+	if _, err := time.LoadLocation(cfg.OrgTimezone); err != nil {
+		return fmt.Errorf("CANDOR_ORG_TIMEZONE %q: %v", cfg.OrgTimezone, err)
+	}
+	// Until the organisation is configured, every notice would name the
+	// example one: say so at every start, on the terminal and in the log.
+	for _, w := range cfg.orgWarnings() {
+		log.Warn("organisation not configured", "detail", w)
+		fmt.Fprintf(out, "warning: %s\n", w)
+	}
 	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -100,7 +112,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	var srv *http.Server
 	if serveAPI {
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
-			Ops: ops.apiOps(), Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL),
+			Ops: ops.apiOps(), Org: cfg.organisation(), Timezone: cfg.OrgTimezone,
 			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret,
 			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)

@@ -12,7 +12,6 @@ import (
 	_ "time/tzdata" // CANDOR_ORG_TIMEZONE works without the system's zoneinfo (distroless)
 
 	"github.com/candor-dev/candor/api"
-	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/jobs"
 	"github.com/candor-dev/candor/pages"
 	"github.com/candor-dev/candor/store"
@@ -26,7 +25,7 @@ func siteConfig(cfg Config) (pages.Config, error) {
 		return pages.Config{}, fmt.Errorf("CANDOR_ORG_TIMEZONE %q: %v", cfg.OrgTimezone, err)
 	}
 	return pages.Config{BaseURL: cfg.BaseURL, Location: loc,
-		Org: compose.Org(cfg.OrgName, cfg.OrgContactEmail, cfg.OrgContactPhone, cfg.OrgWebsiteURL)}, nil
+		Org: cfg.organisation().View("", "")}, nil
 }
 
 // webhookURLs splits CANDOR_PUBLISH_WEBHOOKS and checks each is an http(s)

@@ -73,7 +73,7 @@ func publishFixture(t *testing.T, db *store.DB, slug string, at time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := pages.RenderContent(context.Background(), rev, in, nil, compose.Org("Kawasaki", "p@example.com", "", ""), "")
+	c, err := pages.RenderContent(context.Background(), rev, &compose.Facts{Incident: in, Org: compose.Org("Kawasaki", "p@example.com", "", "")})
 	if err != nil {
 		t.Fatal(err)
 	}
