@@ -26,11 +26,12 @@ var shipped = map[string]string{
 	"fil": "Hunyo 11, 2020",
 }
 
-// vocabulary is every data-element key the content checker knows.
+// vocabulary is every data-element key the content checker knows
+// (jurisdictions/elements.json).
 var vocabulary = []string{
 	"title", "organisation", "notice_date", "reference", "what_happened", "breach_date", "discovery_date",
 	"cause", "data_involved", "affected_count", "consequences", "measures_taken", "what_you_can_do",
-	"contact", "statement", "delay_reasons", "credit_agencies", "security_freeze", "signatory",
+	"contact", "statement", "delay_reasons", "credit_agencies", "security_freeze", "signatory", "individual_notice",
 }
 
 // elements are the data-element keys each kind must mark, with non-empty
@@ -45,11 +46,13 @@ var elements = map[candor.DisclosureKind][]string{
 		"what_you_can_do", "contact", "signatory"},
 	candor.KindRegulatorReport: {"title", "organisation", "notice_date", "reference", "what_happened", "breach_date",
 		"discovery_date", "cause", "data_involved", "affected_count", "consequences", "measures_taken", "contact",
-		"statement", "delay_reasons", "signatory"},
+		"statement", "delay_reasons", "individual_notice", "signatory"},
 }
 
 var extra = map[candor.DisclosureKind]map[string][]string{
 	candor.KindCustomerNotice: {"en": {"credit_agencies", "security_freeze"}},
+	// Advice and assistance to the individuals: NPC, OAIC, Florida; the PPC's list has no such item.
+	candor.KindRegulatorReport: {"en": {"what_you_can_do"}, "th": {"what_you_can_do"}, "id": {"what_you_can_do"}, "fil": {"what_you_can_do"}},
 }
 
 var tokyo = mustZone("Asia/Tokyo")
