@@ -1,6 +1,8 @@
 package candor
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -132,9 +134,10 @@ const (
 // (a regulator-report send, or a customer notice that reached every
 // customer of the jurisdiction) completed, nil if none; evidence dated after
 // now does not count yet, so a status can be computed for any past day
-// ("what had the 2020-12-28 statement missed?"). A duty met late is still
-// met; compare metAt with DueAt to tell. Soft targets go overdue like hard
-// ones: the Soft flag tells the reader how much that matters.
+// ("what had the 2020-12-28 statement missed?"). A duty met late is met,
+// and Lateness says it was late and by how much (ObligationState.Late, which
+// every output shows). Soft targets go overdue like hard ones: the Soft flag
+// tells the reader how much that matters.
 func (o Obligation) Status(now time.Time, metAt *time.Time) string {
 	switch {
 	case metAt != nil && !metAt.After(now):
@@ -165,3 +168,164 @@ func (o Obligation) ReminderMarks(now time.Time) []int {
 	}
 	return marks
 }
+
+// Lateness reports whether a duty met at metAt was met after its due
+// instant, and by how much. An undated duty, or one met at or before its
+// due instant, is not late. Soft targets are late like hard deadlines: the
+// Soft flag tells the reader how much that matters.
+func (o Obligation) Lateness(metAt time.Time) (late bool, by time.Duration) {
+	if o.DueAt == nil || !metAt.After(*o.DueAt) {
+		return false, 0
+	}
+	return true, metAt.Sub(*o.DueAt)
+}
+
+// Span is the time between two instants counted on the calendar: whole
+// years, months and days from the earlier, then hours, minutes and seconds
+// of elapsed time. SpanBetween makes one.
+type Span struct {
+	Negative            bool
+	Years, Months, Days int
+	Hours, Minutes      int
+	Seconds             int
+	Nanoseconds         int
+}
+
+// SpanBetween counts the span from from to to on the calendar of from's
+// time zone (a duty's due instant is in its rule's zone, so its days are
+// the law's days): as many whole months as fit (a month from 31 January is
+// the last day of February), then whole days, then the remaining elapsed
+// time. When to is before from, the span from to to from, Negative.
+func SpanBetween(from, to time.Time) Span {
+	var s Span
+	if to.Before(from) {
+		s = SpanBetween(to.In(from.Location()), from)
+		s.Negative = true
+		return s
+	}
+	to = to.In(from.Location())
+	fy, fm, _ := from.Date()
+	ty, tm, _ := to.Date()
+	months := (ty-fy)*12 + int(tm-fm)
+	anchor := addMonths(from, months)
+	for months > 0 && anchor.After(to) {
+		months--
+		anchor = addMonths(from, months)
+	}
+	s.Years, s.Months = months/12, months%12
+	days := civilDays(anchor, to)
+	next := anchor.AddDate(0, 0, days)
+	for days > 0 && next.After(to) {
+		days--
+		next = anchor.AddDate(0, 0, days)
+	}
+	s.Days = days
+	rest := to.Sub(next)
+	s.Hours = int(rest / time.Hour)
+	rest -= time.Duration(s.Hours) * time.Hour
+	s.Minutes = int(rest / time.Minute)
+	rest -= time.Duration(s.Minutes) * time.Minute
+	s.Seconds = int(rest / time.Second)
+	s.Nanoseconds = int(rest - time.Duration(s.Seconds)*time.Second)
+	return s
+}
+
+// addMonths adds n months to t, keeping its wall clock and clamping the day
+// to the end of a shorter month (31 January + 1 month = 28 or 29 February),
+// where time.AddDate would run on into March.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	total := int(m) - 1 + n
+	y += total / 12
+	m = time.Month(total%12 + 1)
+	if last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+		d = last
+	}
+	return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}
+
+// civilDays counts the calendar dates from a's to b's.
+func civilDays(a, b time.Time) int {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return int(time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC).Sub(time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+}
+
+// ISO returns the span as an ISO 8601 duration: "P6Y5M3DT4H", "PT2H10M",
+// "PT0.5S", "PT0S" for none, with a leading "-" when Negative. Zero
+// components are left out.
+func (s Span) ISO() string {
+	var b strings.Builder
+	if s.Negative {
+		b.WriteByte('-')
+	}
+	b.WriteByte('P')
+	for _, c := range []struct {
+		n    int
+		unit byte
+	}{{s.Years, 'Y'}, {s.Months, 'M'}, {s.Days, 'D'}} {
+		if c.n != 0 {
+			b.WriteString(strconv.Itoa(c.n))
+			b.WriteByte(c.unit)
+		}
+	}
+	var t strings.Builder
+	for _, c := range []struct {
+		n    int
+		unit byte
+	}{{s.Hours, 'H'}, {s.Minutes, 'M'}} {
+		if c.n != 0 {
+			t.WriteString(strconv.Itoa(c.n))
+			t.WriteByte(c.unit)
+		}
+	}
+	if s.Seconds != 0 || s.Nanoseconds != 0 {
+		t.WriteString(strconv.Itoa(s.Seconds))
+		if s.Nanoseconds != 0 {
+			t.WriteString(strings.TrimRight(fmt.Sprintf(".%09d", s.Nanoseconds), "0"))
+		}
+		t.WriteByte('S')
+	}
+	if t.Len() == 0 && strings.HasSuffix(b.String(), "P") { // nothing at all
+		t.WriteString("0S")
+	}
+	if t.Len() > 0 {
+		b.WriteByte('T')
+		b.WriteString(t.String())
+	}
+	return b.String()
+}
+
+// Short returns the span in its two largest units for people: "+6y 5mo",
+// "+3d 4h", "+2h 10m", "+45s"; the largest unit that is not zero and the
+// next one down, unless that is zero ("+6y" for 6 years and 3 days). The
+// rest is cut off, never rounded up: "+3d 4h" was at least that late. A
+// span under a second is "+<1s"; a negative one starts with "-".
+func (s Span) Short() string {
+	sign := "+"
+	if s.Negative {
+		sign = "-"
+	}
+	units := []struct {
+		n    int
+		unit string
+	}{{s.Years, "y"}, {s.Months, "mo"}, {s.Days, "d"}, {s.Hours, "h"}, {s.Minutes, "m"}, {s.Seconds, "s"}}
+	for i, u := range units {
+		if u.n == 0 {
+			continue
+		}
+		out := sign + strconv.Itoa(u.n) + u.unit
+		if i+1 < len(units) && units[i+1].n != 0 {
+			out += " " + strconv.Itoa(units[i+1].n) + units[i+1].unit
+		}
+		return out
+	}
+	if s.Nanoseconds != 0 {
+		return sign + "<1s"
+	}
+	return "0s"
+}
+
+// ISODuration returns the time from from to to as an ISO 8601 duration
+// counted on the calendar of from's zone ("P6Y5M3DT4H"); see SpanBetween.
+func ISODuration(from, to time.Time) string { return SpanBetween(from, to).ISO() }

@@ -2,6 +2,7 @@ package candor
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -73,8 +74,67 @@ type ObligationState struct {
 	Obligation
 	Status string `json:"status"`
 	MetBy  *MetBy `json:"met_by,omitempty"`
+	// MetAt is when a met duty was met (MetBy.At); nil unless met.
+	MetAt *time.Time `json:"met_at,omitempty"`
+	// Late says a met duty was met after its due instant, soft or hard,
+	// and LateBy by how much (LateByISO: the same as an ISO 8601 duration
+	// counted on the calendar of the rule's zone, "P6Y5M3DT4H"). Being met
+	// does not make lateness disappear: the status is met, Late stays true.
+	// A duty past due and not met is StatusOverdue, not Late.
+	Late      bool          `json:"late"`
+	LateBy    time.Duration `json:"-"`
+	LateByISO string        `json:"late_by,omitempty"`
 	// Reach is set on duties to individuals: how far notices got.
 	Reach *AreaReach `json:"reach,omitempty"`
+}
+
+// LateSpan is how late a duty was met, counted on the calendar of its
+// rule's zone (Short gives "+6y 5mo"); ok is false unless it is Late.
+func (st ObligationState) LateSpan() (span Span, ok bool) {
+	if !st.Late || st.DueAt == nil || st.MetAt == nil {
+		return Span{}, false
+	}
+	return SpanBetween(*st.DueAt, *st.MetAt), true
+}
+
+// CountStatuses counts states by status, and the met ones that were met
+// late: every summary of obligations counts with it, so that lateness
+// never disappears from a count once a duty is met.
+func CountStatuses(states []ObligationState) StatusCounts {
+	var c StatusCounts
+	for _, st := range states {
+		switch st.Status {
+		case StatusOpen:
+			c.Open++
+		case StatusOverdue:
+			c.Overdue++
+		case StatusMet:
+			c.Met++
+			if st.Late {
+				c.MetLate++
+			}
+		}
+	}
+	return c
+}
+
+// StatusCounts counts obligations by status; MetLate are those of Met
+// that were met after their due instant.
+type StatusCounts struct {
+	Open, Overdue, Met, MetLate int
+}
+
+// String is the summary people read: "8 overdue, 0 open, 9 met (7 of them
+// late)"; "(none late)" when every met duty was met on time.
+func (c StatusCounts) String() string {
+	s := fmt.Sprintf("%d overdue, %d open, %d met", c.Overdue, c.Open, c.Met)
+	switch {
+	case c.MetLate > 0:
+		s += fmt.Sprintf(" (%d of them late)", c.MetLate)
+	case c.Met > 0:
+		s += " (none late)"
+	}
+	return s
 }
 
 // reportAudience reports whether a duty is met by a regulator report: a
@@ -193,6 +253,12 @@ func ResolveObligations(obs []Obligation, rules []Rule, ev Evidence, at time.Tim
 			metAt = &st.MetBy.At
 		}
 		st.Status = o.Status(at, metAt)
+		if st.Status == StatusMet {
+			st.MetAt = metAt
+			if st.Late, st.LateBy = o.Lateness(*metAt); st.Late {
+				st.LateByISO = ISODuration(*o.DueAt, *metAt)
+			}
+		}
 		out[i] = st
 	}
 	return out

@@ -55,6 +55,9 @@ type obligationResponse struct {
 	Soft         bool              `json:"soft"`
 	Status       string            `json:"status"`
 	MetBy        *candor.MetBy     `json:"met_by,omitempty"`
+	MetAt        *time.Time        `json:"met_at,omitempty"`
+	Late         bool              `json:"late"`
+	LateBy       string            `json:"late_by,omitempty"`
 	Notified     *notifiedResponse `json:"notified,omitempty"`
 	Deadline     candor.Deadline   `json:"deadline"`
 	DeadlineText string            `json:"deadline_text"`
@@ -100,7 +103,7 @@ func toObligationResponse(st candor.ObligationState) obligationResponse {
 		Law: st.Law, Stage: st.Stage, DueAt: utc(st.DueAt), Soft: st.Soft, Status: st.Status, MetBy: st.MetBy,
 		Deadline: st.Deadline, DeadlineText: st.Deadline.String(), ClockStarts: st.ClockStart, ClockAt: utc(st.ClockAt),
 		Basis: st.Basis, Missing: st.Missing, DependsOn: st.DependsOn, TimeZone: st.TimeZone, Source: st.Source,
-		Confirmed: st.Confirmed, Notes: st.Notes}
+		Confirmed: st.Confirmed, Notes: st.Notes, MetAt: utc(st.MetAt), Late: st.Late, LateBy: st.LateByISO}
 	if st.DueAt != nil {
 		o.DueLocal = st.DueAt.Format(time.RFC3339)
 	}
@@ -151,9 +154,11 @@ func (s *Server) listObligations(c *gin.Context) {
 	c.JSON(http.StatusOK, toObligationsResponse(rep))
 }
 
-// obligationsICS serves the deadlines as an iCalendar feed. Met duties
-// leave the feed, so their alarms stop; the DTSTAMP is the incident's last
-// change, so an unchanged feed is byte for byte the same.
+// obligationsICS serves the deadlines as an iCalendar feed. Duties met on
+// time leave the feed, so their alarms stop; duties met late stay in it,
+// marked MET LATE and without an alarm, so the lateness does not vanish
+// from the calendar. The DTSTAMP is the incident's last change, so an
+// unchanged feed is byte for byte the same.
 func (s *Server) obligationsICS(c *gin.Context) {
 	rep, err := s.assess(c)
 	if err != nil {
@@ -161,13 +166,18 @@ func (s *Server) obligationsICS(c *gin.Context) {
 		return
 	}
 	var obs []candor.Obligation
+	var metLate []candor.ObligationState
 	for _, st := range rep.Items {
-		if st.Status != candor.StatusMet {
+		switch {
+		case st.Status != candor.StatusMet:
 			obs = append(obs, st.Obligation)
+		case st.Late:
+			metLate = append(metLate, st)
 		}
 	}
 	var buf bytes.Buffer
-	feed := ical.Feed{IncidentID: rep.Incident.ID, IncidentTitle: rep.Incident.Title, Obligations: obs, Stamp: rep.Incident.UpdatedAt}
+	feed := ical.Feed{IncidentID: rep.Incident.ID, IncidentTitle: rep.Incident.Title, Obligations: obs, MetLate: metLate,
+		Stamp: rep.Incident.UpdatedAt}
 	if err := ical.Write(&buf, feed); err != nil {
 		writeError(c, err)
 		return

@@ -39,6 +39,9 @@ type obligationItem struct {
 	DueLocal     string     `json:"due_local"`
 	Soft         bool       `json:"soft"`
 	Status       string     `json:"status"`
+	MetAt        *time.Time `json:"met_at"`
+	Late         *bool      `json:"late"`
+	LateBy       *string    `json:"late_by"`
 	MetBy        *struct {
 		At           time.Time `json:"at"`
 		SendID       string    `json:"send_id"`
@@ -171,7 +174,11 @@ func TestObligationsEndToEnd(t *testing.T) {
 			if ph.Status != candor.StatusMet || ph.MetBy == nil || ph.MetBy.SendID != reg || ph.MetBy.DisclosureID != regDisc || !ph.MetBy.At.Equal(sentPH) {
 				t.Errorf("PH notice after the report: %s %+v", ph.Status, ph.MetBy)
 			}
-			if full := then["ph-dpa-npc-full-report"]; full.Status != candor.StatusOverdue || full.MetBy != nil {
+			if ph.MetAt == nil || !ph.MetAt.Equal(sentPH) || ph.Late == nil || *ph.Late || ph.LateBy != nil {
+				t.Errorf("PH notice met on time: met_at %v, late %v, late_by %v", ph.MetAt, ph.Late, ph.LateBy)
+			}
+			if full := then["ph-dpa-npc-full-report"]; full.Status != candor.StatusOverdue || full.MetBy != nil ||
+				full.MetAt != nil || full.Late == nil || *full.Late || full.LateBy != nil {
 				t.Errorf("PH full report met by the first report: %+v", full)
 			}
 			if before, _ := e.obligations(id, "?at=2020-06-12T00:00:00Z"); before["ph-dpa-npc-notice"].Status != candor.StatusOpen {
@@ -199,7 +206,38 @@ func TestObligationsEndToEnd(t *testing.T) {
 				t.Errorf("Californians were never sent a notice: %s", ca.Status)
 			}
 
-			// The calendar feed parses, one event per dated duty not met.
+			// The full report, due 2020-06-15, sent six years late: met, and
+			// late in the list and in the calendar.
+			full, fullDisc := testenv.Send(t, e.db, id, "regulator_report", "")
+			sentFull := time.Date(2026, 11, 16, 19, 0, 0, 0, time.UTC)
+			testenv.Deliveries(t, e.db, testenv.Delivery{SendID: full, DisclosureID: fullDisc, IncidentID: id,
+				RecipientKey: "regulator:PH", Status: "sent", SentAt: sentFull})
+			atLate := "?at=2026-12-01T00:00:00Z"
+			then, _ = e.obligations(id, atLate)
+			if f := then["ph-dpa-npc-full-report"]; f.Status != candor.StatusMet || f.MetAt == nil || !f.MetAt.Equal(sentFull) ||
+				f.Late == nil || !*f.Late || f.LateBy == nil || *f.LateBy != "P6Y5M1DT3H1S" {
+				t.Errorf("PH full report six years late: %s met_at %v late %v late_by %v", f.Status, f.MetAt, f.Late, f.LateBy)
+			}
+			lateICS := e.do("GET", "/api/v1/incidents/"+id+"/obligations.ics"+atLate, candor.RoleViewer, nil)
+			lateCal, err := ics.ParseCalendar(bytes.NewReader(lateICS.Raw))
+			if err != nil {
+				t.Fatalf("parse ics: %v", err)
+			}
+			lateEvents := 0
+			for _, ev := range lateCal.Events() {
+				if s := ics.FromText(ev.GetProperty(ics.ComponentPropertySummary).Value); strings.HasPrefix(s, "MET LATE (+6y 5mo): ") {
+					lateEvents++
+					if !strings.Contains(s, "PH") || len(ev.Alarms()) != 0 {
+						t.Errorf("met late event %q with %d alarms", s, len(ev.Alarms()))
+					}
+				}
+			}
+			if lateEvents != 1 {
+				t.Errorf("%d events say MET LATE (+6y 5mo), want the PH full report's:\n%s", lateEvents, lateICS.Raw)
+			}
+
+			// The calendar feed parses, one event per dated duty not met
+			// or met late.
 			r := e.do("GET", "/api/v1/incidents/"+id+"/obligations.ics", candor.RoleViewer, nil)
 			if r.Status != 200 || !strings.HasPrefix(r.ContentType, "text/calendar") {
 				t.Fatalf("ics: %d %s %s", r.Status, r.ContentType, r.Raw)
@@ -210,7 +248,7 @@ func TestObligationsEndToEnd(t *testing.T) {
 			}
 			want := 0
 			for _, o := range then {
-				if o.DueAt != nil && o.Status != candor.StatusMet {
+				if o.DueAt != nil && (o.Status != candor.StatusMet || *o.Late) {
 					want++
 				}
 			}

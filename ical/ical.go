@@ -26,16 +26,24 @@ type Feed struct {
 	// Obligations as candor.ComputeObligations returns them; those without
 	// a due date are left out, as a calendar event needs a time.
 	Obligations []candor.Obligation
+	// MetLate are duties met after their due instant. They stay in the
+	// feed, their summary and description saying "MET LATE (+6y 5mo)",
+	// without an alarm: a calendar must not show a missed deadline as if
+	// it had never existed. (Duties met on time are left out by the
+	// caller, so their events and alarms go.)
+	MetLate []candor.ObligationState
 	// Stamp is the DTSTAMP of every event: when the feed's content last
 	// changed, or the request time. Passed in so output is reproducible.
 	Stamp time.Time
 }
 
 // Write renders f to w: one VEVENT per dated obligation, starting at its
-// due instant (UTC) with no end, and a display alarm a day before. UIDs
-// are stable (incident, rule and stage), so a subscribed calendar updates
-// an event when a due date moves instead of adding a second one. Lines end
-// in CRLF and are folded at 75 octets by the library, as RFC 5545 requires.
+// due instant (UTC) with no end, and a display alarm a day before (none
+// for a duty met late, which says so instead). UIDs are stable (incident,
+// rule and stage), so a subscribed calendar updates an event when a due
+// date moves, or when the duty is met late, instead of adding a second
+// one. Lines end in CRLF and are folded at 75 octets by the library, as
+// RFC 5545 requires.
 func Write(w io.Writer, f Feed) error {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//Candor//Breach notification deadlines//EN")
@@ -43,17 +51,27 @@ func Write(w io.Writer, f Feed) error {
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetXWRCalName("Deadlines: " + f.IncidentTitle)
 	cal.SetXWRCalDesc(jurisdictions.Disclaimer)
+	events := make([]candor.ObligationState, 0, len(f.Obligations)+len(f.MetLate))
 	for _, o := range f.Obligations {
+		events = append(events, candor.ObligationState{Obligation: o})
+	}
+	events = append(events, f.MetLate...)
+	for _, st := range events {
+		o := st.Obligation
 		if o.DueAt == nil {
 			continue
 		}
 		e := cal.AddEvent(UID(f.IncidentID, o))
 		e.SetDtStampTime(f.Stamp)
 		e.SetStartAt(*o.DueAt)
-		e.SetSummary(summary(o))
-		e.SetDescription(description(f.IncidentTitle, o))
+		e.SetDescription(description(f.IncidentTitle, st))
 		e.AddCategory(o.Jurisdiction)
 		e.SetTimeTransparency(ics.TransparencyTransparent) // a deadline does not block time
+		if late := metLate(st); late != "" {
+			e.SetSummary(late + ": " + summary(o))
+			continue // done: nothing left to remind of
+		}
+		e.SetSummary(summary(o))
 		a := e.AddAlarm()
 		a.SetAction(ics.ActionDisplay)
 		a.SetTrigger("-P1D")
@@ -83,6 +101,16 @@ func UID(incidentID string, o candor.Obligation) string {
 	return strings.Join(parts, ".") + "@candor"
 }
 
+// metLate labels a duty met late, "MET LATE (+6y 5mo)", or is "" for any
+// other.
+func metLate(st candor.ObligationState) string {
+	span, ok := st.LateSpan()
+	if st.Status != candor.StatusMet || !ok {
+		return ""
+	}
+	return "MET LATE (" + span.Short() + ")"
+}
+
 func summary(o candor.Obligation) string {
 	kind := "Due"
 	if o.Soft {
@@ -95,7 +123,8 @@ func summary(o candor.Obligation) string {
 	return s
 }
 
-func description(title string, o candor.Obligation) string {
+func description(title string, st candor.ObligationState) string {
+	o := st.Obligation
 	due := "Due: " + o.DueAt.Format("2006-01-02 15:04:05 MST")
 	kind := "Hard deadline"
 	if o.Soft {
@@ -113,8 +142,12 @@ func description(title string, o candor.Obligation) string {
 	lines = append(lines,
 		fmt.Sprintf("%s (%s from %s)", due, o.Deadline, strings.ReplaceAll(string(o.ClockStart), "_", " ")),
 		kind,
-		"Why: "+o.Basis,
 	)
+	if late := metLate(st); late != "" {
+		lines = append(lines, fmt.Sprintf("%s: met %s, late by %s", late,
+			st.MetAt.UTC().Format("2006-01-02 15:04:05 MST"), st.LateByISO))
+	}
+	lines = append(lines, "Why: "+o.Basis)
 	if len(o.DependsOn) > 0 {
 		lines = append(lines, "Applies only if: "+strings.Join(o.DependsOn, ", ")+" (not yet known)")
 	}

@@ -166,3 +166,57 @@ func TestUID(t *testing.T) {
 		})
 	}
 }
+
+// A duty met late stays in the feed and says so, without an alarm; the
+// others keep theirs.
+func TestWriteMetLate(t *testing.T) {
+	obs := seedObligations(t)
+	var late candor.ObligationState
+	var open []candor.Obligation
+	for _, o := range obs {
+		if o.RuleID == "ph-dpa-npc-notice" {
+			metAt := at(t, "2026-11-16T19:00:00Z")
+			sts := candor.ResolveObligations([]candor.Obligation{o}, nil, candor.Evidence{Reports: []candor.RegulatorReport{
+				{Jurisdiction: "PH", SendID: "r1", DisclosureID: "d1", SentAt: metAt}}}, at(t, "2026-11-21T09:00:00Z"))
+			late = sts[0]
+			continue
+		}
+		open = append(open, o)
+	}
+	if !late.Late || late.LateByISO != "P6Y5M3DT4H" {
+		t.Fatalf("the PH notice met on 2026-11-16: late %v by %q", late.Late, late.LateByISO)
+	}
+	var buf bytes.Buffer
+	if err := ical.Write(&buf, ical.Feed{IncidentID: "inc_01J9Z", IncidentTitle: "Kawasaki", Obligations: open,
+		MetLate: []candor.ObligationState{late}, Stamp: at(t, "2026-11-21T09:00:00Z")}); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ics.ParseCalendar(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range cal.Events() {
+		summary := ics.FromText(e.GetProperty(ics.ComponentPropertySummary).Value)
+		desc := ics.FromText(e.GetProperty(ics.ComponentPropertyDescription).Value)
+		if e.Id() != ical.UID("inc_01J9Z", late.Obligation) {
+			if strings.Contains(summary+desc, "MET LATE") || len(e.Alarms()) != 1 {
+				t.Errorf("%s: %q, %d alarms", e.Id(), summary, len(e.Alarms()))
+			}
+			continue
+		}
+		found = true
+		if !strings.HasPrefix(summary, "MET LATE (+6y 5mo): Due: PH ") {
+			t.Errorf("SUMMARY %q", summary)
+		}
+		if !strings.Contains(desc, "MET LATE (+6y 5mo): met 2026-11-16 19:00:00 UTC, late by P6Y5M3DT4H") {
+			t.Errorf("DESCRIPTION lacks the lateness:\n%s", desc)
+		}
+		if len(e.Alarms()) != 0 {
+			t.Errorf("%d alarms on a duty already met", len(e.Alarms()))
+		}
+	}
+	if !found {
+		t.Error("the duty met late left the feed")
+	}
+}

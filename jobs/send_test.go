@@ -37,6 +37,11 @@ type pipeOpts struct {
 	customers int
 	rate      float64
 	smtp      []smtptest.Option
+	// incident and events replace the default incident and its one event;
+	// csv, the generated customers.
+	incident *candor.Incident
+	events   []candor.Event
+	csv      string
 }
 
 func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
@@ -44,13 +49,20 @@ func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
 	db := testenv.Open(t, d)
 	db.SetKeyring(testenv.Keyring(t))
 	ctx := testenv.Actor(candor.RoleLegal)
-	in, err := db.CreateIncident(ctx, candor.Incident{Title: "Unauthorized access", Severity: "high",
-		DiscoveredAt: time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC), DataCategories: []string{"name", "email"}})
+	want := candor.Incident{Title: "Unauthorized access", Severity: "high",
+		DiscoveredAt: time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC), DataCategories: []string{"name", "email"}}
+	events := []candor.Event{{OccurredOn: "2020-06-11", Description: "Unauthorized access identified", Public: true}}
+	if o.incident != nil {
+		want, events = *o.incident, o.events
+	}
+	in, err := db.CreateIncident(ctx, want)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateEvent(ctx, in.ID, candor.Event{OccurredOn: "2020-06-11", Description: "Unauthorized access identified", Public: true}); err != nil {
-		t.Fatal(err)
+	for _, e := range events {
+		if _, err := db.CreateEvent(ctx, in.ID, e); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p := &pipe{t: t, db: db, in: in}
 	var csv strings.Builder
@@ -65,6 +77,10 @@ func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
 			p.emails = append(p.emails, email)
 		}
 		fmt.Fprintf(&csv, "c%d,Customer %d,%s,%s,%s\n", i, i, email, l.country, l.locale)
+	}
+	if o.csv != "" {
+		csv.Reset()
+		csv.WriteString(o.csv)
 	}
 	testenv.ImportCSV(t, db, in.ID, csv.String())
 

@@ -145,7 +145,7 @@ func (db *DB) CreateDisclosure(ctx context.Context, incidentID string, kind cand
 // duplicating it; a key that is not a tag is kept as given, for validation
 // to name.
 func withDefaults(kind candor.DisclosureKind, c candor.DisclosureContent, incidentTitle string) candor.DisclosureContent {
-	variants, def := templates.Defaults(kind)
+	variants, _ := templates.Defaults(kind)
 	if variants == nil {
 		return c // an unknown kind: validation says so
 	}
@@ -157,7 +157,7 @@ func withDefaults(kind candor.DisclosureKind, c candor.DisclosureContent, incide
 	}
 	c.Variants = variants
 	if c.DefaultLocale == "" {
-		c.DefaultLocale = def
+		c.DefaultLocale = templates.DefaultLocaleFor(kind, c.Regulator) // a report in its regulator's language
 	}
 	if c.Title == "" {
 		c.Title = incidentTitle

@@ -74,9 +74,7 @@ func printObligations(out io.Writer, rep candor.ObligationReport) error {
 		inc.DiscoveredAt.UTC().Format(time.RFC3339), rep.RulesAsOf.UTC().Format(time.DateOnly), rep.At.UTC().Format(time.RFC3339))
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DUE (UTC)\tSTATUS\tCODE\tNOTIFY\tSTAGE\tKIND\tLAW\tRULE\tMET BY / NOTE")
-	counts := map[string]int{}
 	for _, st := range rep.Items {
-		counts[st.Status]++
 		due := "-"
 		if st.DueAt != nil {
 			due = st.DueAt.UTC().Format("2006-01-02 15:04")
@@ -95,14 +93,13 @@ func printObligations(out io.Writer, rep candor.ObligationReport) error {
 		case st.Reach != nil && st.Reach.EmailCustomers > 0:
 			note = fmt.Sprintf("%d of %d email customers notified", st.Reach.Notified, st.Reach.EmailCustomers)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", due, strings.ToUpper(st.Status), st.Jurisdiction,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", due, statusText(st), st.Jurisdiction,
 			strings.ReplaceAll(string(st.Audience), "_", " "), dash(st.Stage), kind, st.Law, st.RuleID, dash(note))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%d obligations: %d overdue, %d open, %d met.", len(rep.Items),
-		counts[candor.StatusOverdue], counts[candor.StatusOpen], counts[candor.StatusMet])
+	fmt.Fprintf(out, "\n%d obligations: %s.", len(rep.Items), candor.CountStatuses(rep.Items))
 	switch n := rep.Countries[""]; {
 	case n == 1:
 		fmt.Fprint(out, " 1 customer has no country: no rule was applied to them.")
@@ -111,6 +108,15 @@ func printObligations(out io.Writer, rep candor.ObligationReport) error {
 	}
 	_, err := fmt.Fprintf(out, "\n\n%s\n", jurisdictions.Disclaimer)
 	return err
+}
+
+// statusText is the STATUS column: OPEN, OVERDUE, MET, or for a duty met
+// after its due instant MET LATE and by how much ("MET LATE +6y 5mo").
+func statusText(st candor.ObligationState) string {
+	if span, ok := st.LateSpan(); ok && st.Status == candor.StatusMet {
+		return "MET LATE " + span.Short()
+	}
+	return strings.ToUpper(st.Status)
 }
 
 func dash(s string) string {

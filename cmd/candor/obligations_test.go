@@ -28,6 +28,10 @@ func TestObligationsCommand(t *testing.T) {
 	reg, disc := testenv.Send(t, db, in.ID, "regulator_report", "")
 	testenv.Deliveries(t, db, testenv.Delivery{SendID: reg, DisclosureID: disc, IncidentID: in.ID,
 		RecipientKey: "regulator:PH", Status: "sent", SentAt: time.Date(2020, 6, 12, 3, 0, 0, 0, time.UTC)})
+	// The full report to the NPC, due 2020-06-15, sent six years late.
+	full, fullDisc := testenv.Send(t, db, in.ID, "regulator_report", "")
+	testenv.Deliveries(t, db, testenv.Delivery{SendID: full, DisclosureID: fullDisc, IncidentID: in.ID,
+		RecipientKey: "regulator:PH", Status: "sent", SentAt: time.Date(2026, 11, 16, 19, 0, 0, 0, time.UTC)})
 
 	rulesDir := t.TempDir()
 	override := `{"rules": [{"id": "us-tx-ag-2020", "code": "US-TX", "name": "Notice to the Attorney General",
@@ -56,6 +60,18 @@ func TestObligationsCommand(t *testing.T) {
 			want: []string{"rules in force on 2020-06-10", "ph-dpa-npc-notice", "MET", "send " + reg, "us-tx-ag-2020", "OVERDUE",
 				"0 of 250 email customers notified", "1 customer has no country", "not legal advice", "2020-06-13 15:00"},
 			notWant: []string{"jp-appi"},
+		},
+		{
+			name: "a duty met six years late is met, and late, in the table and the count",
+			args: []string{"obligations", "--incident", in.ID, "--at", "2026-12-01T00:00:00Z"},
+			want: []string{"MET LATE +6y 5mo  PH", "send " + full + " at 2026-11-16 19:00",
+				"5 obligations: 3 overdue, 0 open, 2 met (1 of them late)."},
+		},
+		{
+			name:    "before the late report: overdue, and the on-time one is not late",
+			args:    []string{"obligations", "--incident", in.ID, "--at", "2026-11-16T00:00:00Z"},
+			want:    []string{"5 obligations: 4 overdue, 0 open, 1 met (none late)."},
+			notWant: []string{"LATE"},
 		},
 		{
 			name:    "today's rules",

@@ -29,12 +29,6 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	if _, err := time.LoadLocation(cfg.OrgTimezone); err != nil {
 		return fmt.Errorf("CANDOR_ORG_TIMEZONE %q: %v", cfg.OrgTimezone, err)
 	}
-	// Until the organisation is configured, every notice would name the
-	// example one: say so at every start, on the terminal and in the log.
-	for _, w := range cfg.orgWarnings() {
-		log.Warn("organisation not configured", "detail", w)
-		fmt.Fprintf(out, "warning: %s\n", w)
-	}
 	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -50,6 +44,12 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		return err
 	}
 	defer ops.Close()
+	// Until the organisation is configured, every notice would name the
+	// example one: say so at every start (once the database and Redis answer), on the terminal and in the log.
+	for _, w := range cfg.orgWarnings() {
+		log.Warn("organisation not configured", "detail", w)
+		fmt.Fprintf(out, "warning: %s\n", w)
+	}
 	checks := []api.Check{{Name: "database", Ping: db.Ping},
 		{Name: "redis", Ping: func(ctx context.Context) error { return jobs.Ping(ctx, rc) }}}
 	errc := make(chan error, 2)
