@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/internal/smtptest"
 	"github.com/candor-dev/candor/internal/testenv"
 	"github.com/candor-dev/candor/jobs"
 	cmail "github.com/candor-dev/candor/mail"
-	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
