@@ -5,10 +5,13 @@
 # a temporary directory as the postgres user and is stopped on exit.
 source "$(dirname "$0")/lib.sh"
 ensure_redis
-# Headless Chromium for the browser test (e2e/), and a Japanese font so that
-# its screenshots are legible; each installed only when missing.
+# Headless Chromium for the browser tests (e2e/), and Japanese and Thai
+# fonts so that letters and statements lay out as they would for a reader
+# (the tests fail without them); each installed only when missing.
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 [ -n "$(fc-list :lang=ja 2>/dev/null || true)" ] || apt_install fonts-ipafont-gothic
+[ -n "$(fc-list 'Noto Sans CJK JP' 2>/dev/null || true)" ] || apt_install fonts-noto-cjk
+[ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || apt_install fonts-thai-tlwg
 bindir=$(pg_bindir)
 
 pgdir=$(mktemp -d /tmp/candor-pg.XXXXXX)
