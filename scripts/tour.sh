@@ -23,11 +23,15 @@ INC=$(call "$COMMS" POST /incidents '{
   "discovered_at": "2020-06-11T00:00:00+09:00", "severity": "high", "cause": "unauthorized_access",
   "malicious": true, "data_categories": ["name", "email"],
   "reporting_entity": {"name": "Kawasaki Heavy Industries, Ltd.", "country": "JP", "listed_us": false},
-  "owner_email": "security@example.com", "legal_contacts": ["legal@example.com"]}' | jq -r .id)
+  "owner_email": "security@example.com", "legal_contacts": ["legal@example.com"], "timezone": "Asia/Tokyo",
+  "translations": {"ja": {"title": "当社グループへの不正アクセスについて",
+    "summary": "海外拠点から国内のサーバーへ、本来発生し得ない接続が確認されました。", "reporting_entity": "川崎重工業株式会社"}}}' | jq -r .id)
 call "$COMMS" POST /incidents/$INC/events '{"occurred_on": "2020-06-11", "public": true,
-  "description": "Unauthorized access from an overseas office in Thailand identified by an internal audit"}' >/dev/null
+  "description": "Unauthorized access from an overseas office in Thailand identified by an internal audit",
+  "translations": {"ja": {"description": "社内監査によりタイの海外拠点からの不正アクセスを確認"}}}' >/dev/null
 call "$COMMS" POST /incidents/$INC/events '{"occurred_on": "2020-07-08", "public": true,
-  "description": "Suspicious access from the office in the United States confirmed"}' >/dev/null
+  "description": "Suspicious access from the office in the United States confirmed",
+  "translations": {"ja": {"description": "米国拠点からの不審なアクセスを確認"}}}' >/dev/null
 echo "incident $INC"
 
 say "2. the affected customers (CSV, streamed)"
@@ -40,7 +44,8 @@ call "$LEGAL" GET "/incidents/$INC/obligations?as_of=today" | jq -r '.items[] | 
 say "4. a customer notice from the default templates: preview, submit, approve"
 NOTICE=$(call "$COMMS" POST /incidents/$INC/disclosures '{"kind": "customer_notice", "title": "Notice to customers", "from_default": true}' | jq -r .id)
 call "$COMMS" POST /disclosures/$NOTICE/preview '{"locale": "ja"}' | jq -r .subject
-call "$COMMS" POST /disclosures/$NOTICE/submit '{}' | jq -r .state
+# th, id and fil readers get the English facts: a choice the submitter records.
+call "$COMMS" POST /disclosures/$NOTICE/submit '{"accept_untranslated": ["th", "id", "fil"]}' | jq -r .state
 call "$LEGAL" POST /disclosures/$NOTICE/approve '{"revision": 1}' | jq -r .state
 
 say "5. send it: one message per customer, in their language"
@@ -53,7 +58,7 @@ call "$LEGAL" GET /sends/$SEND/deliveries | jq -r '.items[] | "\(.email)  \(.loc
 
 say "6. the public statement, published now at /statements/kawasaki-2020"
 STMT=$(call "$COMMS" POST /incidents/$INC/disclosures '{"kind": "public_statement", "title": "Concerning unauthorized access", "from_default": true}' | jq -r .id)
-call "$COMMS" POST /disclosures/$STMT/submit '{}' >/dev/null
+call "$COMMS" POST /disclosures/$STMT/submit '{"accept_untranslated": ["th", "id", "fil"]}' >/dev/null
 call "$LEGAL" POST /disclosures/$STMT/approve '{"revision": 1}' >/dev/null
 call "$LEGAL" POST /disclosures/$STMT/publications '{"slug": "kawasaki-2020"}' | jq -c '{id, state, publish_at}'
 for _ in $(seq 20); do curl -sf "$API/statements/kawasaki-2020" >/dev/null && break; sleep 0.5; done
