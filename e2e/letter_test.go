@@ -113,6 +113,7 @@ func TestLetterInBrowser(t *testing.T) {
 					}},
 				Org:       render.OrgView{Name: orgs[loc], ContactEmail: "privacy-office@global.kawasaki-heavy-industries.example.com", ContactPhone: "+81 3 0000 0000"},
 				Statement: render.StatementView{URL: "https://www.khi.example.co.jp/statements/concerning-unauthorized-access-to-kawasaki-group-2020"},
+				Notice:    render.NoticeView{Date: time.Date(2020, 12, 28, 0, 0, 0, 0, zone), Reference: "INC-7Q4M-2K9D"},
 			}
 			r, err := render.Render(context.Background(), v, loc, data)
 			if err != nil {
