@@ -23,6 +23,7 @@ type DisclosureStore interface {
 	ListDisclosures(ctx context.Context, incidentID, cursor string, limit int) (store.Page[candor.Disclosure], error)
 	EditDisclosure(ctx context.Context, id string, c candor.DisclosureContent, base int) (candor.Disclosure, error)
 	SubmitDisclosure(ctx context.Context, id string, revision int) (candor.Disclosure, error)
+	SubmitDisclosureWith(ctx context.Context, id string, revision int, opts candor.SubmitOptions) (candor.Disclosure, error)
 	ApproveDisclosure(ctx context.Context, id string, revision int) (candor.Disclosure, error)
 	RejectDisclosure(ctx context.Context, id, reason string) (candor.Disclosure, error)
 	GetRevision(ctx context.Context, disclosureID string, number int) (candor.Revision, error)

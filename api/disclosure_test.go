@@ -50,7 +50,9 @@ func noticeBody(jaBody string) map[string]any {
 	}
 }
 
-const jaBody = "<p>{{with .Customer.Name}}{{.}} 様{{else}}お客様各位{{end}}</p>\n<p>{{date .Incident.DiscoveredAt}}に判明しました。</p>"
+// jaBody marks what the APPI requires a notice to say (the checklist).
+const jaBody = "<p>{{with .Customer.Name}}{{.}} 様{{else}}お客様各位{{end}}</p>\n<p>{{date .Incident.DiscoveredAt}}に判明しました。</p>\n" +
+	"<p data-element=\"what_happened data_involved cause consequences contact\">{{.Incident.Summary}}</p>"
 
 // seedWithCustomers creates the seed incident with a public and a private
 // event, and imports a Japanese and an English customer; it returns the

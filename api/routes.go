@@ -63,6 +63,7 @@ func (s *Server) routes() {
 	v1.PUT("/disclosures/:id", require(comms), s.editDisclosure)
 	v1.GET("/disclosures/:id/revisions", require(viewer), s.listRevisions)
 	v1.POST("/disclosures/:id/preview", require(viewer), s.previewDisclosure)
+	v1.GET("/disclosures/:id/checklist", require(viewer), s.getChecklist)
 	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
 	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
 	v1.POST("/disclosures/:id/reject", require(legal), s.rejectDisclosure)

@@ -205,8 +205,11 @@ func targets(in Input, health bool) []target {
 		if len(elems) == 0 {
 			return nil
 		}
-		country, region := candor.JurisdictionPlace(code)
-		key, _ := render.PickVariantFor(c.Variants, c.DefaultLocale, "", country, region)
+		// The variant the send picks for the regulator: its language's,
+		// for its own jurisdiction ("DE", not the catalogue's "EU").
+		jur := c.Regulator.Jurisdiction
+		country, region := candor.JurisdictionPlace(jur)
+		key, _ := render.PickVariantFor(c.Variants, c.DefaultLocale, candor.AuthorityOf(jur).Language, country, region)
 		out = append(out, target{jurisdiction: code, variant: key, elements: elems})
 	case candor.KindCustomerNotice:
 		seen := map[[2]string]*target{}
