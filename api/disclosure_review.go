@@ -121,9 +121,6 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 	if d.Kind != candor.KindPublicStatement { // a statement is shown in the pages' layout, not as a letter
 		out = render.Letter(out, loc, data.Org.Name)
 	}
-	if d.Kind != candor.KindPublicStatement { // a statement is shown in the pages' layout, not as a letter
-		out = render.Letter(out, loc, data.Org.Name)
-	}
 	fallbacks, err := facts.Untranslated(ctx, loc, v, data.Customer)
 	if err != nil {
 		writeError(c, err)

@@ -256,9 +256,6 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 	if send.Kind != string(candor.KindPublicStatement) { // only notices and reports are sent: a letter
 		r = render.Letter(r, tpl.Template().Locale(), tpl.Data().Org.Name)
 	}
-	if send.Kind != string(candor.KindPublicStatement) { // only notices and reports are sent: a letter
-		r = render.Letter(r, tpl.Template().Locale(), tpl.Data().Org.Name)
-	}
 	return &mail.Message{DeliveryID: c.ID, From: s.cfg.From, To: to, ReplyTo: s.cfg.ReplyTo, Subject: r.Subject,
 		HTML: r.HTML, Text: r.Text, Locale: tpl.Template().Locale(), Headers: map[string]string{"X-Candor-Send": send.ID}}, nil
 }

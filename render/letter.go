@@ -30,7 +30,14 @@ import (
 // as it is when it already starts with the name, or when there is no name.
 // Letter does no template work: the document around the body is built once
 // per locale and name, so wrapping a message costs one copy of it.
+//
+// A message whose HTML is already a whole document (it starts with a
+// doctype or <html>: a letter, or a body written as a page) is returned as
+// it is, so a letter is never put inside another.
 func Letter(r Rendered, variantLocale, orgName string) Rendered {
+	if isDocument(r.HTML) {
+		return r
+	}
 	l := letterFor(variantLocale, orgName)
 	var b strings.Builder
 	b.Grow(len(l.head) + len(r.Subject) + 16 + len(l.open) + len(r.HTML) + len(l.tail))
@@ -44,6 +51,18 @@ func Letter(r Rendered, variantLocale, orgName string) Rendered {
 		r.Text = orgName + "\n\n" + r.Text
 	}
 	return r
+}
+
+// isDocument reports whether html starts, after white space, with
+// "<!doctype" or "<html" in any case.
+func isDocument(html string) bool {
+	html = strings.TrimLeft(html, " \t\r\n\f")
+	for _, p := range []string{"<!doctype", "<html"} {
+		if len(html) >= len(p) && strings.EqualFold(html[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // letter is the document around a message's subject and body for one

@@ -94,6 +94,21 @@ func TestLetterTextKeepsName(t *testing.T) {
 	}
 }
 
+// A letter, or a body that is a page of its own, is not wrapped again: a
+// second call changes nothing.
+func TestLetterOnce(t *testing.T) {
+	in := Rendered{Subject: "s", HTML: "<p>x</p>", Text: "x\n"}
+	once := Letter(in, "en", "Example Corp")
+	if twice := Letter(once, "en", "Example Corp"); twice != once {
+		t.Errorf("wrapped twice:\n%s", twice.HTML)
+	}
+	for _, page := range []string{"<!DOCTYPE html><html><body>x</body></html>", "\n  <html lang=\"en\"><p>x</p></html>", "<!doctype html>x"} {
+		if out := Letter(Rendered{Subject: "s", HTML: page, Text: "x"}, "en", "Example Corp"); out.HTML != page || out.Text != "x" {
+			t.Errorf("a page was wrapped: %q", out.HTML)
+		}
+	}
+}
+
 func BenchmarkLetter(b *testing.B) {
 	v := candor.Variant{Subject: "Notice of a data security incident at {{.Org.Name}}", Body: strings.Repeat(
 		"<p>We are writing to inform you of an information security incident at {{.Org.Name}} that may have affected your personal information.</p>\n", 12)}
