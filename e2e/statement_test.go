@@ -286,7 +286,7 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 		t.Fatalf("disclosure: %d %v", status, disc)
 	}
 	discID, rev := disc["id"].(string), disc["revision"]
-	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/submit", comms, map[string]any{"revision": rev}); s != 200 {
+	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/submit", comms, map[string]any{"revision": rev, "accept_untranslated": []string{"ja"}}); s != 200 {
 		t.Fatalf("submit: %d %v", s, b)
 	}
 	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/approve", legal, map[string]any{"revision": rev}); s != 200 || b["state"] != "approved" {
