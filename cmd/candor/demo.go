@@ -48,8 +48,7 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, out io.Writer) erro
 		return fieldError(err)
 	}
 	for _, e := range seedEvents {
-		ev := candor.Event{OccurredOn: e.on.Format(candor.DateLayout), Description: e.description, Public: true}
-		if _, err := db.CreateEvent(ctx, in.ID, ev); err != nil {
+		if _, err := db.CreateEvent(ctx, in.ID, e.event()); err != nil {
 			return fieldError(err)
 		}
 	}
@@ -67,7 +66,7 @@ func cmdDemo(ctx context.Context, cfg Config, args []string, out io.Writer) erro
 	}
 
 	fmt.Fprintf(out, "Demo incident %s\n  %s, discovered %s, reported by %s (%s)\n", in.ID, in.Title,
-		in.DiscoveredAt.Format(candor.DateLayout), in.ReportingEntity.Name, in.ReportingEntity.Country)
+		in.DiscoveredAt.In(in.Location()).Format(candor.DateLayout), in.ReportingEntity.Name, in.ReportingEntity.Country)
 	fmt.Fprintf(out, "  timeline: %d public events\n", len(seedEvents))
 	var parts []string
 	for _, c := range slices.Sorted(maps.Keys(byCountry)) {
@@ -151,7 +150,9 @@ func importSynthetic(ctx context.Context, db *store.DB, incidentID string, n int
 }
 
 // demoPreview renders the customer notice for the first Japanese customer,
-// as a send would.
+// as a send would, and prints its subject and the lines of the discovery
+// day (2020年6月11日): the summary, the discovery date and the timeline's
+// first entry, all in Japanese.
 func demoPreview(ctx context.Context, db *store.DB, cfg Config, in candor.Incident, notice candor.Disclosure) (string, error) {
 	page, err := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: in.ID, Locale: "ja", Limit: 1})
 	if err != nil || len(page.Items) == 0 {
@@ -172,8 +173,12 @@ func demoPreview(ctx context.Context, db *store.DB, cfg Config, in candor.Incide
 	var b strings.Builder
 	fmt.Fprintf(&b, "  the notice for customer %s (locale %s) renders in %s:\n    Subject: %s\n", c.ExternalID, c.Locale, loc, msg.Subject)
 	for _, line := range strings.Split(msg.Text, "\n") {
-		if strings.Contains(line, "2020年6月11日") {
-			fmt.Fprintf(&b, "    %s\n", strings.TrimSpace(line))
+		line = strings.TrimSpace(line)
+		if !strings.Contains(line, "2020年6月11日") {
+			continue
+		}
+		fmt.Fprintf(&b, "    %s\n", line)
+		if len(data.Incident.Events) == 0 || strings.Contains(line, data.Incident.Events[0].Description) {
 			break
 		}
 	}

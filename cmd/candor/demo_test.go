@@ -42,7 +42,8 @@ func TestDemo(t *testing.T) {
 	defer db.Close()
 	ctx := context.Background()
 	in, err := db.GetIncident(ctx, id[1])
-	if err != nil || in.DiscoveredAt.Format("2006-01-02") != "2020-06-11" || in.ReportingEntity.Country != "JP" {
+	if err != nil || in.Timezone != "Asia/Tokyo" || in.DiscoveredAt.In(in.Location()).Format("2006-01-02 15:04") != "2020-06-11 00:00" ||
+		in.ReportingEntity.Country != "JP" || in.Translations["ja"].ReportingEntity != "川崎重工業株式会社" {
 		t.Fatalf("incident: %+v %v", in, err)
 	}
 	events, _ := db.ListEvents(ctx, in.ID, true)
