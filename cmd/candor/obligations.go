@@ -70,14 +70,15 @@ func cmdObligations(ctx context.Context, cfg Config, args []string, out io.Write
 
 func printObligations(out io.Writer, rep candor.ObligationReport) error {
 	inc := rep.Incident
+	loc := inc.Location() // times as the incident's people read them
 	fmt.Fprintf(out, "%s (%s)\ndiscovered %s; rules in force on %s; status at %s\n\n", oneLine(inc.Title), inc.ID,
-		inc.DiscoveredAt.UTC().Format(time.RFC3339), rep.RulesAsOf.UTC().Format(time.DateOnly), rep.At.UTC().Format(time.RFC3339))
+		inc.DiscoveredAt.In(loc).Format(time.RFC3339), rep.RulesAsOf.In(loc).Format(time.DateOnly), rep.At.In(loc).Format(time.RFC3339))
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DUE (UTC)\tSTATUS\tCODE\tNOTIFY\tSTAGE\tKIND\tLAW\tRULE\tMET BY / NOTE")
+	fmt.Fprintln(tw, "DUE ("+zoneLabel(loc)+")\tSTATUS\tCODE\tNOTIFY\tSTAGE\tKIND\tLAW\tRULE\tMET BY / NOTE")
 	for _, st := range rep.Items {
 		due := "-"
 		if st.DueAt != nil {
-			due = st.DueAt.UTC().Format("2006-01-02 15:04")
+			due = st.DueAt.In(loc).Format("2006-01-02 15:04")
 		}
 		kind := "hard"
 		if st.Soft {
@@ -89,7 +90,7 @@ func printObligations(out io.Writer, rep candor.ObligationReport) error {
 		note := st.Missing
 		switch {
 		case st.MetBy != nil:
-			note = fmt.Sprintf("send %s at %s", st.MetBy.SendID, st.MetBy.At.UTC().Format("2006-01-02 15:04"))
+			note = fmt.Sprintf("send %s at %s", st.MetBy.SendID, st.MetBy.At.In(loc).Format("2006-01-02 15:04"))
 		case st.Reach != nil && st.Reach.EmailCustomers > 0:
 			note = fmt.Sprintf("%d of %d email customers notified", st.Reach.Notified, st.Reach.EmailCustomers)
 		}
@@ -127,3 +128,11 @@ func dash(s string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// zoneLabel names a zone for a column header: "UTC" or "Asia/Tokyo".
+func zoneLabel(loc *time.Location) string {
+	if loc == time.UTC {
+		return "UTC"
+	}
+	return loc.String()
+}
