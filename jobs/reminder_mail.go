@@ -24,7 +24,7 @@ type reminderData struct {
 	Law           string
 	Audience      string
 	Stage         string
-	DueUTC        string
+	DueIncident   string // in the incident's zone, which its people read
 	DueLocal      string
 	TimeZone      string
 	Remaining     string
@@ -43,7 +43,7 @@ Incident:     {{.IncidentTitle}}
 Obligation:   {{.Jurisdiction}}: {{.Name}}
 Law:          {{.Law}}
 Notify:       {{.Audience}}{{if .Stage}} ({{.Stage}}){{end}}
-Due:          {{.DueUTC}} ({{.DueLocal}} {{.TimeZone}})
+Due:          {{.DueIncident}} ({{.DueLocal}} {{.TimeZone}})
 Time left:    {{.Remaining}}
 Deadline:     {{.Deadline}}, {{if .Soft}}a SOFT target Candor chose for "without undue delay"; the law sets no fixed time{{else}}a HARD deadline set by law{{end}}
 {{- if .DependsOn}}
@@ -69,7 +69,7 @@ const reminderHTML = `<!doctype html>
 <tr><th align="left">Obligation</th><td>{{.Jurisdiction}}: {{.Name}}</td></tr>
 <tr><th align="left">Law</th><td>{{.Law}}</td></tr>
 <tr><th align="left">Notify</th><td>{{.Audience}}{{if .Stage}} ({{.Stage}}){{end}}</td></tr>
-<tr><th align="left">Due</th><td>{{.DueUTC}} ({{.DueLocal}} {{.TimeZone}})</td></tr>
+<tr><th align="left">Due</th><td>{{.DueIncident}} ({{.DueLocal}} {{.TimeZone}})</td></tr>
 <tr><th align="left">Time left</th><td>{{.Remaining}}</td></tr>
 <tr><th align="left">Deadline</th><td>{{.Deadline}}, {{if .Soft}}a <strong>soft</strong> target Candor chose for "without undue delay"; the law sets no fixed time{{else}}a <strong>hard</strong> deadline set by law{{end}}</td></tr>
 {{- if .DependsOn}}
@@ -151,7 +151,7 @@ func (r *Reminder) message(inc candor.Incident, st candor.ObligationState, rem c
 	d := reminderData{
 		Headline: long, IncidentTitle: oneLine(inc.Title, 300), IncidentID: inc.ID,
 		Jurisdiction: st.Jurisdiction, Name: st.Name, Law: st.Law, Audience: strings.ReplaceAll(string(st.Audience), "_", " "),
-		Stage: st.Stage, DueUTC: due.UTC().Format("Mon 2 Jan 2006 15:04 MST"), DueLocal: due.Format("Mon 2 Jan 15:04"),
+		Stage: st.Stage, DueIncident: zoned(due, inc.Location(), "Mon 2 Jan 2006 15:04"), DueLocal: due.Format("Mon 2 Jan 15:04"),
 		TimeZone: st.TimeZone, Remaining: remaining(due, now), Soft: st.Soft,
 		Deadline:  fmt.Sprintf("%s from %s", st.Deadline, strings.ReplaceAll(string(st.ClockStart), "_", " ")),
 		DependsOn: strings.Join(st.DependsOn, ", "), Missing: st.Missing, Basis: st.Basis,
@@ -170,7 +170,7 @@ func (r *Reminder) message(inc candor.Incident, st candor.ObligationState, rem c
 		kind = "soft"
 	}
 	subject := fmt.Sprintf("[Candor] %s: %s %s, %s deadline %s (%s)", short, st.Jurisdiction, st.Name, kind,
-		due.UTC().Format("2006-01-02 15:04 MST"), oneLine(inc.Title, 80))
+		zoned(due, inc.Location(), "2006-01-02 15:04"), oneLine(inc.Title, 80))
 	return &mail.Message{
 		DeliveryID: deliveryID(rem),
 		From:       r.cfg.From,
@@ -186,4 +186,15 @@ func (r *Reminder) message(inc candor.Incident, st candor.ObligationState, rem c
 			"Auto-Submitted": "auto-generated",
 		},
 	}, nil
+}
+
+// zoned formats t in loc with the zone named as an offset where it has no
+// letters ("UTC+07:00"), never Go's bare "+07".
+func zoned(t time.Time, loc *time.Location, layout string) string {
+	t = t.In(loc)
+	abbr := t.Format("MST")
+	if abbr != "" && (abbr[0] == '+' || abbr[0] == '-') {
+		abbr = "UTC" + t.Format("-07:00")
+	}
+	return t.Format(layout) + " " + abbr
 }

@@ -242,7 +242,7 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 		cv = compose.Customer(&cu)
 	} else if msg.regulator != nil {
 		to = mail.Address{Email: msg.regulator.Email}
-		locale = candor.AuthorityOf(msg.regulator.Jurisdiction).Language // the regulator's language's variant
+		locale = candor.AuthorityOf(msg.regulator.Jurisdiction).Language       // the regulator's language's variant
 		country, region = candor.JurisdictionPlace(msg.regulator.Jurisdiction) // and its jurisdiction's, if any
 	}
 	tpl, err := msg.template(locale, country, region)

@@ -68,7 +68,6 @@ func newTemplateCache(st SendStore, org compose.Organisation, baseURL string) *t
 	return &templateCache{st: st, org: org, baseURL: baseURL, byID: map[string]*compiled{}}
 }
 
-
 func (tc *templateCache) get(ctx context.Context, send candor.Send) (*compiled, error) {
 	tc.mu.Lock()
 	c, ok := tc.byID[send.ID]
