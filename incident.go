@@ -36,8 +36,12 @@ type Incident struct {
 	// ContainedAt is when the breach was contained; notices claim
 	// containment only once it is recorded.
 	ContainedAt *time.Time `json:"contained_at"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// LawEnforcementDelay says whether notification was delayed by a law
+	// enforcement investigation (California asks notices to say so); nil:
+	// not determined.
+	LawEnforcementDelay *bool     `json:"law_enforcement_delay"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
 }
 
 // ReportingEntity is the organisation that reports the incident: its country

@@ -45,6 +45,7 @@ type incidentRequest struct {
 	Language                string                         `json:"language"`
 	Translations            map[string]candor.IncidentText `json:"translations"`
 	ContainedAt             *time.Time                     `json:"contained_at"`
+	LawEnforcementDelay     *bool                          `json:"law_enforcement_delay"`
 }
 
 func toIncidentRequest(in candor.Incident) incidentRequest {
@@ -54,7 +55,7 @@ func toIncidentRequest(in candor.Incident) incidentRequest {
 		NotifiableAssessedAt: in.NotifiableAssessedAt, Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
 		DataCategories: in.DataCategories, ReportingEntity: in.ReportingEntity, OwnerEmail: in.OwnerEmail,
 		LegalContacts: in.LegalContacts, Timezone: in.Timezone, Language: in.DefaultLanguage,
-		Translations: maps.Clone(in.Translations), ContainedAt: in.ContainedAt}
+		Translations: maps.Clone(in.Translations), ContainedAt: in.ContainedAt, LawEnforcementDelay: in.LawEnforcementDelay}
 }
 
 func (r incidentRequest) apply(in *candor.Incident) {
@@ -69,6 +70,7 @@ func (r incidentRequest) apply(in *candor.Incident) {
 	in.DataCategories, in.ReportingEntity = r.DataCategories, r.ReportingEntity
 	in.OwnerEmail, in.LegalContacts = r.OwnerEmail, r.LegalContacts
 	in.Timezone, in.DefaultLanguage, in.Translations, in.ContainedAt = r.Timezone, r.Language, r.Translations, r.ContainedAt
+	in.LawEnforcementDelay = r.LawEnforcementDelay
 }
 
 func (s *Server) createIncident(c *gin.Context) {

@@ -38,7 +38,7 @@ func TestDefaultTemplatesPassTheirChecklist(t *testing.T) {
 				Incident: render.IncidentView{Title: "Unauthorized access to the customer database",
 					Summary: "An attacker used a stolen password to read customer records.", DiscoveredAt: at,
 					OccurredFrom: at.Add(-72 * time.Hour), OccurredTo: at.Add(-24 * time.Hour), Severity: "high",
-					DataCategories: cats, Affected: 1200, Cause: "unauthorized_access",
+					DataCategories: cats, Affected: 1200, Cause: "unauthorized_access", LawEnforcementDelay: "no",
 					Events: []render.EventView{{Date: at, DateOnly: true, Description: "Access found and blocked"}}},
 				Org: render.OrgView{Name: "Example Ltd", ContactEmail: "privacy@example.com", ContactPhone: "+1 800 555 0100",
 					WebsiteURL: "https://example.com"},

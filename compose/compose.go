@@ -78,21 +78,22 @@ func (f *Facts) Base(variant string) (render.Data, []Fallback) {
 	aff := f.affected()
 	d := render.Data{
 		Incident: render.IncidentView{
-			Title:          title,
-			Summary:        summary,
-			Reference:      in.Reference(),
-			TimeZone:       loc.String(),
-			DiscoveredAt:   in.DiscoveredAt.In(loc),
-			OccurredFrom:   timeIn(in.OccurredFrom, loc),
-			OccurredTo:     timeIn(in.OccurredTo, loc),
-			DeterminedAt:   timeIn(in.DeterminedAt, loc),
-			ContainedAt:    timeIn(in.ContainedAt, loc),
-			Severity:       in.Severity,
-			Cause:          in.Cause,
-			Malicious:      in.Malicious != nil && *in.Malicious,
-			DataCategories: in.DataCategories,
-			Affected:       aff.Total,
-			Events:         events,
+			Title:               title,
+			Summary:             summary,
+			Reference:           in.Reference(),
+			TimeZone:            loc.String(),
+			DiscoveredAt:        in.DiscoveredAt.In(loc),
+			OccurredFrom:        timeIn(in.OccurredFrom, loc),
+			OccurredTo:          timeIn(in.OccurredTo, loc),
+			DeterminedAt:        timeIn(in.DeterminedAt, loc),
+			ContainedAt:         timeIn(in.ContainedAt, loc),
+			Severity:            in.Severity,
+			Cause:               in.Cause,
+			Malicious:           in.Malicious != nil && *in.Malicious,
+			DataCategories:      in.DataCategories,
+			Affected:            aff.Total,
+			Events:              events,
+			LawEnforcementDelay: yesNo(in.LawEnforcementDelay),
 		},
 		Org:       f.Org.View(lang, entity),
 		Statement: render.StatementView{URL: f.Statement.URL, Published: f.Statement.Published, PublishAt: timeIn(&f.Statement.PublishAt, loc)},
@@ -244,4 +245,14 @@ func timeIn(t *time.Time, loc *time.Location) time.Time {
 func (f *Facts) Data(variant string) render.Data {
 	d, _ := f.Base(variant)
 	return d
+}
+
+func yesNo(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "yes"
+	}
+	return "no"
 }

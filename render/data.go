@@ -90,6 +90,9 @@ type IncidentView struct {
 	Malicious      bool      // true only when recorded as deliberate
 	ContainedAt    time.Time // when the breach was contained; zero: not (yet) recorded as contained
 	DeterminedAt   time.Time // when the breach was determined to have occurred; zero if not recorded
+	// LawEnforcementDelay is "yes" when notification was delayed by a law
+	// enforcement investigation, "no" when it was not, "" when not determined.
+	LawEnforcementDelay string
 }
 
 // EventView is one public timeline entry, in time order.

@@ -220,7 +220,11 @@ func TestCreateFromDefaults(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v %+v", kind, err, candor.ErrorFields(err))
 				}
-				if d.Title != "Unauthorized access" || d.DefaultLocale != "en" || len(d.Variants) != 5 || d.Variants["en"].Body != "<p>custom</p>" {
+				wantLocale := "en"
+				if kind == candor.KindRegulatorReport {
+					wantLocale = "ja" // a report to Japan's PPC defaults to Japanese
+				}
+				if d.Title != "Unauthorized access" || d.DefaultLocale != wantLocale || len(d.Variants) != 5 || d.Variants["en"].Body != "<p>custom</p>" {
 					t.Fatalf("%s: %+v", kind, d)
 				}
 			}

@@ -35,6 +35,7 @@ type incidentRow struct {
 	Language                string
 	Translations            jsonCol[map[string]candor.IncidentText]
 	ContainedAt             *time.Time
+	LawEnforcementDelay     *bool
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 }
@@ -49,7 +50,7 @@ func toIncidentRow(in candor.Incident) incidentRow {
 		DataCategories: jsonCol[[]string]{in.DataCategories}, Entity: jsonCol[*candor.ReportingEntity]{in.ReportingEntity},
 		OwnerEmail: in.OwnerEmail, LegalContacts: jsonCol[[]string]{in.LegalContacts},
 		Timezone: in.Timezone, Language: in.DefaultLanguage, Translations: jsonCol[map[string]candor.IncidentText]{in.Translations},
-		ContainedAt: in.ContainedAt, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
+		ContainedAt: in.ContainedAt, LawEnforcementDelay: in.LawEnforcementDelay, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
 }
 
 func toIncident(r incidentRow) candor.Incident {
@@ -72,7 +73,7 @@ func toIncident(r incidentRow) candor.Incident {
 		MaterialityDeterminedAt: utcPtr(r.MaterialityDeterminedAt), NotifiableAssessedAt: utcPtr(r.NotifiableAssessedAt),
 		Severity: r.Severity, Cause: r.Cause, Malicious: r.Malicious, DataCategories: cats,
 		ReportingEntity: r.Entity.V, OwnerEmail: r.OwnerEmail, LegalContacts: contacts,
-		Timezone: r.Timezone, DefaultLanguage: r.Language, Translations: tr, ContainedAt: utcPtr(r.ContainedAt),
+		Timezone: r.Timezone, DefaultLanguage: r.Language, Translations: tr, ContainedAt: utcPtr(r.ContainedAt), LawEnforcementDelay: r.LawEnforcementDelay,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 

@@ -54,7 +54,7 @@ func TestExportStatements(t *testing.T) {
 func publishFixture(t *testing.T, db *store.DB, slug string, at time.Time) {
 	t.Helper()
 	comms, legal := testenv.Actor(candor.RoleComms), testenv.Actor(candor.RoleLegal)
-	in, err := db.CreateIncident(comms, candor.Incident{Title: "Unauthorized access", DiscoveredAt: time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC),
+	in, err := db.CreateIncident(comms, candor.Incident{Title: "Unauthorized access", Timezone: "Asia/Tokyo", DiscoveredAt: time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC),
 		Severity: "high", DataCategories: []string{"email"}})
 	if err != nil {
 		t.Fatal(err)

@@ -5,4 +5,5 @@ ALTER TABLE incidents ADD COLUMN timezone TEXT NOT NULL DEFAULT '';
 ALTER TABLE incidents ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE incidents ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE incidents ADD COLUMN contained_at DATETIME;
+ALTER TABLE incidents ADD COLUMN law_enforcement_delay BOOLEAN;
 ALTER TABLE incident_events ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
