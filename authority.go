@@ -39,10 +39,17 @@ var authorities = map[string]Authority{
 	"US-SEC":   {Name: "U.S. Securities and Exchange Commission", Language: "en", Portal: true},
 }
 
+// KnownAuthority returns the authority of a catalogue code, if the
+// catalogue names one.
+func KnownAuthority(code string) (Authority, bool) {
+	a, ok := authorities[code]
+	return a, ok
+}
+
 // AuthorityOf returns the authority of a jurisdiction code; an unknown code
 // gives a generic English one, so a report can always be addressed.
 func AuthorityOf(code string) Authority {
-	if a, ok := authorities[code]; ok {
+	if a, ok := KnownAuthority(code); ok {
 		return a
 	}
 	if IsEEA(code) {

@@ -263,16 +263,20 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 	status, in := api.call("POST", "/api/v1/incidents", comms, map[string]any{
 		"title":         "Unauthorized access to Kawasaki Group",
 		"summary":       "On June 11, 2020, an internal system audit revealed a connection to a server in Japan from an overseas office (Thailand) that should not have occurred.",
-		"discovered_at": "2020-06-11T00:00:00Z", "severity": "high", "data_categories": []string{"name", "email"},
+		"discovered_at": "2020-06-11T00:00:00+09:00", "timezone": "Asia/Tokyo", "severity": "high", "data_categories": []string{"name", "email"},
+		"translations": map[string]any{"ja": map[string]any{"title": "当社グループへの不正アクセスについて",
+			"summary": "2020年6月11日、社内監査により、海外拠点（タイ）から日本国内のサーバーへの本来発生しないはずの接続が判明いたしました。"}},
 	})
 	if status != 201 {
 		t.Fatalf("incident: %d %v", status, in)
 	}
 	incidentID := in["id"].(string)
 	for _, ev := range []map[string]any{
-		{"occurred_on": "2020-06-11", "description": "Identified unauthorized access from an overseas office in Thailand", "public": true},
+		{"occurred_on": "2020-06-11", "description": "Identified unauthorized access from an overseas office in Thailand", "public": true,
+			"translations": map[string]any{"ja": map[string]any{"description": "タイの海外拠点からの不正アクセスを確認"}}},
 		{"occurred_on": "2020-06-12", "description": "Internal: forensic vendor engaged", "public": false},
-		{"occurred_on": "2020-07-08", "description": "Confirmed suspicious unauthorized access from the office in the United States", "public": true},
+		{"occurred_on": "2020-07-08", "description": "Confirmed suspicious unauthorized access from the office in the United States", "public": true,
+			"translations": map[string]any{"ja": map[string]any{"description": "米国の拠点からの不審な不正アクセスを確認"}}},
 	} {
 		if s, b := api.call("POST", "/api/v1/incidents/"+incidentID+"/events", comms, ev); s != 201 {
 			t.Fatalf("event: %d %v", s, b)
@@ -286,7 +290,7 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 		t.Fatalf("disclosure: %d %v", status, disc)
 	}
 	discID, rev := disc["id"].(string), disc["revision"]
-	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/submit", comms, map[string]any{"revision": rev, "accept_untranslated": []string{"ja"}}); s != 200 {
+	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/submit", comms, map[string]any{"revision": rev}); s != 200 {
 		t.Fatalf("submit: %d %v", s, b)
 	}
 	if s, b := api.call("POST", "/api/v1/disclosures/"+discID+"/approve", legal, map[string]any{"revision": rev}); s != 200 || b["state"] != "approved" {
@@ -342,10 +346,14 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 	}
 	ja := browser(t, chrome, strings.ReplaceAll(m[1], "&amp;", "&"), "--dump-dom", "--accept-lang=en-US")
 	for _, want := range []string{`<html lang="ja"`, "<h1>当社グループへの不正アクセスについて</h1>", "2020年6月11日",
-		"Kawasaki Heavy Industries, Ltd.は、社外からの不正アクセス", `<strong lang="ja" aria-current="page">日本語</strong>`} {
+		"Kawasaki Heavy Industries, Ltd.は、社外からの不正アクセス", `<strong lang="ja" aria-current="page">日本語</strong>`,
+		"タイの海外拠点からの不正アクセスを確認"} {
 		if !strings.Contains(ja, want) {
 			t.Errorf("Japanese page lacks %q", want)
 		}
+	}
+	if strings.Contains(ja, "Identified unauthorized access") {
+		t.Error("the Japanese page shows the English timeline")
 	}
 	if dom := browser(t, chrome, page, "--dump-dom", "--accept-lang=ja-JP,ja"); !strings.Contains(dom, `<html lang="ja"`) {
 		t.Errorf("Accept-Language ja did not give Japanese")

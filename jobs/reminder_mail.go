@@ -11,6 +11,7 @@ import (
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/mail"
+	"github.com/candor-dev/candor/render"
 )
 
 // reminderData is what a reminder says. It holds the incident's title and
@@ -188,13 +189,9 @@ func (r *Reminder) message(inc candor.Incident, st candor.ObligationState, rem c
 	}, nil
 }
 
-// zoned formats t in loc with the zone named as an offset where it has no
-// letters ("UTC+07:00"), never Go's bare "+07".
+// zoned formats t in loc with the zone named as a reader places it
+// (render.ZoneName: "JST", "UTC+07:00").
 func zoned(t time.Time, loc *time.Location, layout string) string {
 	t = t.In(loc)
-	abbr := t.Format("MST")
-	if abbr != "" && (abbr[0] == '+' || abbr[0] == '-') {
-		abbr = "UTC" + t.Format("-07:00")
-	}
-	return t.Format(layout) + " " + abbr
+	return t.Format(layout) + " " + render.ZoneName(t)
 }

@@ -22,7 +22,7 @@ func (l locale) datetime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	d, zone := l.date(t), zoneName(t)
+	d, zone := l.date(t), ZoneName(t)
 	hh, mm := t.Hour(), t.Minute()
 	two := func(n int) string {
 		if n < 10 {
@@ -41,10 +41,11 @@ func (l locale) datetime(t time.Time) string {
 	return d + ", " + two(hh) + ":" + two(mm) + " " + zone
 }
 
-// zoneName is the zone's abbreviation where the time zone database has a
-// lettered one (JST, WIB, PST, CET), else its offset as UTC+07:00: Go
-// prints "+07" for zones without letters, which a reader cannot place.
-func zoneName(t time.Time) string {
+// ZoneName is the name of t's zone as a reader sees it: the abbreviation
+// where the time zone database has a lettered one (JST, WIB, PST, CET),
+// else its offset as UTC+07:00: Go prints "+07" for zones without letters,
+// which a reader cannot place.
+func ZoneName(t time.Time) string {
 	abbr := t.Format("MST")
 	if abbr == "" || strings.ContainsAny(abbr[:1], "+-0123456789") {
 		if _, off := t.Zone(); off == 0 {

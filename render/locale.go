@@ -123,8 +123,18 @@ func matchLocale(m map[string]candor.Variant, want string) (string, bool) {
 		return "", false
 	}
 	keys := slices.Sorted(maps.Keys(m))
+	if i, ok := bestMatch(keys, w); ok {
+		return keys[i], true
+	}
+	return "", false
+}
+
+// bestMatch is the index in keys of the best BCP 47 match for want, if any
+// key matches at all; keys that do not parse are passed over. On a tie the
+// earlier key wins, so callers order keys by preference.
+func bestMatch(keys []string, want language.Tag) (int, bool) {
 	tags := make([]language.Tag, 0, len(keys))
-	idx := make([]int, 0, len(keys))
+	idx := make([]int, 0, len(keys)) // tags[i] is keys[idx[i]]
 	for i, k := range keys {
 		if t, err := language.Parse(k); err == nil {
 			tags = append(tags, t)
@@ -132,13 +142,13 @@ func matchLocale(m map[string]candor.Variant, want string) (string, bool) {
 		}
 	}
 	if len(tags) == 0 {
-		return "", false
+		return 0, false
 	}
-	_, i, conf := language.NewMatcher(tags).Match(w)
+	_, i, conf := language.NewMatcher(tags).Match(want)
 	if conf == language.No {
-		return "", false
+		return 0, false
 	}
-	return keys[idx[i]], true
+	return idx[i], true
 }
 
 // PickVariant chooses the variant a customer gets: the best BCP 47 match for
@@ -156,25 +166,13 @@ func PickVariant(variants map[string]candor.Variant, defaultLocale, customerLoca
 	if customerLocale == "" || err != nil {
 		return keys[0], variants[keys[0]]
 	}
-	tags := make([]language.Tag, 0, len(keys))
-	idx := make([]int, 0, len(keys)) // tags[i] is keys[idx[i]]; unparsable keys are skipped
-	for i, k := range keys {
-		if t, err := language.Parse(k); err == nil {
-			tags = append(tags, t)
-			idx = append(idx, i)
-		}
+	// The default locale goes first: it wins ties and stands in when
+	// nothing matches.
+	i, ok := bestMatch(keys, want)
+	if !ok {
+		i = 0
 	}
-	if len(tags) == 0 {
-		return keys[0], variants[keys[0]]
-	}
-	// The matcher falls back to its first tag when nothing matches, so the
-	// default locale goes first.
-	_, i, conf := language.NewMatcher(tags).Match(want)
-	if conf == language.No {
-		return keys[0], variants[keys[0]]
-	}
-	k := keys[idx[i]]
-	return k, variants[k]
+	return keys[i], variants[keys[i]]
 }
 
 // orderedLocales lists the variant locales, the default first, the rest

@@ -49,21 +49,17 @@ const DefaultLocale = "en"
 
 // RegulatorLocale is the variant a regulator report to an authority of
 // jurisdiction (a catalogue code: "JP", "TH", "US-CA") is written in: the
-// language that authority works in. The shipped defaults have ja for the
-// PPC, th for the Thai PDPC and id for Indonesia; the Philippine NPC works
-// in English, and so do the others the catalogue knows. It matches
-// candor.AuthorityOf(jurisdiction).Language for those codes.
+// language that authority works in (candor.AuthorityOf). The shipped
+// defaults have ja for the PPC, th for the Thai PDPC and id for Indonesia;
+// the Philippine NPC works in English, and so do the others the catalogue
+// knows. A subdivision code ("JP-13") is its country's authority's.
 func RegulatorLocale(jurisdiction string) string {
-	country, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(jurisdiction)), "-")
-	switch country {
-	case "JP":
-		return "ja"
-	case "TH":
-		return "th"
-	case "ID":
-		return "id"
+	code := strings.ToUpper(strings.TrimSpace(jurisdiction))
+	if a, ok := candor.KnownAuthority(code); ok {
+		return a.Language
 	}
-	return DefaultLocale
+	country, _, _ := strings.Cut(code, "-")
+	return candor.AuthorityOf(country).Language
 }
 
 // DefaultLocaleFor is the default locale a new disclosure of kind starts

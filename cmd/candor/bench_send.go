@@ -341,7 +341,7 @@ func prepareSendRun(ctx context.Context, cfg Config, db *store.DB, n int, seed u
 			return nil, fmt.Errorf("no customer of locale %s", loc)
 		}
 		c := page.Items[0]
-		vloc, v := render.PickVariant(d.Variants, d.DefaultLocale, c.Locale)
+		vloc, v := render.PickVariantFor(d.Variants, d.DefaultLocale, c.Locale, c.Country, c.Region)
 		data := facts.Data(vloc)
 		data.Customer = compose.Customer(&c)
 		tpl, err := render.Compile(vloc, v)

@@ -163,7 +163,7 @@ func demoPreview(ctx context.Context, db *store.DB, cfg Config, in candor.Incide
 	if err != nil {
 		return "", err
 	}
-	loc, v := render.PickVariant(notice.Variants, notice.DefaultLocale, c.Locale)
+	loc, v := render.PickVariantFor(notice.Variants, notice.DefaultLocale, c.Locale, c.Country, c.Region)
 	data := facts.Data(loc)
 	data.Customer = compose.Customer(&c)
 	msg, err := render.Render(ctx, v, loc, data)
