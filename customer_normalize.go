@@ -3,7 +3,6 @@ package candor
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // GeoChecker answers the ISO 3166 questions customer validation asks. The
@@ -123,28 +122,23 @@ func normalizePlace(country, region string, geo GeoChecker) (string, string, *Fi
 	return country, rc, nil
 }
 
-// cleanText trims s and checks its length and characters. Control characters
-// are refused (they hide text in the console and break printed letters),
-// except newlines and tabs in multi-line fields such as a postal address,
-// where CRLF and CR become LF.
+// cleanText trims s and checks its length and characters by the text rule
+// (CheckText). A name or external id is one line: a line break or tab
+// inside it (a quoted two-line cell, "Wei\nLi") is folded to a space, as a
+// spreadsheet shows it, rather than rejected, which would leave that
+// customer un-notified. A multi-line field such as a postal address keeps
+// its lines, with CRLF and CR made LF.
 func cleanText(s string, max int, multiline bool) (string, string) {
 	s = strings.TrimSpace(s)
 	if len(s) > max {
 		return "", "is longer than " + strconv.Itoa(max) + " bytes"
 	}
-	if !utf8.ValidString(s) {
-		return "", "is not valid UTF-8"
+	s, msg := CheckText(s, !multiline)
+	if msg != "" {
+		return "", msg
 	}
 	if multiline && strings.IndexByte(s, '\r') >= 0 {
 		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f {
-			if multiline && (r == '\n' || r == '\t') {
-				continue
-			}
-			return "", "contains a control character"
-		}
 	}
 	return s, ""
 }

@@ -1,7 +1,6 @@
 package candor
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -224,8 +223,10 @@ func (d *Disclosure) Reject(reason string, by Actor, now time.Time) error {
 	if err := by.require(RoleLegal, "reject a disclosure"); err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
+	reason, msg := CheckText(reason, true)
+	if msg != "" {
+		return Invalid(FieldError{Field: "reason", Message: msg})
+	} else if reason == "" {
 		return Invalid(FieldError{Field: "reason", Message: "is required"})
 	} else if utf8.RuneCountInString(reason) > MaxRejectReason {
 		return Invalid(FieldError{Field: "reason", Message: "is longer than 4000 characters"})

@@ -55,6 +55,7 @@ func NormalizeContentWith(kind DisclosureKind, c DisclosureContent, canon Locale
 		v.Add("kind", "must be customer_notice, regulator_report or public_statement")
 	}
 	out := DisclosureContent{Title: strings.TrimSpace(c.Title)}
+	out.Title = v.Text("title", out.Title, true)
 	checkLine(&v, "title", out.Title, MaxTitleLength)
 
 	out.Variants = normalizeVariants(&v, c.Variants, canon, jur)
@@ -124,6 +125,7 @@ func normalizeVariants(v *Validation, in map[string]Variant, canon LocaleFunc, j
 		}
 		from[tag] = key
 		vr := in[key]
+		vr.Subject = v.Text(field+".subject", vr.Subject, true)
 		checkLine(v, field+".subject", vr.Subject, 0)
 		if strings.TrimSpace(vr.Body) == "" {
 			v.Add(field+".body", "is required")

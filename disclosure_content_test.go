@@ -37,7 +37,7 @@ func TestNormalizeContent(t *testing.T) {
 		}()},
 		{name: "unknown kind", kind: "press_release", c: content("x"), code: candor.EINVALID, fields: []string{"kind"}},
 		{name: "no title", kind: candor.KindCustomerNotice, c: content(""), code: candor.EINVALID, fields: []string{"title"}},
-		{name: "two-line title", kind: candor.KindCustomerNotice, c: content("a\nb"), code: candor.EINVALID, fields: []string{"title"}},
+		{name: "title with a bidi override", kind: candor.KindCustomerNotice, c: content("a\u202eb"), code: candor.EINVALID, fields: []string{"title"}},
 		{name: "long title", kind: candor.KindCustomerNotice, c: content(strings.Repeat("題", candor.MaxTitleLength+1)), code: candor.EINVALID, fields: []string{"title"}},
 		{name: "no variants", kind: candor.KindCustomerNotice, c: candor.DisclosureContent{Title: "x", DefaultLocale: "en"}, code: candor.EINVALID, fields: []string{"variants"}},
 		{name: "no default locale", kind: candor.KindCustomerNotice, c: func() candor.DisclosureContent { c := content("x"); c.DefaultLocale = ""; return c }(), code: candor.EINVALID, fields: []string{"default_locale"}},
@@ -50,8 +50,8 @@ func TestNormalizeContent(t *testing.T) {
 			_, c := with(candor.KindCustomerNotice, variant("JA", candor.Variant{Subject: "s", Body: "b"}))
 			return c
 		}(), code: candor.EINVALID, fields: []string{"variants.ja"}},
-		{name: "two-line subject", kind: candor.KindCustomerNotice, c: func() candor.DisclosureContent {
-			_, c := with(candor.KindCustomerNotice, variant("en", candor.Variant{Subject: "a\r\nBcc: x@example.com", Body: "b"}))
+		{name: "subject with a control character", kind: candor.KindCustomerNotice, c: func() candor.DisclosureContent {
+			_, c := with(candor.KindCustomerNotice, variant("en", candor.Variant{Subject: "a\x1b[2Jb", Body: "b"}))
 			return c
 		}(), code: candor.EINVALID, fields: []string{"variants.en.subject"}},
 		{name: "empty body", kind: candor.KindCustomerNotice, c: func() candor.DisclosureContent {

@@ -27,6 +27,7 @@ const DateLayout = "2006-01-02"
 func (e *Event) Validate() error {
 	var v Validation
 	e.Description = strings.TrimSpace(e.Description)
+	e.Description = v.Text("description", e.Description, false)
 	if e.Description == "" || len(e.Description) > maxDescription {
 		v.Add("description", "is required, at most %d characters", maxDescription)
 	}
@@ -35,6 +36,8 @@ func (e *Event) Validate() error {
 		return t.Description == ""
 	})
 	for k, t := range e.Translations {
+		t.Description = v.Text("translations."+k+".description", t.Description, false)
+		e.Translations[k] = t
 		if len(t.Description) > maxDescription {
 			v.Add("translations."+k+".description", "must be at most %d characters", maxDescription)
 		}
@@ -47,9 +50,12 @@ func (e *Event) Validate() error {
 	case e.OccurredAt != nil:
 		t := e.OccurredAt.UTC()
 		e.OccurredAt = &t
+		v.Date("occurred_at", e.OccurredAt)
 	default:
-		if _, err := time.Parse(DateLayout, e.OccurredOn); err != nil {
+		if d, err := time.Parse(DateLayout, e.OccurredOn); err != nil {
 			v.Add("occurred_on", "must be a date as YYYY-MM-DD")
+		} else {
+			v.Date("occurred_on", &d)
 		}
 	}
 	return v.Err()

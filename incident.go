@@ -72,6 +72,8 @@ const (
 func (in *Incident) Validate() error {
 	var v Validation
 	in.Title = strings.TrimSpace(in.Title)
+	in.Title = v.Text("title", in.Title, true)
+	in.Summary = v.Text("summary", in.Summary, false)
 	if in.Title == "" || len(in.Title) > maxTitle {
 		v.Add("title", "is required, at most %d characters", maxTitle)
 	}
@@ -82,6 +84,15 @@ func (in *Incident) Validate() error {
 		v.Add("discovered_at", "is required (RFC 3339, e.g. 2020-06-11T00:00:00Z)")
 	}
 	in.DiscoveredAt = in.DiscoveredAt.UTC()
+	if !in.DiscoveredAt.IsZero() { // zero: "is required" above
+		v.Date("discovered_at", &in.DiscoveredAt)
+	}
+	v.Date("occurred_from", in.OccurredFrom)
+	v.Date("occurred_to", in.OccurredTo)
+	v.Date("determined_at", in.DeterminedAt)
+	v.Date("materiality_determined_at", in.MaterialityDeterminedAt)
+	v.Date("notifiable_assessed_at", in.NotifiableAssessedAt)
+	v.Date("contained_at", in.ContainedAt)
 	for _, t := range []**time.Time{&in.OccurredFrom, &in.OccurredTo, &in.DeterminedAt, &in.MaterialityDeterminedAt, &in.NotifiableAssessedAt, &in.ContainedAt} {
 		if *t != nil {
 			u := (**t).UTC()
@@ -115,6 +126,10 @@ func (in *Incident) Validate() error {
 		return t.Title == "" && t.Summary == "" && t.ReportingEntity == ""
 	})
 	for k, t := range in.Translations {
+		t.Title = v.Text("translations."+k+".title", t.Title, true)
+		t.Summary = v.Text("translations."+k+".summary", t.Summary, false)
+		t.ReportingEntity = v.Text("translations."+k+".reporting_entity", t.ReportingEntity, true)
+		in.Translations[k] = t
 		if len(t.Title) > maxTitle {
 			v.Add("translations."+k+".title", "must be at most %d characters", maxTitle)
 		}
@@ -141,6 +156,7 @@ func (in *Incident) Validate() error {
 	in.DataCategories = cats
 	if e := in.ReportingEntity; e != nil {
 		e.Name = strings.TrimSpace(e.Name)
+		e.Name = v.Text("reporting_entity.name", e.Name, true)
 		e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
 		if len(e.Country) != 2 || !isASCIIUpper(e.Country) {
 			v.Add("reporting_entity.country", "must be an ISO 3166-1 alpha-2 code")

@@ -14,6 +14,7 @@ type Token struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
 	Role       Role       `json:"role"`
+	PersonID   string     `json:"person_id"` // who holds it: the four-eyes rule compares people
 	CreatedAt  time.Time  `json:"created_at"`
 	CreatedBy  string     `json:"created_by"`
 	LastUsedAt *time.Time `json:"last_used_at"`
@@ -41,6 +42,12 @@ func HashToken(secret string) string {
 // ValidateTokenInput checks a token's name and role.
 func ValidateTokenInput(name string, role Role) error {
 	var v Validation
+	// Checked, not folded: the caller stores name as given.
+	if _, msg := CheckText(name, true); msg != "" {
+		v.Add("name", "%s", msg)
+	} else if strings.ContainsAny(name, "\r\n\t") {
+		v.Add("name", "must be a single line")
+	}
 	if strings.TrimSpace(name) == "" || len(name) > 100 {
 		v.Add("name", "is required, at most 100 characters")
 	}
