@@ -16,6 +16,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/internal/redact"
 )
 
 // Class is what a failed send means for the delivery's retry policy.
@@ -63,7 +64,8 @@ type Error struct {
 	Stage string
 	// Reason is short and safe to store on the delivery row: the stage and
 	// the server's reply, or a fixed text for network errors. It carries
-	// no message content; a server may echo the recipient's address.
+	// no message content, and no e-mail address: one the server echoes
+	// (the recipient's, usually) is replaced by "<redacted>".
 	Reason string
 	Err    error // the underlying error, for logs; may hold addresses
 }
@@ -246,10 +248,13 @@ func networkText(text string) string {
 // reason is the storable Reason of a failure at stage.
 func reason(stage, text string) string { return clean(stage + ": " + text) }
 
-// clean makes server text fit to store: one line, printable, at most 200
-// bytes of valid UTF-8.
+// clean makes server text fit to store: one line, printable, no e-mail
+// address (relays echo the recipient's: see internal/redact), at most 200
+// bytes of valid UTF-8. Addresses go before the cut, which could otherwise
+// leave the start of one that no longer looks like an address.
 func clean(s string) string {
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 32 || r == 127 }), " ")
+	s = redact.Addresses(s)
 	if len(s) > 200 {
 		s = s[:200]
 		for !utf8.ValidString(s) {

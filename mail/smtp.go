@@ -101,12 +101,13 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) (Result, error) {
 		reused := c.sent > 0
 		e := s.sendOn(ctx, c, msg)
 		if e == nil {
-			res.Response = "250 " + msg.ServerResponse()
+			res.Response = redactReply("250 "+msg.ServerResponse(), m.To.Email)
 			return res, nil
 		}
 		if reused && try < 2 && stale(e) && ctx.Err() == nil {
 			continue
 		}
+		e.Reason = redactReply(e.Reason, m.To.Email)
 		return Result{}, e
 	}
 }
