@@ -117,11 +117,14 @@ func sniff(br *bufio.Reader) error {
 			return badRequest(0, "the file is %s", m.what)
 		}
 	}
-	if bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) {
+	// Every leading BOM, not only the first: a file saved twice with one
+	// (as some tools do) would otherwise keep "\uFEFF" in the first header
+	// cell, and that column would be silently ignored.
+	for bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) {
 		if _, err := br.Discard(3); err != nil {
 			return fmt.Errorf("read csv: %w", err)
 		}
-		head, _ = br.Peek(1)
+		head, _ = br.Peek(3)
 	}
 	if len(head) > 0 && (head[0] == '[' || head[0] == '{') {
 		return badRequest(0, "not a customer CSV: the body looks like JSON; send it with Content-Type application/json")

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/candor-dev/candor"
 )
@@ -55,8 +58,8 @@ type jsonElement struct {
 func NewJSONReader(r io.Reader, opts Options) (*JSONReader, error) {
 	opts = opts.withDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
-	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xEF\xBB\xBF")) {
-		br.Discard(3) //nolint:errcheck // Peek has the bytes
+	for head, _ := br.Peek(3); bytes.Equal(head, []byte("\xEF\xBB\xBF")); head, _ = br.Peek(3) {
+		br.Discard(3) //nolint:errcheck // Peek has the bytes; every leading BOM, as for CSV
 	}
 	lim := newRecordLimiter(br, opts.MaxRecordBytes)
 	j := &JSONReader{dec: json.NewDecoder(lim), lim: lim, opts: opts}
@@ -95,6 +98,12 @@ func (j *JSONReader) Next() (Row, error) {
 		return Row{}, j.err
 	}
 	j.lim.setBase(j.dec.InputOffset())
+	if !utf8.Valid(raw) {
+		// As a CSV file that is not UTF-8: a request error, not a row
+		// imported with U+FFFD where encoding/json would put it.
+		j.err = notUTF8(raw, j.index)
+		return Row{}, j.err
+	}
 	row := Row{Line: j.index}
 	bad := func(field, msg string) {
 		row.Errors = append(row.Errors, candor.FieldError{Line: j.index, Field: field, Message: msg})
@@ -262,4 +271,22 @@ func describeToken(tok json.Token) string {
 		return "a boolean"
 	}
 	return "a number"
+}
+
+// notUTF8 is the request error for an element with invalid UTF-8, naming
+// the field that holds it when there is one.
+func notUTF8(raw json.RawMessage, index int) error {
+	field := "element"
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) == nil {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if !utf8.Valid(m[k]) {
+				field = k
+				break
+			}
+		}
+	}
+	return &candor.Error{Code: candor.EBADREQUEST,
+		Message: fmt.Sprintf("element %d: %s is not UTF-8 text; save the file as UTF-8", index, field),
+		Fields:  []candor.FieldError{{Line: index, Field: field, Message: "is not UTF-8 text"}}}
 }

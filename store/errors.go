@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/candor-dev/candor"
 	"github.com/google/uuid"
@@ -96,7 +98,9 @@ func encodeOpaque(s string) *string {
 
 func decodeOpaque(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) > 64 {
+	// Not UTF-8 or holding NUL ("abcd" decodes to 0x69 0xB7 0x1D): no key
+	// of ours, and PostgreSQL would fail the query rather than find nothing.
+	if err != nil || len(b) > 64 || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return "", candor.Invalid(candor.FieldError{Field: "cursor", Message: "is not a cursor from a previous page"})
 	}
 	return string(b), nil

@@ -81,9 +81,15 @@ func toIncident(r incidentRow) candor.Incident {
 // but the contacts' addresses, which are personal data and are only said to
 // have changed.
 func incidentSummary(in candor.Incident) map[string]any {
-	b, _ := json.Marshal(in)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
+	// Marshal fails only for a time whose UTC year leaves 0-9999, which
+	// Validate refuses; should one get here, the entry says so rather than
+	// the request panicking on a nil map.
+	m := map[string]any{}
+	if b, err := json.Marshal(in); err != nil {
+		m["unencodable"] = err.Error()
+	} else {
+		_ = json.Unmarshal(b, &m)
+	}
 	for _, k := range []string{"id", "created_at", "updated_at"} {
 		delete(m, k)
 	}
