@@ -25,7 +25,7 @@ import (
 // revision against the incident's facts (public timeline only, no
 // customer) into the content a publication pins; f.Statement.URL is the
 // page's own address. Each language gets the facts and the timeline in
-// that language. Errors: EINVALID or ETOOLARGE from a template that fails
+// that language. The HTML is sanitised (SanitizeHTML). Errors: EINVALID or ETOOLARGE from a template that fails
 // on this data, naming the variant.
 func RenderContent(ctx context.Context, rev candor.Revision, f *compose.Facts) (candor.PublicationContent, error) {
 	out := candor.PublicationContent{Title: rev.Content.Title, DefaultLocale: rev.Content.DefaultLocale,
@@ -44,7 +44,9 @@ func RenderContent(ctx context.Context, rev candor.Revision, f *compose.Facts) (
 		if err != nil {
 			return candor.PublicationContent{}, err
 		}
-		text := candor.StatementText{Title: r.Subject, HTML: r.HTML, Text: r.Text, Events: statementEvents(data.Incident.Events)}
+		// What a publication stores is what the page serves: sanitised here,
+		// and again when served, for rows stored before there was a sanitiser.
+		text := candor.StatementText{Title: r.Subject, HTML: SanitizeHTML(r.HTML), Text: r.Text, Events: statementEvents(data.Incident.Events)}
 		// Does the text itself list the timeline? Render it once without:
 		// if that changes the body, it does, and the page need not repeat it.
 		if len(data.Incident.Events) > 0 {

@@ -29,6 +29,7 @@ type frame struct {
 	Languages           []langLink
 	IndexHref, FeedHref string
 	CSS                 template.CSS
+	CSP                 string // exported files only: the policy as a <meta>, there being no header
 	T                   map[string]string
 }
 
@@ -91,8 +92,12 @@ func (s *Site) eventDate(zone, loc string, e candor.StatementEvent) dateView {
 }
 
 func (s *Site) frame(loc, title string, l Links) frame {
-	return frame{Lang: loc, Dir: direction(loc), Title: title, Org: s.cfg.Org, IndexHref: l.Index(loc),
+	f := frame{Lang: loc, Dir: direction(loc), Title: title, Org: s.cfg.Org, IndexHref: l.Index(loc),
 		FeedHref: l.Feed(), CSS: s.css, T: words(loc)}
+	if l.static {
+		f.CSP = s.metaPolicy()
+	}
+	return f
 }
 
 // langFor is loc if version p has it, else p's default: a link never points
@@ -170,7 +175,9 @@ func (s *Site) StatementHTML(st Statement, n int, loc string, l Links) ([]byte, 
 		page.Title = w["withdrawn_title"]
 		page.Withdrawn = wordf(w, "withdrawn", s.whenIn(p.Content.TimeZone, loc, published).Text, s.whenIn(p.Content.TimeZone, loc, retractedAt(p)).Text)
 	} else {
-		page.Body = template.HTML(text.HTML) // rendered by html/template when scheduled
+		// Rendered by html/template when scheduled, and sanitised then; once
+		// more here, for publications stored before the sanitiser.
+		page.Body = template.HTML(SanitizeHTML(text.HTML))
 		if !text.ShowsEvents {
 			events := p.Content.Events
 			if text.Events != nil { // the timeline in this language

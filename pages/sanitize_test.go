@@ -1,9 +1,17 @@
 package pages_test
 
 import (
+	"encoding/json"
+	"encoding/xml"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+
 	"strings"
 	"testing"
 
+	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/pages"
 )
 
@@ -83,6 +91,134 @@ func TestSanitizeHTMLKeepsDefaults(t *testing.T) {
 			}
 			if again := pages.SanitizeHTML(got); again != got {
 				t.Errorf("not idempotent:\n%s\n%s", got, again)
+			}
+		})
+	}
+}
+
+// hostileBody is a statement body with every kind of markup SanitizeHTML
+// removes, around markup it keeps.
+const hostileBody = `<h1 data-element="title">Statement</h1>
+<p lang="en" dir="ltr">We found <em>unauthorised</em> access. <strong>Contact</strong> <a href="mailto:privacy@example.com">privacy@example.com</a> or see <a href="https://example.com/help">help</a>.</p>
+<script>alert("script")</script>
+<img src=x onerror=alert(1)>
+<meta http-equiv=refresh content="0;url=https://evil.example/refresh">
+<a href="javascript:alert(2)">click</a>
+<iframe src="https://evil.example/frame"></iframe>
+<style>body{background:url(https://evil.example/bg)}</style>
+<p onclick="alert(3)" style="color:red">styled</p>
+<table><tr><th>When</th><td>11 June 2020</td></tr></table>
+<ul><li>one</li></ul>`
+
+// hostileNeedles are what must not be found in anything a reader gets;
+// legitNeedles what must.
+var (
+	hostileNeedles = []string{"<script", "alert(", "onerror", "refresh", "evil.example", "javascript:", "<iframe", "onclick", "color:red", "<img"}
+	legitNeedles   = []string{`<h1 data-element="title">Statement</h1>`, `<p lang="en" dir="ltr">`, "<em>unauthorised</em>",
+		`<a href="mailto:privacy@example.com">`, `<a href="https://example.com/help" rel="noreferrer">help</a>`,
+		"<table>", "<th>When</th>", "<li>one</li>", "<p>styled</p>"}
+)
+
+func checkClean(t *testing.T, what, s string, legit bool) {
+	t.Helper()
+	for _, n := range hostileNeedles {
+		if strings.Contains(s, n) {
+			t.Errorf("%s holds %q", what, n)
+		}
+	}
+	if legit {
+		for _, n := range legitNeedles {
+			if !strings.Contains(s, n) {
+				t.Errorf("%s lacks %q", what, n)
+			}
+		}
+	}
+}
+
+// A hostile body is stored clean, and a publication stored before the
+// sanitiser (its HTML as rendered) is served clean on the page, in the
+// JSON, in the feed and in the export; exported pages carry the CSP.
+func TestHostileStatementIsSanitised(t *testing.T) {
+	s := site(t)
+	variants := map[string]candor.Variant{"en": {Subject: "S", Body: hostileBody}}
+	stored := content(t, variants)
+	checkClean(t, "stored HTML", stored.Variants["en"].HTML, true)
+
+	legacy := *stored
+	legacy.Variants = map[string]candor.StatementText{"en": stored.Variants["en"]}
+	text := legacy.Variants["en"]
+	text.HTML = hostileBody // as rendered before there was a sanitiser
+	legacy.Variants["en"] = text
+
+	for name, c := range map[string]*candor.PublicationContent{"new": stored, "legacy": &legacy} {
+		t.Run(name, func(t *testing.T) {
+			p := pub("a", published, c)
+			st := pages.Statement{Slug: "kawasaki-2020", Versions: []candor.Publication{p}}
+			l := pages.LiveLinks("https://x.example")
+			page, err := s.StatementHTML(st, 0, "en", l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkClean(t, "page", string(page), true)
+			if n := strings.Count(string(page), "<style"); n != 1 {
+				t.Errorf("page has %d style elements, want the layout's one", n)
+			}
+			if strings.Contains(string(page), "http-equiv") {
+				t.Error("the live page carries a CSP <meta>: its header is the policy")
+			}
+			js, err := s.StatementJSON(st, 0, "en", l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc pages.StatementDoc
+			if err := json.Unmarshal(js, &doc); err != nil {
+				t.Fatal(err)
+			}
+			checkClean(t, "JSON html", doc.HTML, true)
+			feed, err := s.Feed([]pages.Statement{st}, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var atom struct {
+				Entry []struct {
+					Content string `xml:"content"`
+				} `xml:"entry"`
+			}
+			if err := xml.Unmarshal(feed, &atom); err != nil || len(atom.Entry) != 1 {
+				t.Fatalf("feed: %v %s", err, feed)
+			}
+			checkClean(t, "feed content", atom.Entry[0].Content, true)
+
+			dir := t.TempDir()
+			files, err := s.Export(dir, "https://www.example.com/statements", []candor.Publication{p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			policy := strings.TrimSuffix(s.ContentSecurityPolicy(), "; frame-ancestors 'none'")
+			metaCSP := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`)
+			for _, f := range files {
+				b, err := os.ReadFile(filepath.Join(dir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.HasSuffix(f, ".atom") {
+					atom.Entry = nil
+					if err := xml.Unmarshal(b, &atom); err != nil || len(atom.Entry) != 1 {
+						t.Fatalf("%s: %v", f, err)
+					}
+					checkClean(t, f, atom.Entry[0].Content, true)
+					continue
+				}
+				page := string(b)
+				checkClean(t, f, page, strings.HasPrefix(f, "kawasaki-2020/"))
+				// The policy must come before anything it governs: the style.
+				m := metaCSP.FindStringSubmatchIndex(page)
+				if m == nil || html.UnescapeString(page[m[2]:m[3]]) != policy || strings.Index(page, "<style>") < m[1] {
+					t.Errorf("%s: CSP <meta> missing, not the policy or after the style: %v", f, m)
+				}
+				if !strings.Contains(page, `<meta name="referrer" content="no-referrer">`) {
+					t.Errorf("%s: no referrer policy", f)
+				}
 			}
 		})
 	}

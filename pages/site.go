@@ -57,6 +57,14 @@ func (s *Site) ContentSecurityPolicy() string {
 	return "default-src 'none'; style-src '" + s.hash + "'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
+// metaPolicy is ContentSecurityPolicy for a <meta http-equiv> in the static
+// export, where whoever serves the files may send no header at all. A
+// browser ignores frame-ancestors in a <meta> (and says so in its
+// console), so it is left out; the rest is the live pages' policy.
+func (s *Site) metaPolicy() string {
+	return strings.TrimSuffix(s.ContentSecurityPolicy(), "; frame-ancestors 'none'")
+}
+
 // Statement is one slug with its public versions, oldest first; the last
 // is the current one. Build it from what is visible at now only.
 type Statement struct {
