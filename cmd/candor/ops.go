@@ -33,7 +33,10 @@ type opsKit struct {
 
 func newOpsKit(cfg Config, log *slog.Logger, db *store.DB, ropt asynq.RedisConnOpt, serveAPI bool) (*opsKit, error) {
 	k := &opsKit{cfg: cfg, log: log, metrics: metrics.New()}
-	qc, insp := jobs.QueueCollector(ropt)
+	qc, insp, err := jobs.QueueCollector(context.Background(), ropt)
+	if err != nil {
+		return nil, err
+	}
 	k.closers = append(k.closers, insp.Close)
 	if err := k.metrics.Register(qc); err != nil {
 		k.Close()
