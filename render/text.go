@@ -20,7 +20,7 @@ func htmlToText(html string) string {
 // after it. A Bound converts a notice's shared parts once and the
 // customer's parts per message, and finishes the joined text.
 func convertHTML(html string) string {
-	return html2text.HTML2TextWithOptions(html,
+	return html2text.HTML2TextWithOptions(escapeStrayBrackets(html),
 		html2text.WithUnixLineBreaks(), html2text.WithLinksInnerText(), html2text.WithListSupport())
 }
 
