@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor/geo"
+	"github.com/candor-dev/candor/internal/redact"
 	"github.com/candor-dev/candor/vault"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -163,8 +164,9 @@ func sqliteDSN(path string) string {
 }
 
 // sqliteDriverName registers (once) the SQLite driver with the settings no
-// DSN parameter reaches: checkpoints every 40,000 pages of WAL (156 MiB)
-// rather than SQLite's 1,000 (4 MiB) or the 4,000 (16 MiB) set before. A
+// DSN parameter reaches (and the function candor_redact_addresses):
+// checkpoints every 40,000 pages of WAL (156 MiB) rather than SQLite's
+// 1,000 (4 MiB) or the 4,000 (16 MiB) set before. A
 // send writes each delivery's page three times (dispatch, claim, outcome)
 // and each customer's twice within a second or so; between two checkpoints
 // a page is copied into the database once however often it was written,
@@ -175,8 +177,12 @@ func sqliteDSN(path string) string {
 var sqliteDriverName = sync.OnceValue(func() string {
 	const name = "sqlite3_candor"
 	sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = 40000", nil)
-		return err
+		if _, err := c.Exec("PRAGMA wal_autocheckpoint = 40000", nil); err != nil {
+			return err
+		}
+		// The address redaction of stored replies, for the migration that
+		// scrubs old rows (sqlite/0013): SQLite has no regexp of its own.
+		return c.RegisterFunc("candor_redact_addresses", redact.Addresses, true)
 	}})
 	return name
 })

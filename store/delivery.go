@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/internal/redact"
 	"gorm.io/gorm"
 )
 
@@ -468,12 +469,16 @@ func (db *DB) Record(ctx context.Context, outcomes []Outcome) error {
 		if o.SendID == "" {
 			return fmt.Errorf("record deliveries: outcome of %s has no send", o.ID)
 		}
+		// The relay's words are kept, its echo of the recipient's address
+		// is not (the mail package redacts them already; this is the
+		// last door before the database, for every other source).
+		o.Response, o.Error = redact.Addresses(o.Response), redact.Addresses(o.Error)
 		bySend[o.SendID] = append(bySend[o.SendID], o)
 	}
 	sends := slices.Sorted(maps.Keys(bySend))
 	now := db.now()
 	if db.dialect == Postgres && len(sends) == 1 && allSent(outcomes) {
-		return db.recordSentAtOnce(ctx, sends[0], outcomes, now)
+		return db.recordSentAtOnce(ctx, sends[0], bySend[sends[0]], now)
 	}
 	return db.transaction(ctx, func(tx *gorm.DB) error {
 		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
