@@ -219,7 +219,7 @@ func statementScenario(t *testing.T, bin, chrome, artifacts string, d testenv.DB
 	cmd.Env = append(os.Environ(), "CANDOR_DATABASE_URL="+d.URL, "CANDOR_REDIS_URL="+redis.URL(), "CANDOR_LISTEN="+addr,
 		"CANDOR_BASE_URL="+base, "CANDOR_DATA_KEY="+testKey, "CANDOR_ORG_NAME=Kawasaki Heavy Industries, Ltd.",
 		"CANDOR_ORG_CONTACT_EMAIL=privacy@example.com", "CANDOR_ORG_TIMEZONE=Asia/Tokyo",
-		"CANDOR_PUBLISH_WEBHOOKS="+hooks.URL+"/cms", "CANDOR_PUBLISH_WEBHOOK_SECRET="+hook.secret, "CANDOR_LOG_LEVEL=warn")
+		"CANDOR_PUBLISH_WEBHOOKS="+hooks.URL+"/cms", "CANDOR_PUBLISH_WEBHOOK_SECRET="+hook.secret, "CANDOR_PUBLISH_WEBHOOKS_ALLOW_PRIVATE=true", "CANDOR_LOG_LEVEL=warn")
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

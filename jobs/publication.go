@@ -45,14 +45,18 @@ type PublicationStore interface {
 
 // PublisherConfig configures the worker's side of publishing.
 type PublisherConfig struct {
-	Webhooks      []string    // CANDOR_PUBLISH_WEBHOOKS: each gets every publish and retraction
-	WebhookSecret string      // CANDOR_PUBLISH_WEBHOOK_SECRET: the HMAC-SHA256 key; required with webhooks
-	Site          *pages.Site // renders the statement document webhooks carry
-	BaseURL       string      // CANDOR_BASE_URL, for the addresses in it
-	HTTPClient    *http.Client
-	MaxRetry      int // webhook attempts after the first; 0: 20 (about three hours with the backoff)
-	Logger        *slog.Logger
-	Now           func() time.Time
+	Webhooks      []string     // CANDOR_PUBLISH_WEBHOOKS: each gets every publish and retraction
+	WebhookSecret string       // CANDOR_PUBLISH_WEBHOOK_SECRET: the HMAC-SHA256 key; required with webhooks
+	Site          *pages.Site  // renders the statement document webhooks carry
+	BaseURL       string       // CANDOR_BASE_URL, for the addresses in it
+	HTTPClient    *http.Client // nil: webhookClient(AllowPrivate)
+	// AllowPrivate lets webhooks reach loopback, private and link-local
+	// addresses (CANDOR_PUBLISH_WEBHOOKS_ALLOW_PRIVATE): off, a webhook URL
+	// cannot make Candor call into its own network.
+	AllowPrivate bool
+	MaxRetry     int // webhook attempts after the first; 0: 20 (about three hours with the backoff)
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 // Publisher enqueues and runs publishing tasks. It is the API's
@@ -73,8 +77,7 @@ func NewPublisher(cfg PublisherConfig, st PublicationStore, client *asynq.Client
 		return nil, errors.New("publisher: webhooks need the pages site")
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		cfg.HTTPClient = webhookClient(cfg.AllowPrivate)
 	}
 	if cfg.MaxRetry == 0 {
 		cfg.MaxRetry = 20

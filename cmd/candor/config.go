@@ -45,6 +45,9 @@ type Config struct {
 	OrgTimezone          string `env:"CANDOR_ORG_TIMEZONE" envDefault:"UTC"`
 	PublishWebhooks      string `env:"CANDOR_PUBLISH_WEBHOOKS" envDefault:"" secret:"all"`
 	PublishWebhookSecret string `env:"CANDOR_PUBLISH_WEBHOOK_SECRET" envDefault:"" secret:"all"`
+	// Webhooks may reach loopback, private and link-local addresses only
+	// when this is set (a receiver on the same network).
+	PublishWebhooksAllowPrivate bool `env:"CANDOR_PUBLISH_WEBHOOKS_ALLOW_PRIVATE" envDefault:"false"`
 
 	SMTPURL   string  `env:"CANDOR_SMTP_URL" envDefault:"" secret:"url"`
 	OutboxDir string  `env:"CANDOR_OUTBOX_DIR" envDefault:"./var/outbox"`

@@ -67,7 +67,7 @@ func newPublishing(cfg Config, db *store.DB, ropt asynq.RedisConnOpt, log *slog.
 		return nil, err
 	}
 	client := asynq.NewClient(ropt)
-	pub, err := jobs.NewPublisher(jobs.PublisherConfig{Webhooks: hooks, WebhookSecret: cfg.PublishWebhookSecret,
+	pub, err := jobs.NewPublisher(jobs.PublisherConfig{Webhooks: hooks, WebhookSecret: cfg.PublishWebhookSecret, AllowPrivate: cfg.PublishWebhooksAllowPrivate,
 		Site: site, BaseURL: cfg.BaseURL, Logger: log}, db, client)
 	if err != nil {
 		client.Close()
