@@ -22,11 +22,15 @@ func (r Role) Valid() bool { return roleRank[r] > 0 }
 func (r Role) Allows(min Role) bool { return r.Valid() && min.Valid() && roleRank[r] >= roleRank[min] }
 
 // Actor is who makes a change: an API token, or the command line, which acts
-// as a named operator with the admin role.
+// as a named operator with the admin role. PersonID is the person holding
+// the token ("" for the command line, the worker and the scheduler, which
+// hold none): the four-eyes rule compares people, so that a second token of
+// the same person is still that person.
 type Actor struct {
-	TokenID string
-	Name    string
-	Role    Role
+	TokenID  string
+	PersonID string
+	Name     string
+	Role     Role
 }
 
 // CLIActor is the actor recorded for changes made with the candor command.

@@ -206,12 +206,37 @@ func (db *DB) SubmitDisclosureWith(ctx context.Context, id string, revision int,
 
 // ApproveDisclosure approves revision, which must be the current one, of a
 // disclosure in review. Errors: ENOTFOUND; EFORBIDDEN below legal or for
-// the token that last edited or submitted it; EINVALID without a revision;
-// ECONFLICT unless in review or when revision is stale.
+// the person who last edited or submitted it, whichever of their tokens
+// they use; EINVALID without a revision; ECONFLICT unless in review or when
+// revision is stale.
 func (db *DB) ApproveDisclosure(ctx context.Context, id string, revision int) (candor.Disclosure, error) {
+	by, _ := candor.ActorFromContext(ctx)
+	approver := by.PersonID
+	if approver == "" {
+		var err error
+		if approver, err = db.personOf(ctx, by.TokenID); err != nil {
+			return candor.Disclosure{}, err
+		}
+	}
 	return db.changeDisclosure(ctx, id, "approve disclosure", func(d *candor.Disclosure, by candor.Actor, now time.Time) (change, error) {
 		if err := d.Approve(revision, by, now); err != nil {
 			return change{}, err
+		}
+		// Four eyes compares people, not tokens (d.Approve compared the
+		// tokens): the token's person is fixed when it is made and tokens
+		// are never deleted, so these reads need not be in the transaction.
+		for _, t := range []struct{ token, did string }{{d.EditedBy, "edited"}, {d.SubmittedBy, "submitted"}} {
+			if t.token == "" {
+				continue
+			}
+			p, err := db.personOf(ctx, t.token)
+			if err != nil {
+				return change{}, err
+			}
+			if p == approver {
+				return change{}, candor.Errorf(candor.EFORBIDDEN, "four eyes: you %s revision %d (with another of your tokens), "+
+					"and four eyes compares people, not tokens; another legal person must approve it", t.did, revision)
+			}
 		}
 		return change{action: "disclosure.approve", summary: map[string]any{
 			"state": candor.Change{Before: candor.DisclosureInReview, After: d.State}, "submitted_by": d.SubmittedBy,

@@ -16,6 +16,9 @@ func (db *DB) Rekey(ctx context.Context, progress func(done int)) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if _, err := db.rekeyPeople(ctx); err != nil { // staff e-mails are sealed with the same key
+		return 0, err
+	}
 	done, after := 0, ""
 	for {
 		var rows []customerRow

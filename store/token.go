@@ -15,6 +15,7 @@ type tokenRow struct {
 	Name       string
 	Role       string
 	Hash       string
+	PersonID   string
 	CreatedBy  string
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
@@ -24,15 +25,34 @@ type tokenRow struct {
 func (tokenRow) TableName() string { return "tokens" }
 
 func toToken(r tokenRow) candor.Token {
-	return candor.Token{ID: r.ID, Name: r.Name, Role: candor.Role(r.Role), CreatedAt: r.CreatedAt.UTC(),
+	return candor.Token{ID: r.ID, Name: r.Name, Role: candor.Role(r.Role), PersonID: r.PersonID, CreatedAt: r.CreatedAt.UTC(),
 		CreatedBy: r.CreatedBy, LastUsedAt: utcPtr(r.LastUsedAt), RevokedAt: utcPtr(r.RevokedAt)}
 }
 
-// CreateToken stores a new token and returns it with its secret, which is
-// shown once and never stored.
+// CreateToken stores a new token for the person named name, creating that
+// person (with role, known by name only) when nobody has that name; see
+// CreateTokenFor.
 func (db *DB) CreateToken(ctx context.Context, name string, role candor.Role) (candor.Token, string, error) {
-	if err := candor.ValidateTokenInput(name, role); err != nil {
-		return candor.Token{}, "", err
+	return db.CreateTokenFor(ctx, "", name, role)
+}
+
+// CreateTokenFor stores a new token and returns it with its secret, which
+// is shown once and never stored. person is the id or e-mail of the person
+// who will hold it; "" means the person named name, created if nobody is
+// (as `candor token create --name N` always did). name defaults to the
+// person's name. The token's role may not exceed its person's. Errors:
+// EINVALID naming the field (name, role, person), ECONFLICT when several
+// people have that name, EFORBIDDEN for a disabled person.
+func (db *DB) CreateTokenFor(ctx context.Context, person, name string, role candor.Role) (candor.Token, string, error) {
+	if person == "" || name != "" {
+		if err := candor.ValidateTokenInput(name, role); err != nil {
+			return candor.Token{}, "", err
+		}
+	} else if !role.Valid() {
+		return candor.Token{}, "", candor.Invalid(candor.FieldError{Field: "role", Message: "must be one of viewer, comms, legal, admin"})
+	}
+	if _, msg := candor.CheckText(person, true); msg != "" {
+		return candor.Token{}, "", candor.Invalid(candor.FieldError{Field: "person", Message: msg})
 	}
 	secret, err := candor.NewTokenSecret()
 	if err != nil {
@@ -42,8 +62,32 @@ func (db *DB) CreateToken(ctx context.Context, name string, role candor.Role) (c
 	row := tokenRow{ID: NewID(), Name: name, Role: string(role), Hash: candor.HashToken(secret),
 		CreatedBy: actor.Name, CreatedAt: db.now()}
 	err = db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		return audit{Action: "token.create", Resource: "token", ResourceID: row.ID,
-			Summary: map[string]any{"name": name, "role": role}}, tx.Create(&row).Error
+		var p personRow
+		var created bool
+		var err error
+		if person != "" {
+			p, err = db.findPerson(tx, person)
+		} else {
+			p, created, err = db.personForName(ctx, tx, name, role)
+		}
+		if err != nil {
+			return audit{}, err
+		}
+		if p.DisabledAt != nil {
+			return audit{}, candor.Errorf(candor.EFORBIDDEN, "person %s is disabled; they hold no tokens", p.ID)
+		}
+		if err := candor.CheckTokenRole(candor.Person{Role: candor.Role(p.Role)}, role); err != nil {
+			return audit{}, err
+		}
+		if row.Name == "" {
+			row.Name = p.Name
+		}
+		row.PersonID = p.ID
+		summary := map[string]any{"name": row.Name, "role": role, "person_id": p.ID}
+		if created {
+			summary["person_created"] = true
+		}
+		return audit{Action: "token.create", Resource: "token", ResourceID: row.ID, Summary: summary}, tx.Create(&row).Error
 	})
 	if err != nil {
 		return candor.Token{}, "", translate("create token", "token", err)
@@ -55,7 +99,7 @@ func (db *DB) CreateToken(ctx context.Context, name string, role candor.Role) (c
 // tokens are the same EUNAUTHORIZED, so a caller learns nothing from which.
 func (db *DB) Authenticate(ctx context.Context, secret string) (candor.Token, error) {
 	var row tokenRow
-	err := db.gorm.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", candor.HashToken(secret)).Take(&row).Error
+	err := activeTokens(db.gorm.WithContext(ctx)).Where("tokens.hash = ?", candor.HashToken(secret)).Take(&row).Error
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return candor.Token{}, candor.Errorf(candor.EUNAUTHORIZED, "the token is unknown or revoked")
@@ -73,6 +117,13 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (candor.Token, er
 	return toToken(row), nil
 }
 
+// activeTokens selects the tokens that authenticate: not revoked, held by
+// a person who is not disabled.
+func activeTokens(q *gorm.DB) *gorm.DB {
+	return q.Model(&tokenRow{}).Select("tokens.*").Joins("JOIN people ON people.id = tokens.person_id").
+		Where("tokens.revoked_at IS NULL AND people.disabled_at IS NULL")
+}
+
 // ActiveToken returns the unrevoked token with this id (the dashboard's
 // session cookie names its token by id, and is refused once it is revoked).
 // Unknown and revoked ids are the same EUNAUTHORIZED.
@@ -81,7 +132,7 @@ func (db *DB) ActiveToken(ctx context.Context, id string) (candor.Token, error) 
 	if !validID(id) {
 		return candor.Token{}, candor.Errorf(candor.EUNAUTHORIZED, "the token is unknown or revoked")
 	}
-	err := db.gorm.WithContext(ctx).Where("id = ? AND revoked_at IS NULL", id).Take(&row).Error
+	err := activeTokens(db.gorm.WithContext(ctx)).Where("tokens.id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return candor.Token{}, candor.Errorf(candor.EUNAUTHORIZED, "the token is unknown or revoked")
 	}
@@ -105,23 +156,29 @@ func (db *DB) ListTokens(ctx context.Context) ([]candor.Token, error) {
 }
 
 // RevokeToken revokes a token by id. Revoking twice is a conflict, so the
-// audit log never records a revocation that changed nothing.
+// audit log never records a revocation that changed nothing: the update is
+// conditional on the token being unrevoked, so of two concurrent
+// revocations exactly one changes the row (and is audited) and the other is
+// ECONFLICT, on PostgreSQL's READ COMMITTED as on SQLite.
 func (db *DB) RevokeToken(ctx context.Context, id string) (candor.Token, error) {
 	if !validID(id) {
 		return candor.Token{}, candor.Errorf(candor.ENOTFOUND, "token not found")
 	}
 	var row tokenRow
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		now := db.now()
+		res := tx.Model(&tokenRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", now)
+		if res.Error != nil {
+			return audit{}, res.Error
+		}
 		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
 			return audit{}, err
 		}
-		if row.RevokedAt != nil {
+		if res.RowsAffected != 1 {
 			return audit{}, candor.Errorf(candor.ECONFLICT, "token already revoked")
 		}
-		now := db.now()
-		row.RevokedAt = &now
 		return audit{Action: "token.revoke", Resource: "token", ResourceID: id,
-			Summary: map[string]any{"name": row.Name, "role": row.Role}}, tx.Save(&row).Error
+			Summary: map[string]any{"name": row.Name, "role": row.Role}}, nil
 	})
 	return toToken(row), translate("revoke token", "token", err)
 }
