@@ -27,6 +27,8 @@ import (
 const (
 	sessionCookie = "candor_admin"
 	queuesRoot    = "/admin/queues"
+	// loginBodyLimit is far more than a token form needs.
+	loginBodyLimit = 8 << 10
 )
 
 // sessionValue is "v1.<token id>.<expiry unix>.<HMAC-SHA256 of the rest>".
@@ -82,11 +84,28 @@ func adminHeaders(c *gin.Context) {
 
 // sameOrigin refuses a state-changing request whose Origin names another
 // site (SameSite=Strict already keeps the cookie off such requests; this
-// covers old browsers and the login form itself).
-func sameOrigin(c *gin.Context) {
-	if o := c.GetHeader("Origin"); o != "" && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+// covers old browsers and the login form itself). An opaque origin
+// ("null": a sandboxed frame, a data: URL) is another site. The host the
+// browser used is the request's own, or X-Forwarded-Host when the peer is
+// a trusted proxy (Config.TrustedProxies): anyone else could send that
+// header to match an Origin of their choosing.
+func (s *Server) sameOrigin(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+		writeError(c, candor.Errorf(candor.EFORBIDDEN, "cross-origin request refused"))
+		return
+	}
+	if o := c.GetHeader("Origin"); o != "" {
+		host := c.Request.Host
+		if fh := c.GetHeader("X-Forwarded-Host"); fh != "" && s.fromTrustedProxy(c) {
+			host, _, _ = strings.Cut(fh, ",")
+			host = strings.TrimSpace(host)
+		}
 		u, err := url.Parse(o)
-		if err != nil || (u.Host != c.Request.Host && u.Host != c.GetHeader("X-Forwarded-Host")) {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Host != host {
 			writeError(c, candor.Errorf(candor.EFORBIDDEN, "cross-origin request refused"))
 			return
 		}
@@ -133,6 +152,12 @@ func (s *Server) adminLoginForm(c *gin.Context) { s.renderLogin(c, http.StatusOK
 func (s *Server) adminLogin(c *gin.Context) {
 	secret, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	if !ok {
+		// Read the form here to answer a body past loginBodyLimit (413) or
+		// cut short (400), which PostForm would hide as an empty token.
+		if err := c.Request.ParseForm(); err != nil {
+			writeError(c, err)
+			return
+		}
 		secret = c.PostForm("token")
 	}
 	if strings.TrimSpace(secret) == "" {
@@ -205,6 +230,9 @@ func (s *Server) queues(c *gin.Context) {
 	h := s.cfg.Ops.QueuesReadOnly
 	if actor(c).Role == candor.RoleAdmin {
 		h = s.cfg.Ops.Queues
+	} else if serverDetails(c.Request.URL.Path) {
+		writeError(c, candor.Errorf(candor.EFORBIDDEN, "the Redis server and worker details are for admins"))
+		return
 	}
 	if h == nil {
 		writeProblem(c, http.StatusNotFound, candor.ENOTFOUND, "the queue dashboard is not enabled", nil)
@@ -213,4 +241,13 @@ func (s *Server) queues(c *gin.Context) {
 	// asynqmon never needs Candor's credentials.
 	c.Request.Header.Del("Authorization")
 	h.ServeHTTP(c.Writer, c.Request)
+}
+
+// serverDetails reports whether a dashboard path shows the servers behind
+// Candor: Redis's INFO (version, memory, clients, configuration) and the
+// workers (hosts, process ids). The read-only dashboard shows queues and
+// tasks, not how the machines are built.
+func serverDetails(path string) bool {
+	p := strings.TrimSuffix(strings.TrimPrefix(path, queuesRoot), "/")
+	return p == "/api/redis_info" || p == "/api/servers" || p == "/redis" || p == "/servers"
 }

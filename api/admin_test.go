@@ -171,6 +171,12 @@ func TestDashboardViewerIsReadOnly(t *testing.T) {
 			if !taskExists(t, opt, taskID) {
 				t.Fatal("the task was deleted")
 			}
+			// No server details for anyone but admins.
+			for _, p := range []string{"/admin/queues/api/redis_info", "/admin/queues/api/servers"} {
+				if res, body := e.req("GET", p, cookieHdr(c), ""); res.StatusCode != 403 || strings.Contains(body, "redis_version") {
+					t.Errorf("%s as %s: %d %s", p, role, res.StatusCode, body)
+				}
+			}
 		})
 	}
 	// The read-only asynqmon refuses on its own too (defence in depth).
@@ -196,6 +202,9 @@ func TestDashboardAdminMayChange(t *testing.T) {
 	}
 	if res, body := e.req("GET", "/admin/queues/favicon.ico", cookieHdr(c), ""); res.StatusCode != 200 || len(body) == 0 {
 		t.Errorf("dashboard asset: %d", res.StatusCode)
+	}
+	if res, body := e.req("GET", "/admin/queues/api/redis_info", cookieHdr(c), ""); res.StatusCode != 200 || !strings.Contains(body, "redis_version") {
+		t.Errorf("admin redis info: %d", res.StatusCode)
 	}
 	res, body = e.req("DELETE", "/admin/queues/api/queues/default/pending_tasks/"+taskID, cookieHdr(c), "")
 	if res.StatusCode != 204 {
