@@ -168,9 +168,14 @@ func (in *Incident) Validate() error {
 	if in.LegalContacts == nil {
 		in.LegalContacts = []string{}
 	}
-	for _, c := range in.LegalContacts {
-		if !validEmail(c) {
-			v.Add("legal_contacts", "%q is not an email address", c)
+	if len(in.LegalContacts) > MaxLegalContacts {
+		// Checked first: a list of 20,000 gives one error, not 20,000.
+		v.Add("legal_contacts", "must be at most %d addresses (%d given)", MaxLegalContacts, len(in.LegalContacts))
+	} else {
+		for _, c := range in.LegalContacts {
+			if !validEmail(c) {
+				v.Add("legal_contacts", "%q is not an email address", c)
+			}
 		}
 	}
 	return v.Err()

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"io"
-	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,14 +47,19 @@ type incidentRequest struct {
 	LawEnforcementDelay     *bool                          `json:"law_enforcement_delay"`
 }
 
-func toIncidentRequest(in candor.Incident) incidentRequest {
+// toIncidentRequest is the starting point of a merge patch. It copies the
+// incident deeply: decoding writes into its slices and through its
+// pointers, which must not reach the stored "before" the audit entry is
+// computed from.
+func toIncidentRequest(stored candor.Incident) incidentRequest {
+	in := stored.Clone()
 	d := in.DiscoveredAt
 	return incidentRequest{Title: in.Title, Summary: in.Summary, DiscoveredAt: &d, OccurredFrom: in.OccurredFrom,
 		OccurredTo: in.OccurredTo, DeterminedAt: in.DeterminedAt, MaterialityDeterminedAt: in.MaterialityDeterminedAt,
 		NotifiableAssessedAt: in.NotifiableAssessedAt, Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
 		DataCategories: in.DataCategories, ReportingEntity: in.ReportingEntity, OwnerEmail: in.OwnerEmail,
 		LegalContacts: in.LegalContacts, Timezone: in.Timezone, Language: in.DefaultLanguage,
-		Translations: maps.Clone(in.Translations), ContainedAt: in.ContainedAt, LawEnforcementDelay: in.LawEnforcementDelay}
+		Translations: in.Translations, ContainedAt: in.ContainedAt, LawEnforcementDelay: in.LawEnforcementDelay}
 }
 
 func (r incidentRequest) apply(in *candor.Incident) {
@@ -83,6 +87,10 @@ func (s *Server) createIncident(c *gin.Context) {
 	req.apply(&in)
 	if in.Timezone == "" {
 		in.Timezone = s.cfg.Timezone
+	}
+	if err := s.checkContacts(c, candor.Incident{}, in); err != nil {
+		writeError(c, err)
+		return
 	}
 	out, err := s.store.CreateIncident(c.Request.Context(), in)
 	if err != nil {
@@ -129,18 +137,34 @@ func (s *Server) updateIncident(c *gin.Context) {
 		return
 	}
 	out, err := s.store.UpdateIncident(c.Request.Context(), c.Param("id"), func(in *candor.Incident) error {
-		req := toIncidentRequest(*in)
+		before := in.Clone()
+		req := toIncidentRequest(before)
 		if err := decodeBytes(body, &req); err != nil {
 			return err
 		}
 		req.apply(in)
-		return nil
+		return s.checkContacts(c, before, *in)
 	})
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// checkContacts holds a change of an incident's owner or legal contacts
+// (who Candor mails its reminders) to the legal role and to the operator's
+// contact domains (CANDOR_CONTACT_DOMAINS). The role comes first, so that a
+// caller who may not name contacts learns nothing about the addresses.
+// Contacts left as they were pass, even if the domains changed since.
+func (s *Server) checkContacts(c *gin.Context, before, after candor.Incident) error {
+	if !candor.ContactsChanged(before, after) {
+		return nil
+	}
+	if err := candor.AuthorizeContacts(actor(c), before, after); err != nil {
+		return err
+	}
+	return s.cfg.ContactDomains.Check(after)
 }
 
 func (s *Server) createEvent(c *gin.Context) {

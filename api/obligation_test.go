@@ -84,7 +84,7 @@ func (e *env) obligations(id, query string) (map[string]obligationItem, obligati
 
 func (e *env) createIncident(body map[string]any) string {
 	e.t.Helper()
-	r := e.do("POST", "/api/v1/incidents", candor.RoleComms, body)
+	r := e.do("POST", "/api/v1/incidents", candor.RoleLegal, body) // legal: the seed names contacts
 	if r.Status != 201 {
 		e.t.Fatalf("create incident: %d %s", r.Status, r.Raw)
 	}

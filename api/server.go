@@ -75,6 +75,10 @@ type Config struct {
 	Calendar candor.BusinessCalendar
 
 	Public Public // public statement pages and publishing (publication.go, public.go)
+
+	// ContactDomains are the domains owner_email and legal_contacts may
+	// be in (CANDOR_CONTACT_DOMAINS); empty allows any.
+	ContactDomains candor.ContactDomains
 }
 
 // Server is the HTTP handler with its dependencies.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 type incidentRow struct {
@@ -162,14 +163,25 @@ func (db *DB) ListIncidents(ctx context.Context, f candor.IncidentFilter) (Page[
 
 // UpdateIncident applies change to the stored incident, validates the
 // result and stores it; the audit entry lists the fields that changed.
+//
+// The read, change and write are one transaction holding the row: on
+// PostgreSQL the row is read FOR UPDATE, so a second update waits for the
+// first and changes its result instead of overwriting it with a stale copy
+// (two PATCHes of different fields both survive); on SQLite the store's
+// writer queue (transaction) already runs one write transaction at a time.
+// change gets a deep copy, so nothing it does reaches "before".
 func (db *DB) UpdateIncident(ctx context.Context, id string, change func(*candor.Incident) error) (candor.Incident, error) {
 	var out candor.Incident
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		before, err := db.getIncident(tx, id)
+		q := tx
+		if db.dialect == Postgres {
+			q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		before, err := db.getIncident(q, id)
 		if err != nil {
 			return audit{}, err
 		}
-		after := before
+		after := before.Clone()
 		if err := change(&after); err != nil {
 			return audit{}, err
 		}
