@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/candor-dev/candor/geo"
 	"github.com/candor-dev/candor/roster"
 	"github.com/candor-dev/candor/vault"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -168,10 +170,46 @@ type existing struct {
 	Status      string
 }
 
+// maxBatchAttempts bounds the retries of a batch that lost a race with
+// another import of the same customers (see writeBatch).
+const maxBatchAttempts = 5
+
 // writeBatch upserts one batch in one transaction with its audit entry.
+// Two imports of the same customers at once may both find a key missing
+// and both insert it: on PostgreSQL the second insert waits for the first
+// transaction and then fails on customers_dedupe. The batch is then rolled
+// back and run again from a fresh look-up, which now finds those customers
+// and updates them, so parallel imports neither fail nor store anyone
+// twice. Keys are written in sorted order, so two such batches wait for
+// each other rather than deadlock. (SQLite's writer lock serialises the
+// batches.)
 func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, rep *candor.ImportReport) error {
-	var added, updated, unchanged int
+	for attempt := 1; ; attempt++ {
+		err := db.writeBatchOnce(ctx, incidentID, b, rep)
+		if err == nil || !lostImportRace(err) {
+			return err
+		}
+		if attempt == maxBatchAttempts {
+			return candor.Errorf(candor.ECONFLICT, "another import of the same customers kept changing them; import again")
+		}
+	}
+}
+
+// lostImportRace reports whether err is a transaction's loss to a
+// concurrent one (a unique key taken meanwhile, a deadlock, a
+// serialisation failure), which a fresh attempt resolves.
+func lostImportRace(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "40P01" || pe.Code == "40001")
+}
+
+func (db *DB) writeBatchOnce(ctx context.Context, incidentID string, b importBatch, rep *candor.ImportReport) error {
+	var added, updated, unchanged, erased int
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		added, updated, unchanged, erased = 0, 0, 0, 0
 		// Within a batch the last row with a key wins, as it would across
 		// batches.
 		last := make(map[string]int, len(b.rows))
@@ -184,6 +222,7 @@ func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, 
 			}
 			last[sr.row.DedupeKey] = i
 		}
+		slices.Sort(keys)
 		found, err := db.existingCustomers(tx, incidentID, keys)
 		if err != nil {
 			return audit{}, err
@@ -202,10 +241,18 @@ func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, 
 			case old.ContentHash == r.ContentHash:
 				unchanged++
 			default:
-				if err := updateImported(tx, old, r); err != nil {
+				ok, err := updateImported(tx, old, r)
+				switch {
+				case err != nil:
 					return audit{}, err
+				case ok:
+					updated++
+				default:
+					// Erased since the look-up: it stays erased, as if
+					// this import had come first and the erasure after.
+					erased++
+					unchanged++
 				}
-				updated++
 			}
 		}
 		if err := insertCustomers(tx, db.dialect, inserts); err != nil {
@@ -214,7 +261,7 @@ func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, 
 		added = len(inserts)
 		return audit{Action: "customers.import", Resource: "incident", ResourceID: incidentID, IncidentID: incidentID,
 			Summary: map[string]any{"from_line": b.rows[0].line, "to_line": b.rows[len(b.rows)-1].line,
-				"accepted": added, "updated": updated, "unchanged": unchanged}}, nil
+				"accepted": added, "updated": updated, "unchanged": unchanged, "erased_meanwhile": erased}}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("import customers: %w", err)
@@ -257,17 +304,21 @@ func (db *DB) existingCustomers(tx *gorm.DB, incidentID string, keys []string) (
 
 // updateImported replaces a stored customer's imported fields. Its
 // notification status stays, unless the channel changed (an address added
-// to a postal customer, or removed).
-func updateImported(tx *gorm.DB, old existing, r *customerRow) error {
+// to a postal customer, or removed). A customer erased since the batch
+// looked it up is left erased: it reports false. (Writing by id alone put
+// the name and address back on 18 of 300 customers erased during a
+// re-import.)
+func updateImported(tx *gorm.DB, old existing, r *customerRow) (bool, error) {
 	status := old.Status
 	if old.Channel != r.Channel {
 		status = r.Status
 	}
-	return tx.Model(&customerRow{}).Where("id = ?", old.ID).Updates(map[string]any{
+	res := tx.Model(&customerRow{}).Where("id = ? AND erased_at IS NULL", old.ID).Updates(map[string]any{
 		"external_id": r.ExternalID, "email_hash": r.EmailHash, "content_hash": r.ContentHash,
 		"name_enc": r.NameEnc, "email_enc": r.EmailEnc, "postal_enc": r.PostalEnc, "country": r.Country,
 		"region": r.Region, "locale": r.Locale, "data_categories": r.DataCategories, "channel": r.Channel,
-		"status": status, "updated_at": r.UpdatedAt}).Error
+		"status": status, "updated_at": r.UpdatedAt})
+	return res.RowsAffected == 1, res.Error
 }
 
 // insertCustomers writes new rows in bulk: a statement per row would cost a

@@ -204,7 +204,7 @@ func TestReimportRacingErasure(t *testing.T) {
 // once all succeed (none answers 500 for the unique key, none rolls its
 // batch back), and each customer is stored once.
 func TestParallelImportsOfTheSameRoster(t *testing.T) {
-	const n, imports, rounds = 2000, 4, 3
+	const n, imports, rounds = 1000, 4, 2
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
