@@ -37,6 +37,9 @@ func decodeBytes(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return candor.Errorf(candor.EBADREQUEST, "request body is empty; send a JSON object")
 	}
+	if err := checkStrings(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -45,7 +48,7 @@ func decodeBytes(body []byte, dst any) error {
 	if dec.More() {
 		return candor.Errorf(candor.EBADREQUEST, "body holds more than one JSON value")
 	}
-	return nil
+	return checkDates(reflect.ValueOf(dst), "")
 }
 
 func jsonError(body []byte, dst any, err error) error {

@@ -171,6 +171,9 @@ func (s *Server) listRevisions(c *gin.Context) {
 func diffRange(c *gin.Context) (from, to int, ok bool, err error) {
 	if d, has := c.GetQuery("diff"); has {
 		from, to, err = revdiff.ParseRange(d)
+		if err == nil && (from > maxRevision || to > maxRevision) {
+			err = candor.Invalid(candor.FieldError{Field: "diff", Message: revisionRangeMessage})
+		}
 		return from, to, true, err
 	}
 	f, hasFrom := c.GetQuery("from")
@@ -184,12 +187,28 @@ func diffRange(c *gin.Context) (from, to int, ok bool, err error) {
 		dst       *int
 	}{{"from", f, &from}, {"to", t, &to}} {
 		n, err := strconv.Atoi(p.val)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > maxRevision {
 			v.Add(p.name, "must be a revision number (from 1); give both from and to")
 		}
 		*p.dst = n
 	}
 	return from, to, true, v.Err()
+}
+
+// maxRevision is the largest revision number: the column is a 32-bit
+// integer, and a larger number sent to PostgreSQL is an error, not a miss.
+const (
+	maxRevision          = 1<<31 - 1
+	revisionRangeMessage = "must be a revision number from 1 to 2147483647"
+)
+
+// checkRevision refuses a revision number in a body that no revision can
+// have (0 means "the current one" where a body allows it).
+func checkRevision(n int) error {
+	if n < 0 || n > maxRevision {
+		return candor.Invalid(candor.FieldError{Field: "revision", Message: revisionRangeMessage})
+	}
+	return nil
 }
 
 // decodeOptional decodes a JSON object body like decode, but an absent or

@@ -55,6 +55,10 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	if err := checkRevision(req.Revision); err != nil {
+		writeError(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	d, err := s.store.GetDisclosure(ctx, c.Param("id"))
 	if err != nil {
@@ -210,6 +214,10 @@ func (s *Server) approveDisclosure(c *gin.Context) {
 		Revision int `json:"revision"`
 	}
 	if err := decode(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := checkRevision(req.Revision); err != nil {
 		writeError(c, err)
 		return
 	}

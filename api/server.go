@@ -119,6 +119,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	s.engine.ContextWithFallback = true
 	s.cfg.Ops = cfg.Ops.withDefaults()
 	s.engine.Use(requestID(), observe(cfg.Ops.Observer), accessLog(cfg.Logger), recovery())
+	s.engine.Use(checkParams()) // NUL or invalid UTF-8 in a path or query parameter: 400 (api/text.go)
 	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, candor.ENOTFOUND, "no such route", nil) })
 	s.engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this route", nil)
