@@ -91,6 +91,9 @@ func (db *DB) CreatePublication(ctx context.Context, n NewPublication) (candor.P
 		Revision: n.Revision, State: string(candor.PublicationScheduled), PublishAt: n.PublishAt.UTC().Truncate(time.Microsecond),
 		Content: jsonCol[candor.PublicationContent]{n.Content}, CreatedBy: by.TokenID, CreatedAt: now, UpdatedAt: now}
 	err = db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+		if err := lockApproval(tx, n.DisclosureID); err != nil { // see CreateSend
+			return audit{}, err
+		}
 		d, err := db.getDisclosure(tx, n.DisclosureID)
 		if err != nil {
 			return audit{}, err
