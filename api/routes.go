@@ -17,17 +17,20 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metrics)
 
 	// Public statement pages (public.go): no token, nothing before publish_at.
+	// Requests are counted per address (ratelimit.go), as are sign-ins and
+	// bounce notifications; /api requests per token, in authenticate.
+	public := s.limitAddr("public", s.cfg.Rates.Public)
 	for _, m := range []string{"GET", "HEAD"} {
-		e.Handle(m, "/statements", s.statementIndex)
-		e.Handle(m, "/statements/feed.atom", s.statementFeed)
-		e.Handle(m, "/statements/:slug", s.statementPage)
-		e.Handle(m, "/statements/:slug/v/:n", s.statementVersion)
+		e.Handle(m, "/statements", public, s.statementIndex)
+		e.Handle(m, "/statements/feed.atom", public, s.statementFeed)
+		e.Handle(m, "/statements/:slug", public, s.statementPage)
+		e.Handle(m, "/statements/:slug/v/:n", public, s.statementVersion)
 	}
 
 	// The queue dashboard (admin.go): a cookie session, read-only below admin.
-	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), sameOrigin)
+	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), s.sameOrigin)
 	adm.GET("/login", s.adminLoginForm)
-	adm.POST("/login", s.adminLogin)
+	adm.POST("/login", s.limitAddr("login", s.cfg.Rates.Login), limitBody(loginBodyLimit), s.adminLogin)
 	adm.POST("/logout", s.adminLogout)
 	for _, m := range []string{"GET", "POST", "DELETE"} { // the methods asynqmon uses
 		adm.Handle(m, "/queues/*path", s.adminAuth, s.queues)
@@ -36,10 +39,10 @@ func (s *Server) routes() {
 	// Imports stream large bodies; every other route takes small JSON.
 	// Bounce notifications come from a mail provider, signed with a shared
 	// secret instead of a token.
-	e.POST("/api/v1/webhooks/bounces", limitBody(s.cfg.MaxBodyBytes), s.bounces)
+	e.POST("/api/v1/webhooks/bounces", s.limitAddr("webhook", s.cfg.Rates.Webhook), limitBody(min(s.cfg.MaxBodyBytes, 1<<20)), s.bounces)
 
 	api := e.Group("/api/v1", s.authenticate)
-	api.POST("/incidents/:id/customers/import", limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
+	api.POST("/incidents/:id/customers/import", streamBody(s.cfg.BodyStallTimeout), limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
 	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
 	v1.GET("/openapi.json", require(viewer), s.openapiJSON)
 	v1.GET("/openapi.yaml", require(viewer), s.openapiYAML)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/geo"
@@ -176,13 +178,25 @@ type bounce struct {
 	Type      string `json:"type"`
 }
 
+// bounceSkew is how far X-Candor-Timestamp may be from now.
+const bounceSkew = 5 * time.Minute
+
 // bounces takes bounce notifications signed with the shared secret:
 // X-Candor-Timestamp (unix seconds, within 5 minutes) and
 // X-Candor-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + "." + body)).
-// The body is one object or an array of them.
+// The body is one object or an array of them. The headers are checked
+// before the body is read, so an unsigned caller costs no body; a signature
+// already taken within its window is a replay (409); a batch is taken whole
+// or not at all (every item is checked before any is applied).
 func (s *Server) bounces(c *gin.Context) {
 	if s.cfg.BounceSecret == "" {
 		writeError(c, candor.Errorf(candor.ENOTFOUND, "the bounce webhook is not configured (CANDOR_BOUNCE_SECRET)"))
+		return
+	}
+	ts, sig := c.GetHeader("X-Candor-Timestamp"), c.GetHeader("X-Candor-Signature")
+	if err := checkSignatureHeaders(ts, sig, time.Now()); err != nil {
+		refuseBody(c)
+		writeError(c, err)
 		return
 	}
 	body, err := io.ReadAll(c.Request.Body)
@@ -190,11 +204,28 @@ func (s *Server) bounces(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if err := checkSignature(s.cfg.BounceSecret, c.GetHeader("X-Candor-Timestamp"), c.GetHeader("X-Candor-Signature"), body, time.Now()); err != nil {
+	if err := checkSignature(s.cfg.BounceSecret, ts, sig, body, time.Now()); err != nil {
 		writeError(c, err)
 		return
 	}
+	ctx := c.Request.Context()
+	if !s.replays.first(ctx, sig) {
+		writeError(c, candor.Errorf(candor.ECONFLICT, "this notification (its X-Candor-Signature) was already received"))
+		return
+	}
+	marked, unknown, err := s.applyBounces(c, body)
+	if err != nil {
+		s.replays.forget(ctx, sig)
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"marked": marked, "unknown": unknown})
+}
+
+// applyBounces decodes and checks every item, then marks them.
+func (s *Server) applyBounces(c *gin.Context, body []byte) (int, []string, error) {
 	var list []bounce
+	var err error
 	if t := strings.TrimSpace(string(body)); strings.HasPrefix(t, "[") {
 		err = decodeBytes(body, &list)
 	} else {
@@ -203,31 +234,50 @@ func (s *Server) bounces(c *gin.Context) {
 		list = []bounce{one}
 	}
 	if err != nil {
-		writeError(c, err)
-		return
+		return 0, nil, err
+	}
+	var v candor.Validation
+	for i, b := range list {
+		if b.MessageID == "" || len(b.MessageID) > 998 || !utf8.ValidString(b.MessageID) ||
+			strings.ContainsFunc(b.MessageID, unicode.IsControl) {
+			v.Add("["+strconv.Itoa(i)+"].message_id", "needs a Message-ID: printable text up to 998 bytes")
+		}
+		if b.Type != "hard" && b.Type != "soft" && b.Type != "complaint" {
+			v.Add("["+strconv.Itoa(i)+"].type", "must be hard, soft or complaint")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return 0, nil, err
 	}
 	marked, unknown := 0, []string{}
-	for i, b := range list {
-		if b.MessageID == "" || (b.Type != "hard" && b.Type != "soft" && b.Type != "complaint") {
-			writeError(c, candor.Invalid(candor.FieldError{Field: "[" + strconv.Itoa(i) + "]", Message: "needs message_id and type hard, soft or complaint"}))
-			return
-		}
+	for _, b := range list {
 		if err := s.store.MarkBounced(c.Request.Context(), b.MessageID, b.Type); candor.ErrorCode(err) == candor.ENOTFOUND {
 			unknown = append(unknown, b.MessageID)
 		} else if err != nil {
-			writeError(c, err)
-			return
+			return 0, nil, err
 		} else {
 			marked++
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"marked": marked, "unknown": unknown})
+	return marked, unknown, nil
+}
+
+// checkSignatureHeaders checks what can be checked without the body.
+func checkSignatureHeaders(ts, sig string, now time.Time) error {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > bounceSkew {
+		return candor.Errorf(candor.EUNAUTHORIZED, "X-Candor-Timestamp missing or more than 5 minutes off")
+	}
+	hexSig, ok := strings.CutPrefix(sig, "sha256=")
+	if _, err := hex.DecodeString(hexSig); !ok || len(hexSig) != 2*sha256.Size || err != nil {
+		return candor.Errorf(candor.EUNAUTHORIZED, "X-Candor-Signature missing or not sha256=<64 hex digits>")
+	}
+	return nil
 }
 
 func checkSignature(secret, ts, sig string, body []byte, now time.Time) error {
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > 5*time.Minute {
-		return candor.Errorf(candor.EUNAUTHORIZED, "X-Candor-Timestamp missing or more than 5 minutes off")
+	if err := checkSignatureHeaders(ts, sig, now); err != nil {
+		return err
 	}
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(ts + "."))

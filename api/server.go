@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -20,6 +21,7 @@ import (
 	"github.com/candor-dev/candor/pages"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
 )
 
 // Store is what the API needs of storage; *store.DB provides it. Each
@@ -76,6 +78,17 @@ type Config struct {
 
 	Public Public // public statement pages and publishing (publication.go, public.go)
 
+	// Redis holds the rate limits and the bounce webhook's replay memory,
+	// shared by every API process; nil turns the limits off and keeps the
+	// replay memory in this process.
+	Redis redis.UniversalClient
+	Rates RateLimits // requests per minute (ratelimit.go); zero turns one off
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Host are believed; none by default.
+	TrustedProxies []string
+	// BodyStallTimeout ends a customer import whose body stops arriving for
+	// this long (its deadline moves forward while bytes arrive); 0 is 30s.
+	BodyStallTimeout time.Duration
 	// ContactDomains are the domains owner_email and legal_contacts may
 	// be in (CANDOR_CONTACT_DOMAINS); empty allows any.
 	ContactDomains candor.ContactDomains
@@ -90,6 +103,9 @@ type Server struct {
 	site     *pages.Site    // the public statement pages
 	pages    *pageCache     // rendered public pages, for Config.PageCacheTTL
 	progress *progressCache // sends' progress, for Config.PageCacheTTL
+	limits   *limiter       // nil without Config.Redis
+	proxies  []netip.Prefix // Config.TrustedProxies
+	replays  *replayGuard   // bounce signatures seen within their window
 }
 
 // New builds the server and its routes.
@@ -113,8 +129,23 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	if cfg.Calendar == nil {
 		cfg.Calendar = holidays.New()
 	}
+	if cfg.BodyStallTimeout == 0 {
+		cfg.BodyStallTimeout = 30 * time.Second
+	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New()}
+	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New(), limits: newLimiter(cfg.Redis, cfg.Logger),
+		replays: newReplayGuard(cfg.Redis, cfg.Logger)}
+	// Gin believes X-Forwarded-For from anyone unless told otherwise; the
+	// per-address limits would then be a header away from useless.
+	var err error
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		cfg.Logger.Error("trusted proxies: none trusted", "error", err.Error())
+	}
+	var cidrs []string
+	for _, p := range s.proxies {
+		cidrs = append(cidrs, p.String())
+	}
+	s.engine.SetTrustedProxies(cidrs) // nil: none
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
 	s.cfg.Ops = cfg.Ops.withDefaults()
@@ -137,14 +168,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.Se
 // Routes lists the registered method and path pairs (for the OpenAPI check).
 func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
-// NewHTTPServer wraps h with the timeouts a public listener needs. The write
-// timeout is generous because exports and imports stream for minutes.
+// NewHTTPServer wraps h with the timeouts a public listener needs, so that
+// a client who sends slowly cannot hold a connection and its buffers: the
+// headers within 5 s, the whole request within 30 s (the customer import
+// moves its own deadline forward while bytes arrive: streamBody), 120 s
+// idle between requests, 64 KiB of headers. There is no write timeout
+// because exports stream for minutes.
 func NewHTTPServer(addr string, h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 	}
 }
 

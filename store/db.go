@@ -74,6 +74,9 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		if err := os.MkdirAll(filepath.Dir(dsnPath(dsn)), 0o700); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
+		if err := createSQLiteFile(dsn); err != nil {
+			return nil, err
+		}
 		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriverName(), DSN: dsn})
 	} else {
 		dial = postgres.Open(dsn)
@@ -186,6 +189,28 @@ var sqliteDriverName = sync.OnceValue(func() string {
 	}})
 	return name
 })
+
+// createSQLiteFile creates the database file of dsn, empty and readable by
+// its owner only, unless it exists. Left to SQLite, it is created 0644 less
+// the umask (world-readable under the usual 022); SQLite then gives the
+// -wal and -shm files the database file's mode, so these are 0600 too. The
+// personal fields are sealed (vault), but the file also holds who was
+// notified of what, and when. A file that exists keeps its mode: an
+// operator may have chosen it (README, "Security model").
+func createSQLiteFile(dsn string) error {
+	p := dsnPath(dsn)
+	if p == "" || strings.HasPrefix(p, ":memory:") || strings.Contains(dsn, "mode=memory") {
+		return nil
+	}
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
+}
 
 func dsnPath(dsn string) string {
 	p, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")

@@ -74,6 +74,14 @@ type Config struct {
 	AdminSessionTTL     time.Duration `env:"CANDOR_ADMIN_SESSION_TTL" envDefault:"30m"`
 	AuditVerifySchedule string        `env:"CANDOR_AUDIT_VERIFY_SCHEDULE" envDefault:"@every 15m"`
 
+	// Request limits per minute, shared through Redis; 0 turns one off.
+	RateAPI        int      `env:"CANDOR_RATE_API" envDefault:"600"`
+	RateAuthFail   int      `env:"CANDOR_RATE_AUTH_FAIL" envDefault:"30"`
+	RatePublic     int      `env:"CANDOR_RATE_PUBLIC" envDefault:"600"`
+	RateLogin      int      `env:"CANDOR_RATE_LOGIN" envDefault:"10"`
+	RateWebhook    int      `env:"CANDOR_RATE_WEBHOOK" envDefault:"600"`
+	TrustedProxies []string `env:"CANDOR_TRUSTED_PROXIES" envDefault:""`
+
 	WorkerConcurrency int           `env:"CANDOR_WORKER_CONCURRENCY" envDefault:"20"`
 	ShutdownTimeout   time.Duration `env:"CANDOR_SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	LogLevel          string        `env:"CANDOR_LOG_LEVEL" envDefault:"info"`

@@ -114,7 +114,9 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
 			Ops: ops.apiOps(), Org: cfg.organisation(), Timezone: cfg.OrgTimezone,
 			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret,
-			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL}, db, checks...)
+			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL,
+			Redis: rc, TrustedProxies: cfg.TrustedProxies, Rates: api.RateLimits{API: cfg.RateAPI, AuthFail: cfg.RateAuthFail,
+				Public: cfg.RatePublic, Login: cfg.RateLogin, Webhook: cfg.RateWebhook}}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %v", cfg.Listen, err)
