@@ -41,7 +41,7 @@ func (s *Server) routes() {
 	// secret instead of a token.
 	e.POST("/api/v1/webhooks/bounces", s.limitAddr("webhook", s.cfg.Rates.Webhook), limitBody(min(s.cfg.MaxBodyBytes, 1<<20)), s.bounces)
 
-	api := e.Group("/api/v1", s.authenticate)
+	api := e.Group("/api/v1", noStore, s.authenticate)
 	api.POST("/incidents/:id/customers/import", streamBody(s.cfg.BodyStallTimeout), limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
 	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
 	v1.GET("/openapi.json", require(viewer), s.openapiJSON)
