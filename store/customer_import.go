@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -180,9 +179,11 @@ const maxBatchAttempts = 5
 // transaction and then fails on customers_dedupe. The batch is then rolled
 // back and run again from a fresh look-up, which now finds those customers
 // and updates them, so parallel imports neither fail nor store anyone
-// twice. Keys are written in sorted order, so two such batches wait for
-// each other rather than deadlock. (SQLite's writer lock serialises the
-// batches.)
+// twice. Two batches that take the same keys in different orders may
+// deadlock instead; PostgreSQL aborts one, which is retried the same way.
+// (Rows stay in file order rather than sorted by key: new customers' ids
+// follow the file, and the table's order follows the ids, which the
+// dispatcher's plans rely on. SQLite's writer lock serialises batches.)
 func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, rep *candor.ImportReport) error {
 	for attempt := 1; ; attempt++ {
 		err := db.writeBatchOnce(ctx, incidentID, b, rep)
@@ -222,7 +223,6 @@ func (db *DB) writeBatchOnce(ctx context.Context, incidentID string, b importBat
 			}
 			last[sr.row.DedupeKey] = i
 		}
-		slices.Sort(keys)
 		found, err := db.existingCustomers(tx, incidentID, keys)
 		if err != nil {
 			return audit{}, err

@@ -39,55 +39,73 @@ func (db *DB) Dispatch(ctx context.Context, sendID, regulatorJurisdiction, msgDo
 func (db *DB) DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error) {
 	ctx = db.sendPath(ctx)
 	dispatched := false
-	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		if err := lockDispatch(tx, sendID); err != nil {
-			return audit{}, err
-		}
-		var s sendRow
-		if err := tx.Where("id = ?", sendID).Take(&s).Error; err != nil {
-			return audit{}, err
-		}
-		if s.State != string(candor.SendScheduled) || s.DispatchedAt != nil {
-			return audit{}, errNothing
-		}
-		now := db.now()
-		var inserted int
-		var err error
-		if s.Kind == "regulator_report" {
-			inserted, err = db.insertRegulatorDelivery(tx, s, regulatorJurisdiction, msgDomain, now)
-			limit = 0
-		} else {
-			inserted, err = db.insertDeliveries(tx, s, msgDomain, now, limit)
-		}
+	// Not inTx: a send resumed before it was fully dispatched comes back
+	// here, and its audit log says send.resumed, not send.started again.
+	err := db.transaction(ctx, func(tx *gorm.DB) error {
+		a, err := db.dispatchFirst(tx, sendID, regulatorJurisdiction, msgDomain, limit)
 		if err != nil {
-			return audit{}, err
-		}
-		if err := addCounts(tx, sendID, countMove{candor.DeliveryPending: inserted}, now); err != nil {
-			return audit{}, err
-		}
-		total, err := countDeliveries(tx, sendID)
-		if err != nil {
-			return audit{}, err
-		}
-		upd := map[string]any{"state": string(candor.SendRunning), "total": total,
-			"started_at": gorm.Expr("COALESCE(started_at, ?)", now), "updated_at": now}
-		if limit == 0 || inserted < limit { // every recipient has a delivery
-			upd["dispatched_at"] = now
-			if total == 0 {
-				upd["state"], upd["finished_at"] = string(candor.SendCompleted), now
-			}
-		}
-		if err := tx.Model(&sendRow{}).Where("id = ?", sendID).Updates(upd).Error; err != nil {
-			return audit{}, err
+			return err
 		}
 		dispatched = true
-		return audit{Action: "send.started", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
-			Summary: map[string]any{"deliveries": total}}, nil
+		if a.Action == "" {
+			return nil
+		}
+		return db.appendAudit(ctx, tx, a)
 	})
 	if err == errNothing {
 		return false, nil
 	}
 	return dispatched, translate("dispatch send", "send", err)
+}
+
+// dispatchFirst is DispatchFirst's transaction; it returns no audit entry
+// for a send that started before.
+func (db *DB) dispatchFirst(tx *gorm.DB, sendID, regulatorJurisdiction, msgDomain string, limit int) (audit, error) {
+	if err := lockDispatch(tx, sendID); err != nil {
+		return audit{}, err
+	}
+	var s sendRow
+	if err := tx.Where("id = ?", sendID).Take(&s).Error; err != nil {
+		return audit{}, err
+	}
+	if s.State != string(candor.SendScheduled) || s.DispatchedAt != nil {
+		return audit{}, errNothing
+	}
+	now := db.now()
+	var inserted int
+	var err error
+	if s.Kind == "regulator_report" {
+		inserted, err = db.insertRegulatorDelivery(tx, s, regulatorJurisdiction, msgDomain, now)
+		limit = 0
+	} else {
+		inserted, err = db.insertDeliveries(tx, s, msgDomain, now, limit)
+	}
+	if err != nil {
+		return audit{}, err
+	}
+	if err := addCounts(tx, sendID, countMove{candor.DeliveryPending: inserted}, now); err != nil {
+		return audit{}, err
+	}
+	total, err := countDeliveries(tx, sendID)
+	if err != nil {
+		return audit{}, err
+	}
+	upd := map[string]any{"state": string(candor.SendRunning), "total": total,
+		"started_at": gorm.Expr("COALESCE(started_at, ?)", now), "updated_at": now}
+	if limit == 0 || inserted < limit { // every recipient has a delivery
+		upd["dispatched_at"] = now
+		if total == 0 {
+			upd["state"], upd["finished_at"] = string(candor.SendCompleted), now
+		}
+	}
+	if err := tx.Model(&sendRow{}).Where("id = ?", sendID).Updates(upd).Error; err != nil {
+		return audit{}, err
+	}
+	if s.StartedAt != nil {
+		return audit{}, nil
+	}
+	return audit{Action: "send.started", Resource: "send", ResourceID: sendID, IncidentID: s.IncidentID,
+		Summary: map[string]any{"deliveries": total}}, nil
 }
 
 // DispatchRest creates deliveries DispatchFirst left to make, for up to
