@@ -191,7 +191,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	if !s.limitToken(c, tok.ID) {
 		return
 	}
-	a := candor.Actor{TokenID: tok.ID, Name: tok.Name, Role: tok.Role}
+	a := candor.Actor{TokenID: tok.ID, PersonID: tok.PersonID, Name: tok.Name, Role: tok.Role}
 	c.Set(actorKey, a)
 	c.Request = c.Request.WithContext(candor.NewContextWithActor(c.Request.Context(), a))
 	c.Next()

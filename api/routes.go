@@ -91,4 +91,6 @@ func (s *Server) routes() {
 	v1.POST("/tokens", require(admin), s.createToken)
 	v1.GET("/tokens", require(admin), s.listTokens)
 	v1.DELETE("/tokens/:id", require(admin), s.revokeToken)
+	v1.POST("/people", require(admin), s.createPerson)
+	v1.GET("/people", require(admin), s.listPeople)
 }

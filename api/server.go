@@ -28,6 +28,7 @@ import (
 // resource file declares the part it uses.
 type Store interface {
 	TokenStore
+	PeopleStore
 	IncidentStore
 	AuditStore
 	CustomerStore

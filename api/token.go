@@ -9,14 +9,15 @@ import (
 
 func (s *Server) createToken(c *gin.Context) {
 	var req struct {
-		Name string      `json:"name"`
-		Role candor.Role `json:"role"`
+		Name   string      `json:"name"`
+		Role   candor.Role `json:"role"`
+		Person string      `json:"person"` // id or e-mail; "" is the person named name
 	}
 	if err := decode(c, &req); err != nil {
 		writeError(c, err)
 		return
 	}
-	tok, secret, err := s.store.CreateToken(c.Request.Context(), req.Name, req.Role)
+	tok, secret, err := s.store.CreateTokenFor(c.Request.Context(), req.Person, req.Name, req.Role)
 	if err != nil {
 		writeError(c, err)
 		return

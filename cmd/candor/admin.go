@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/store"
 )
 
 func cmdMigrate(ctx context.Context, cfg Config, args []string, out io.Writer) error {
@@ -53,9 +54,9 @@ func cmdMigrate(ctx context.Context, cfg Config, args []string, out io.Writer) e
 
 func cmdToken(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: candor token create --name N --role R | list | revoke ID")
+		return errors.New("usage: candor token create --name N --role R [--person ID|EMAIL] | list | revoke ID")
 	}
-	db, err := openMigratedDB(ctx, cfg)
+	db, err := openPeopleDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -64,8 +65,9 @@ func cmdToken(ctx context.Context, cfg Config, args []string, out io.Writer) err
 	switch args[0] {
 	case "create":
 		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-		name := fs.String("name", "", "who or what the token is for")
-		role := fs.String("role", "", "viewer, comms, legal or admin")
+		name := fs.String("name", "", "who or what the token is for; without --person, the person of that name (created if nobody is)")
+		role := fs.String("role", "", "viewer, comms, legal or admin (at most the person's role)")
+		person := fs.String("person", "", "the id or e-mail of the person who will hold the token")
 		ifNone := fs.Bool("if-none", false, "create only if no token exists yet (used by make run)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
@@ -75,7 +77,7 @@ func cmdToken(ctx context.Context, cfg Config, args []string, out io.Writer) err
 				return err
 			}
 		}
-		_, secret, err := db.CreateToken(ctx, *name, candor.Role(*role))
+		_, secret, err := db.CreateTokenFor(ctx, *person, *name, candor.Role(*role))
 		if err != nil {
 			return fieldError(err)
 		}
@@ -87,13 +89,13 @@ func cmdToken(ctx context.Context, cfg Config, args []string, out io.Writer) err
 			return err
 		}
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tSTATE")
+		fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tSTATE\tPERSON")
 		for _, t := range toks {
 			state := "active"
 			if t.RevokedAt != nil {
 				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt.Format(time.RFC3339), state)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt.Format(time.RFC3339), state, t.PersonID)
 		}
 		return tw.Flush()
 	case "revoke":
@@ -108,6 +110,67 @@ func cmdToken(ctx context.Context, cfg Config, args []string, out io.Writer) err
 		return nil
 	}
 	return fmt.Errorf("unknown token command %q", args[0])
+}
+
+// openPeopleDB opens the migrated database with the data key if one is
+// configured: people's e-mails are sealed with it, but a token for a person
+// named by name or id (make run's first token) needs none.
+func openPeopleDB(ctx context.Context, cfg Config) (*store.DB, error) {
+	db, err := openMigratedDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if kr, err := loadKeyring(cfg); err == nil {
+		db.SetKeyring(kr)
+	}
+	return db, nil
+}
+
+func cmdPerson(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: candor person create --email E --name N --role R | list")
+	}
+	db, err := openPeopleDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = cliContext(ctx)
+	var people []candor.Person
+	switch args[0] {
+	case "create":
+		fs := flag.NewFlagSet("person create", flag.ContinueOnError)
+		email := fs.String("email", "", "the person's e-mail (unique, compared case-insensitively)")
+		name := fs.String("name", "", "the person's display name")
+		role := fs.String("role", "", "viewer, comms, legal or admin: the most any of their tokens may have")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		p, err := db.CreatePerson(ctx, candor.Person{Email: *email, Name: *name, Role: candor.Role(*role)})
+		if err != nil {
+			return fieldError(err)
+		}
+		people = []candor.Person{p}
+	case "list":
+		if people, err = db.ListPeople(ctx); err != nil {
+			return fieldError(err)
+		}
+	default:
+		return fmt.Errorf("unknown person command %q", args[0])
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tROLE\tCREATED\tSTATE")
+	for _, p := range people {
+		state, email := "active", p.Email
+		if p.DisabledAt != nil {
+			state = "disabled " + p.DisabledAt.Format(time.RFC3339)
+		}
+		if email == "" {
+			email = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Name, email, p.Role, p.CreatedAt.Format(time.RFC3339), state)
+	}
+	return tw.Flush()
 }
 
 func cmdAudit(ctx context.Context, cfg Config, args []string, out io.Writer) error {

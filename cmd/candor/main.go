@@ -28,7 +28,9 @@ Service:
 
 Operations:
   migrate up|status   apply or list database migrations
-  token create --name N --role R | list | revoke ID
+  person create --email E --name N --role R | list
+                      the people who hold tokens (four eyes compares people)
+  token create --name N --role R [--person ID|EMAIL] | list | revoke ID
   audit verify        check the audit log's hash chain
   import --incident ID FILE   import customers from .csv or .json
   rekey               re-encrypt customer data with the current key
@@ -67,6 +69,7 @@ func commands() map[string]command {
 		"bench":   cmdBench,
 		"demo":    cmdDemo,
 		"token":   cmdToken,
+		"person":  cmdPerson,
 		"audit":   cmdAudit,
 		"config":  cmdConfig,
 		"version": func(_ context.Context, _ Config, _ []string, o io.Writer) error {
