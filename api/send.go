@@ -178,8 +178,12 @@ type bounce struct {
 	Type      string `json:"type"`
 }
 
-// bounceSkew is how far X-Candor-Timestamp may be from now.
-const bounceSkew = 5 * time.Minute
+const (
+	// bounceSkew is how far X-Candor-Timestamp may be from now.
+	bounceSkew = 5 * time.Minute
+	// bounceReaders is how many bounce bodies are read at once.
+	bounceReaders = 16
+)
 
 // bounces takes bounce notifications signed with the shared secret:
 // X-Candor-Timestamp (unix seconds, within 5 minutes) and
@@ -197,6 +201,15 @@ func (s *Server) bounces(c *gin.Context) {
 	if err := checkSignatureHeaders(ts, sig, time.Now()); err != nil {
 		refuseBody(c)
 		writeError(c, err)
+		return
+	}
+	// Well-formed headers cost nothing to forge: hold at most bounceReaders
+	// bodies in memory at once, whoever sends them.
+	select {
+	case s.bounceSlots <- struct{}{}:
+		defer func() { <-s.bounceSlots }()
+	case <-time.After(2 * time.Second):
+		tooMany(c, time.Second, "bounce notifications at once")
 		return
 	}
 	body, err := io.ReadAll(c.Request.Body)

@@ -107,6 +107,8 @@ type Server struct {
 	limits   *limiter       // nil without Config.Redis
 	proxies  []netip.Prefix // Config.TrustedProxies
 	replays  *replayGuard   // bounce signatures seen within their window
+	// bounceSlots bounds the bounce bodies read at once (send.go).
+	bounceSlots chan struct{}
 }
 
 // New builds the server and its routes.
@@ -135,7 +137,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, checks: checks, engine: gin.New(), limits: newLimiter(cfg.Redis, cfg.Logger),
-		replays: newReplayGuard(cfg.Redis, cfg.Logger)}
+		replays: newReplayGuard(cfg.Redis, cfg.Logger), bounceSlots: make(chan struct{}, bounceReaders)}
 	// Gin believes X-Forwarded-For from anyone unless told otherwise; the
 	// per-address limits would then be a header away from useless.
 	var err error
