@@ -62,6 +62,10 @@ type SendCounts struct {
 	Failed    int `json:"failed"`
 	Bounced   int `json:"bounced"`
 	Cancelled int `json:"cancelled"`
+	// PossibleDuplicates counts deliveries claimed again after a crash
+	// (their first attempt may have reached the relay): sent again, they
+	// may have reached the customer twice.
+	PossibleDuplicates int `json:"possible_duplicates"`
 }
 
 // Delivery is one recipient's message of a send.
@@ -77,6 +81,9 @@ type Delivery struct {
 	MessageID  string     `json:"message_id"`
 	Response   string     `json:"response"`
 	SentAt     *time.Time `json:"sent_at"`
+	// PossibleDuplicate: claimed again after a crash, so it may have
+	// reached the recipient twice (with the same Message-ID).
+	PossibleDuplicate bool `json:"possible_duplicate"`
 }
 
 // Pause, Resume and Cancel return the state a send moves to, or ECONFLICT

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -20,6 +21,7 @@ type CustomerStore interface {
 	UpdateCustomer(ctx context.Context, id string, change func(*candor.CustomerInput) error) (candor.Customer, error)
 	EraseCustomer(ctx context.Context, id string) (candor.Customer, error)
 	EachCustomer(ctx context.Context, incidentID string, fn func(candor.Customer) error) error
+	PossibleDuplicateCustomers(ctx context.Context, incidentID string) (map[string]bool, error)
 }
 
 // customerResponse is a customer as the API shows it.
@@ -160,15 +162,23 @@ func (s *Server) exportCustomers(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	// Who may have received a notice twice: a delivery sent again after
+	// a worker crashed (possible_duplicate, the last column; an import
+	// ignores it).
+	dups, err := s.store.PossibleDuplicateCustomers(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="customers-`+id+`.csv"`)
 	c.Header("Cache-Control", "no-store")
 	w := roster.NewCSVWriter(c.Writer)
 	w.WriteBOM()
-	w.Write(roster.CustomerHeader())
+	w.Write(append(roster.CustomerHeader(), "possible_duplicate"))
 	rec := make([]string, 0, 16)
-	err := s.store.EachCustomer(c.Request.Context(), id, func(cu candor.Customer) error {
-		rec = roster.AppendCustomerRecord(rec[:0], cu)
+	err = s.store.EachCustomer(c.Request.Context(), id, func(cu candor.Customer) error {
+		rec = append(roster.AppendCustomerRecord(rec[:0], cu), strconv.FormatBool(dups[cu.ID]))
 		return w.Write(rec)
 	})
 	if err != nil {

@@ -391,7 +391,13 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 	}
 	var out []Claimed
 	err := db.transaction(ctx, func(tx *gorm.DB) error {
+		flagged := 0
 		if reclaimSending { // already counted as sending
+			n, err := flagRepeats(tx, sendID, from, to, now)
+			if err != nil {
+				return err
+			}
+			flagged = n
 			again, err := claim(tx, candor.DeliverySending)
 			if err != nil {
 				return err
@@ -405,12 +411,34 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 		out = append(out, fresh...)
 		m := countMove{}
 		m.move(candor.DeliveryPending, candor.DeliverySending, len(fresh))
+		if flagged > 0 {
+			m[possibleDuplicates] = flagged
+		}
 		return addCounts(tx, sendID, m, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	return out, nil
+}
+
+// flagRepeats marks possible_duplicate the chunk's deliveries a reclaim is
+// about to take from "sending" — the rows Claim's reclaim statement
+// takes, by the same condition — and returns how many it newly marked.
+// A delivery still sending when its chunk is claimed again was claimed by
+// a task that never recorded its outcome: a worker killed (or its lease
+// lost) after the relay may already have accepted the message, which is
+// now sent again. Whether the first attempt got through is not known, so
+// every such delivery is flagged: the flagged ones include every one that
+// reached the relay twice (TestWorkerKilledDuringSend holds that), and
+// some that did not. A row flagged by an earlier crash is not counted
+// again. On PostgreSQL the update locks the rows it marks, so two
+// reclaims racing for a row count it once.
+func flagRepeats(tx *gorm.DB, sendID, from, to string, now time.Time) (int, error) {
+	res := tx.Exec(`UPDATE deliveries SET possible_duplicate = TRUE
+		WHERE send_id = ? AND id >= ? AND id <= ? AND status = 'sending' AND NOT possible_duplicate
+		AND (next_attempt_at IS NULL OR next_attempt_at <= ?)`, sendID, from, to, now)
+	return int(res.RowsAffected), res.Error
 }
 
 // claimAtOnce is Claim on PostgreSQL of a chunk's pending deliveries (a
@@ -614,7 +642,7 @@ func (db *DB) recordSend(ctx context.Context, tx *sql.Tx, outcomes []Outcome, no
 	}
 	defer cust.Close()
 	for _, o := range other {
-		if _, ok := countColumns[o.Status]; !ok || o.Status == candor.DeliverySending {
+		if _, ok := countColumns[o.Status]; !ok || o.Status == candor.DeliverySending || o.Status == possibleDuplicates {
 			return nil, fmt.Errorf("record delivery: cannot record status %q", o.Status)
 		}
 		undo := 0
@@ -781,6 +809,8 @@ type deliveryRow struct {
 	Response     string
 	SentAt       *time.Time
 	EmailEnc     *string
+	// PossibleDuplicate: claimed again after a crash (flagRepeats).
+	PossibleDuplicate bool
 }
 
 // ListDeliveries pages through a send's deliveries with each recipient's
@@ -803,7 +833,7 @@ func (db *DB) ListDeliveries(ctx context.Context, sendID, status, cursor string,
 	}
 	n = limit(n)
 	q := `SELECT d.id, d.customer_id, d.recipient_key, d.locale, d.status, d.attempts, d.last_error, d.message_id,
-		d.response, d.sent_at, c.email_enc FROM deliveries d LEFT JOIN customers c ON c.id = d.customer_id
+		d.response, d.sent_at, c.email_enc, d.possible_duplicate FROM deliveries d LEFT JOIN customers c ON c.id = d.customer_id
 		WHERE d.send_id = ? AND d.id > ?`
 	args := []any{sendID, after}
 	if status != "" {
@@ -821,7 +851,8 @@ func (db *DB) ListDeliveries(ctx context.Context, sendID, status, cursor string,
 			break
 		}
 		d := candor.Delivery{ID: r.ID, SendID: sendID, CustomerID: r.CustomerID, Locale: r.Locale, Status: r.Status,
-			Attempts: r.Attempts, LastError: r.LastError, MessageID: r.MessageID, Response: r.Response, SentAt: utcPtr(r.SentAt)}
+			Attempts: r.Attempts, LastError: r.LastError, MessageID: r.MessageID, Response: r.Response, SentAt: utcPtr(r.SentAt),
+			PossibleDuplicate: r.PossibleDuplicate}
 		if r.EmailEnc != nil && *r.EmailEnc != "" {
 			if d.Email, err = kr.Decrypt(*r.EmailEnc); err != nil {
 				return p, err

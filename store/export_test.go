@@ -92,7 +92,9 @@ func (db *DB) CountDeliveries(ctx context.Context, sendID string) (candor.SendCo
 			c.Cancelled = r.N
 		}
 	}
-	return c, nil
+	err := db.gorm.WithContext(ctx).Raw("SELECT count(*) FROM deliveries WHERE send_id = ? AND possible_duplicate", sendID).
+		Scan(&c.PossibleDuplicates).Error
+	return c, err
 }
 
 // Transaction runs fn as the store runs its own transactions.

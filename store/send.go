@@ -34,6 +34,10 @@ type sendRow struct {
 	NBounced     int
 	NCancelled   int
 	ProgressedAt *time.Time
+
+	// Deliveries claimed again after a crash (migrations sqlite 0014,
+	// postgres 0015; store.flagRepeats).
+	NPossibleDuplicates int
 }
 
 func (sendRow) TableName() string { return "sends" }
@@ -43,7 +47,8 @@ func toSend(r sendRow) candor.Send {
 		Revision: r.Revision, State: candor.SendState(r.State), SendAt: r.SendAt.UTC(), Filter: r.Filter.V,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), StartedAt: utcPtr(r.StartedAt),
 		FinishedAt: utcPtr(r.FinishedAt), SendCounts: candor.SendCounts{Total: r.Total, Pending: r.NPending,
-			Sending: r.NSending, Sent: r.NSent, Failed: r.NFailed, Bounced: r.NBounced, Cancelled: r.NCancelled}}
+			Sending: r.NSending, Sent: r.NSent, Failed: r.NFailed, Bounced: r.NBounced, Cancelled: r.NCancelled,
+			PossibleDuplicates: r.NPossibleDuplicates}}
 }
 
 // NewSend is what creating a send needs: the disclosure's approved revision,

@@ -37,7 +37,14 @@ var countColumns = map[string]string{
 	candor.DeliveryFailed:    "n_failed",
 	candor.DeliveryBounced:   "n_bounced",
 	candor.DeliveryCancelled: "n_cancelled",
+	possibleDuplicates:       "n_possible_duplicates",
 }
+
+// possibleDuplicates is countColumns' key for the deliveries claimed again
+// after a crash (flagRepeats): not a status, a count kept the same way.
+// A countMove adds to it directly (m[possibleDuplicates] = n), never
+// through move.
+const possibleDuplicates = "+possible_duplicates" // no status is spelt so
 
 // countMove is a change to one send's counts: status → rows added.
 type countMove map[string]int
