@@ -24,11 +24,14 @@ import (
 func loadKeyring(cfg Config) (*vault.Keyring, error) {
 	key := cfg.DataKey
 	if key == "" {
-		b, err := os.ReadFile(cfg.DataKeyFile)
+		b, err := vault.ReadKeyFile(cfg.DataKeyFile) // refused if others may read it
+		if errors.Is(err, vault.ErrKeyFileMode) {
+			return nil, fmt.Errorf("data key: %w", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("data key: set CANDOR_DATA_KEY or create %s (make run does): %v", cfg.DataKeyFile, err)
 		}
-		key = string(b)
+		key = b
 	}
 	kr, err := vault.ParseKeyring(key, cfg.DataKeyOld)
 	if err != nil {
