@@ -18,7 +18,6 @@ import (
 	cmail "github.com/candor-dev/candor/mail"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 )
 
 // pipe is the whole send pipeline on real parts: a database, a private
@@ -42,6 +41,9 @@ type pipeOpts struct {
 	incident *candor.Incident
 	events   []candor.Event
 	csv      string
+	// redis, when set, is the Redis to use (a cluster, a Sentinel-watched
+	// master) instead of a private redis-server; p.redis is then nil.
+	redis asynq.RedisConnOpt
 }
 
 func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
@@ -85,7 +87,11 @@ func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
 	testenv.ImportCSV(t, db, in.ID, csv.String())
 
 	p.smtp = smtptest.Start(t, o.smtp...)
-	p.redis = testenv.StartRedis(t)
+	ropt := o.redis
+	if ropt == nil {
+		p.redis = testenv.StartRedis(t)
+		ropt = asynq.RedisClientOpt{Addr: p.redis.Addr()}
+	}
 	cfg, err := cmail.ParseURL(p.smtp.URL() + "&pool=4&timeout=5s")
 	if err != nil {
 		t.Fatal(err)
@@ -95,10 +101,9 @@ func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	ropt := asynq.RedisClientOpt{Addr: p.redis.Addr()}
 	client := asynq.NewClient(ropt)
 	t.Cleanup(func() { client.Close() })
-	rdb := redis.NewClient(&redis.Options{Addr: p.redis.Addr()})
+	rdb := jobs.NewRedisClient(ropt)
 	t.Cleanup(func() { rdb.Close() })
 	rate := o.rate
 	if rate == 0 {
