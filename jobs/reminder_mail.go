@@ -8,15 +8,16 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/mail"
 	"github.com/candor-dev/candor/render"
 )
 
-// reminderData is what a reminder says. It holds the incident's title and
-// the duty, never anything about customers beyond the counts in Basis.
+// reminderData is what one reminder in a digest says. It holds the
+// incident's title and the duty, never anything about customers beyond the
+// counts in Basis.
 type reminderData struct {
+	Index         int // 1-based, in the digest
 	Headline      string
 	IncidentTitle string
 	IncidentID    string
@@ -35,10 +36,21 @@ type reminderData struct {
 	Missing       string
 	Basis         string
 	Link          string
-	Disclaimer    string
 }
 
-const reminderText = `{{.Headline}}
+// digestData is one digest: a person's due reminders of one run, most
+// urgent first.
+type digestData struct {
+	Intro      string
+	Count      int
+	Items      []reminderData
+	Disclaimer string
+}
+
+const reminderText = `{{.Intro}}
+{{range .Items}}
+{{if gt $.Count 1}}-- {{.Index}} of {{$.Count}} --
+{{end}}{{.Headline}}
 
 Incident:     {{.IncidentTitle}}
 Obligation:   {{.Jurisdiction}}: {{.Name}}
@@ -56,7 +68,7 @@ Note:         {{.Missing}}
 Why:          {{.Basis}}
 
 All obligations of this incident: {{.Link}}
-
+{{end}}
 {{.Disclaimer}}
 
 You receive this as the owner or a legal contact of the incident.
@@ -64,6 +76,9 @@ You receive this as the owner or a legal contact of the incident.
 
 const reminderHTML = `<!doctype html>
 <html><body style="font-family: sans-serif; line-height: 1.4">
+<p>{{.Intro}}</p>
+{{- range .Items}}
+{{if gt $.Count 1}}<h3>{{.Index}} of {{$.Count}}</h3>{{end}}
 <p><strong>{{.Headline}}</strong></p>
 <table cellpadding="3">
 <tr><th align="left">Incident</th><td>{{.IncidentTitle}}</td></tr>
@@ -82,6 +97,7 @@ const reminderHTML = `<!doctype html>
 <tr><th align="left">Why</th><td>{{.Basis}}</td></tr>
 </table>
 <p><a href="{{.Link}}">All obligations of this incident</a></p>
+{{- end}}
 <p style="color: #555; font-size: smaller">{{.Disclaimer}}<br>You receive this as the owner or a legal contact of the incident.</p>
 </body></html>
 `
@@ -117,12 +133,6 @@ func remaining(due, now time.Time) string {
 func roughDuration(d time.Duration) string {
 	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
 	mins := int(d % time.Hour / time.Minute)
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
 	switch {
 	case days > 0 && hours > 0:
 		return plural(days, "day") + " " + plural(hours, "hour")
@@ -136,6 +146,13 @@ func roughDuration(d time.Duration) string {
 	return plural(mins, "minute")
 }
 
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
 // oneLine keeps a header value on one line and within n runes.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -145,19 +162,19 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// message renders the reminder rem to the address to.
-func (r *Reminder) message(inc candor.Incident, st candor.ObligationState, rem candor.Reminder, to string, now time.Time) (*mail.Message, error) {
-	due := *st.DueAt
-	long, short := headline(rem.Mark, now.After(due))
-	d := reminderData{
-		Headline: long, IncidentTitle: oneLine(inc.Title, 300), IncidentID: inc.ID,
-		Jurisdiction: st.Jurisdiction, Name: st.Name, Law: st.Law, Audience: strings.ReplaceAll(string(st.Audience), "_", " "),
-		Stage: st.Stage, DueIncident: zoned(due, inc.Location(), "Mon 2 Jan 2006 15:04"), DueLocal: due.Format("Mon 2 Jan 15:04"),
-		TimeZone: st.TimeZone, Remaining: remaining(due, now), Soft: st.Soft,
-		Deadline:  fmt.Sprintf("%s from %s", st.Deadline, strings.ReplaceAll(string(st.ClockStart), "_", " ")),
-		DependsOn: strings.Join(st.DependsOn, ", "), Missing: st.Missing, Basis: st.Basis,
-		Link:       strings.TrimRight(r.cfg.BaseURL, "/") + "/api/v1/incidents/" + inc.ID + "/obligations",
-		Disclaimer: jurisdictions.Disclaimer,
+// message renders the digest of items (most urgent first) to the address
+// to. One reminder keeps the subject it always had; more say how many, and
+// the first (most urgent) one's deadline.
+func (r *Reminder) message(to string, items []dueReminder, now time.Time) (*mail.Message, error) {
+	d := digestData{Count: len(items), Disclaimer: jurisdictions.Disclaimer}
+	incidents := map[string]bool{}
+	for i, it := range items {
+		d.Items = append(d.Items, r.reminderData(i+1, it, now))
+		incidents[it.inc.ID] = true
+	}
+	d.Intro = "One deadline reminder."
+	if len(items) > 1 {
+		d.Intro = fmt.Sprintf("%d deadline reminders, in %s, most urgent first.", len(items), plural(len(incidents), "incident"))
 	}
 	var text, html bytes.Buffer
 	if err := reminderTextTmpl.Execute(&text, d); err != nil {
@@ -166,27 +183,56 @@ func (r *Reminder) message(inc candor.Incident, st candor.ObligationState, rem c
 	if err := reminderHTMLTmpl.Execute(&html, d); err != nil {
 		return nil, fmt.Errorf("render reminder: %w", err)
 	}
+	first := items[0]
+	due := *first.st.DueAt
+	_, short := headline(first.rem.Mark, now.After(due))
 	kind := "hard"
-	if st.Soft {
+	if first.st.Soft {
 		kind = "soft"
 	}
-	subject := fmt.Sprintf("[Candor] %s: %s %s, %s deadline %s (%s)", short, st.Jurisdiction, st.Name, kind,
-		zoned(due, inc.Location(), "2006-01-02 15:04"), oneLine(inc.Title, 80))
+	subject := fmt.Sprintf("[Candor] %s: %s %s, %s deadline %s (%s)", short, first.st.Jurisdiction, first.st.Name, kind,
+		zoned(due, first.inc.Location(), "2006-01-02 15:04"), oneLine(first.inc.Title, 80))
+	if len(items) > 1 {
+		subject = fmt.Sprintf("[Candor] %d deadline reminders; first: %s, %s %s, %s deadline %s (%s)", len(items), short,
+			first.st.Jurisdiction, first.st.Name, kind, zoned(due, first.inc.Location(), "2006-01-02 15:04"), oneLine(first.inc.Title, 80))
+	}
+	headers := map[string]string{
+		"X-Candor-Reminders": fmt.Sprint(len(items)),
+		// A notification, not a conversation: no auto-replies.
+		"Auto-Submitted": "auto-generated",
+	}
+	if len(incidents) == 1 {
+		headers["X-Candor-Incident"] = first.inc.ID
+	}
+	if len(items) == 1 {
+		headers["X-Candor-Reminder"] = first.rem.ObligationKey + "/" + fmt.Sprint(first.rem.Mark)
+	}
 	return &mail.Message{
-		DeliveryID: deliveryID(rem),
+		DeliveryID: deliveryID(items),
 		From:       r.cfg.From,
 		To:         mail.Address{Email: to},
 		Subject:    oneLine(subject, 250),
 		Text:       text.String(),
 		HTML:       html.String(),
 		Locale:     "en",
-		Headers: map[string]string{
-			"X-Candor-Incident": inc.ID,
-			"X-Candor-Reminder": rem.ObligationKey + "/" + fmt.Sprint(rem.Mark),
-			// A notification, not a conversation: no auto-replies.
-			"Auto-Submitted": "auto-generated",
-		},
+		Headers:    headers,
 	}, nil
+}
+
+// reminderData is what the digest says of one reminder.
+func (r *Reminder) reminderData(index int, it dueReminder, now time.Time) reminderData {
+	st, inc := it.st, it.inc
+	due := *st.DueAt
+	long, _ := headline(it.rem.Mark, now.After(due))
+	return reminderData{
+		Index: index, Headline: long, IncidentTitle: oneLine(inc.Title, 300), IncidentID: inc.ID,
+		Jurisdiction: st.Jurisdiction, Name: st.Name, Law: st.Law, Audience: strings.ReplaceAll(string(st.Audience), "_", " "),
+		Stage: st.Stage, DueIncident: zoned(due, inc.Location(), "Mon 2 Jan 2006 15:04"), DueLocal: due.Format("Mon 2 Jan 15:04"),
+		TimeZone: st.TimeZone, Remaining: remaining(due, now), Soft: st.Soft,
+		Deadline:  fmt.Sprintf("%s from %s", st.Deadline, strings.ReplaceAll(string(st.ClockStart), "_", " ")),
+		DependsOn: strings.Join(st.DependsOn, ", "), Missing: st.Missing, Basis: st.Basis,
+		Link: strings.TrimRight(r.cfg.BaseURL, "/") + "/api/v1/incidents/" + inc.ID + "/obligations",
+	}
 }
 
 // zoned formats t in loc with the zone named as a reader places it

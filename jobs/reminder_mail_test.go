@@ -70,7 +70,8 @@ func TestReminderMessageVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rem := candor.Reminder{IncidentID: inc.ID, ObligationKey: tt.st.RuleID, Mark: tt.mark, Recipient: candor.RecipientKey("a@example.com")}
-			m, err := r.message(inc, tt.st, rem, "a@example.com", tt.now)
+			it := dueReminder{rem: rem, inc: inc, st: tt.st}
+			m, err := r.message("a@example.com", []dueReminder{it}, tt.now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,9 +91,47 @@ func TestReminderMessageVariants(t *testing.T) {
 			if strings.Contains(m.HTML, "<script>") || strings.ContainsAny(m.Subject, "\r\n") {
 				t.Errorf("unescaped html or a broken subject: %q", m.Subject)
 			}
-			if m.DeliveryID != deliveryID(rem) || deliveryID(rem) == deliveryID(candor.Reminder{IncidentID: inc.ID, ObligationKey: tt.st.RuleID, Mark: 80, Recipient: rem.Recipient}) {
-				t.Error("delivery ids are not per reminder")
+			other := it
+			other.rem.Mark = 80
+			if m.DeliveryID != deliveryID([]dueReminder{it}) || deliveryID([]dueReminder{it}) == deliveryID([]dueReminder{other}) ||
+				deliveryID([]dueReminder{it, other}) != deliveryID([]dueReminder{other, it}) {
+				t.Error("delivery ids are not per set of reminders")
 			}
 		})
+	}
+}
+
+// A digest lists every reminder, numbered, most urgent first as given, in
+// both parts; the subject counts them and names the first.
+func TestReminderDigestMessage(t *testing.T) {
+	r := NewReminder(ReminderConfig{From: mail.Address{Email: "notices@example.com"}, BaseURL: "https://c.example"}, nil, nil)
+	due := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	later := due.Add(24 * time.Hour)
+	items := []dueReminder{
+		{rem: candor.Reminder{IncidentID: "inc-1", ObligationKey: "eu-gdpr-33-authority", Mark: 80, Recipient: "k"},
+			inc: candor.Incident{ID: "inc-1", Title: "Stolen laptop"},
+			st:  candor.ObligationState{Obligation: candor.Obligation{RuleID: "eu-gdpr-33-authority", Jurisdiction: "EU", Name: "Notification to the authority", DueAt: &due}}},
+		{rem: candor.Reminder{IncidentID: "inc-2", ObligationKey: "us-ca-individuals", Mark: 50, Recipient: "k"},
+			inc: candor.Incident{ID: "inc-2", Title: "Misdelivered letters"},
+			st:  candor.ObligationState{Obligation: candor.Obligation{RuleID: "us-ca-individuals", Jurisdiction: "US-CA", Name: "Notice to residents", DueAt: &later}}},
+	}
+	m, err := r.message("a@example.com", items, due.Add(-12*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 deadline reminders, in 2 incidents", "-- 1 of 2 --", "-- 2 of 2 --", "Stolen laptop", "Misdelivered letters",
+		"80% of the time", "50% of the time", "https://c.example/api/v1/incidents/inc-2/obligations"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if strings.Index(m.Text, "Stolen laptop") > strings.Index(m.Text, "Misdelivered") || !strings.Contains(m.HTML, "2 of 2") {
+		t.Errorf("order or html:\n%s", m.HTML)
+	}
+	if !strings.HasPrefix(m.Subject, "[Candor] 2 deadline reminders; first: 80% of the time used, EU Notification") || m.Headers["X-Candor-Incident"] != "" || m.Headers["X-Candor-Reminders"] != "2" {
+		t.Errorf("subject %q headers %v", m.Subject, m.Headers)
 	}
 }

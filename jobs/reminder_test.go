@@ -34,7 +34,7 @@ type reminderEnv struct {
 	r   *jobs.Reminder
 }
 
-func newReminderEnv(t *testing.T, db *store.DB) *reminderEnv {
+func newReminderEnv(t *testing.T, db *store.DB, set ...func(*jobs.ReminderConfig)) *reminderEnv {
 	t.Helper()
 	srv := smtptest.Start(t)
 	cfg, err := cmail.ParseURL(srv.URL())
@@ -50,9 +50,13 @@ func newReminderEnv(t *testing.T, db *store.DB) *reminderEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: holidays.New(),
+	rc := jobs.ReminderConfig{Rules: rules, Calendar: holidays.New(),
 		From: cmail.Address{Name: "Example Corp", Email: "notices@example.com"}, BaseURL: "https://candor.example.com/",
-		Logger: quiet}, db, sender)
+		Logger: quiet}
+	for _, f := range set {
+		f(&rc)
+	}
+	r := jobs.NewReminder(rc, db, sender)
 	return &reminderEnv{t: t, db: db, srv: srv, r: r}
 }
 
@@ -102,11 +106,11 @@ func TestRemindersOncePerObligationMarkAndPerson(t *testing.T) {
 				total  int // messages the server holds afterwards
 			}{
 				{"before half time", at(35.9), nil, 0, 0, 0},
-				{"half time: two duties to three people", at(40), nil, 6, 0, 6},
-				{"the same again sends nothing", at(40), nil, 0, 0, 6},
-				{"later, still before 80%", at(57), nil, 0, 0, 6},
-				{"80%", at(60), nil, 6, 0, 12},
-				{"80% again", at(61), nil, 0, 0, 12},
+				{"half time: two duties to three people, one digest each", at(40), nil, 3, 0, 3},
+				{"the same again sends nothing", at(40), nil, 0, 0, 3},
+				{"later, still before 80%", at(57), nil, 0, 0, 3},
+				{"80%", at(60), nil, 3, 0, 6},
+				{"80% again", at(61), nil, 0, 0, 6},
 				{"due: the authority was told, so only Art. 34 remains; the DPO's mailbox fails", at(73), func() {
 					reg, disc := testenv.Send(t, db, id, "regulator_report", "")
 					testenv.Deliveries(t, db, testenv.Delivery{SendID: reg, DisclosureID: disc, IncidentID: id,
@@ -117,10 +121,10 @@ func TestRemindersOncePerObligationMarkAndPerson(t *testing.T) {
 						}
 						return nil
 					})
-				}, 2, 1, 14},
-				{"the failed one is tried again next run", at(73.02), nil, 0, 1, 14},
-				{"and goes once the mailbox answers", at(73.04), func() { e.srv.SetDecider(nil) }, 1, 0, 15},
-				{"nothing after that", at(80), nil, 0, 0, 15},
+				}, 2, 1, 8},
+				{"the failed one is tried again next run", at(73.02), nil, 0, 1, 8},
+				{"and goes once the mailbox answers", at(73.04), func() { e.srv.SetDecider(nil) }, 1, 0, 9},
+				{"nothing after that", at(80), nil, 0, 0, 9},
 			}
 			for _, s := range steps {
 				if s.before != nil {
@@ -131,7 +135,7 @@ func TestRemindersOncePerObligationMarkAndPerson(t *testing.T) {
 					t.Fatalf("%s: sent %d failed %d (server holds %d), want %d %d (%d)", s.name, st.Sent, st.Failed, e.srv.Count(), s.sent, s.failed, s.total)
 				}
 			}
-			for addr, n := range map[string]int{"owner@example.com": 5, "legal@example.com": 5, "dpo@example.com": 5} {
+			for addr, n := range map[string]int{"owner@example.com": 3, "legal@example.com": 3, "dpo@example.com": 3} {
 				if got := e.srv.CountFor(addr); got != n {
 					t.Errorf("%s got %d reminders, want %d", addr, got, n)
 				}
@@ -155,17 +159,17 @@ func TestRemindersOncePerObligationMarkAndPerson(t *testing.T) {
 			var found bool
 			for _, m := range e.srv.Messages() {
 				p := parseMessage(t, m.Data)
-				if p.header.Get("X-Candor-Reminder") != "eu-gdpr-33-authority/80" || m.To[0] != "owner@example.com" {
+				if !strings.Contains(p.subject, "80% of the time used") || m.To[0] != "owner@example.com" {
 					continue
 				}
 				found = true
-				for _, want := range []string{"80% of the time used", "Stolen laptop with HR files", "EU", "hard deadline", "2026-03-05 09:00 UTC"} {
+				for _, want := range []string{"2 deadline reminders; first: 80% of the time used", "Stolen laptop with HR files", "EU", "hard deadline", "2026-03-05 09:00 UTC"} {
 					if !strings.Contains(p.subject, want) {
 						t.Errorf("subject %q lacks %q", p.subject, want)
 					}
 				}
 				text, html := p.parts["text/plain"], p.parts["text/html"]
-				for _, want := range []string{"80% of the time to this deadline has passed", "GDPR", "Art. 33", "HARD deadline",
+				for _, want := range []string{"2 deadline reminders, in 1 incident", "-- 1 of 2 --", "-- 2 of 2 --", "80% of the time to this deadline has passed", "GDPR", "Art. 33", "Art. 34", "HARD deadline", "SOFT target",
 					"Thu 5 Mar 2026 09:00 UTC", "72 hours from awareness", "Time left:    12 hours\n", "Incident:     Stolen laptop with HR files\n",
 					"https://candor.example.com/api/v1/incidents/" + id + "/obligations", "not legal advice"} {
 					if !strings.Contains(text, want) {
@@ -175,7 +179,7 @@ func TestRemindersOncePerObligationMarkAndPerson(t *testing.T) {
 				if !strings.Contains(html, "<strong>hard</strong>") || !strings.Contains(html, "Stolen laptop") {
 					t.Errorf("html:\n%s", html)
 				}
-				if p.header.Get("X-Candor-Incident") != id || p.header.Get("Auto-Submitted") != "auto-generated" {
+				if p.header.Get("X-Candor-Incident") != id || p.header.Get("Auto-Submitted") != "auto-generated" || p.header.Get("X-Candor-Reminders") != "2" {
 					t.Errorf("headers %v", p.header)
 				}
 			}
@@ -199,13 +203,13 @@ func TestReminderRefusedAddressWaitsForTheClaimTimeout(t *testing.T) {
 		return nil
 	})
 	now := d.Add(40 * time.Hour)
-	if st := e.run(now); st.Failed != 2 {
+	if st := e.run(now); st.Failed != 1 {
 		t.Fatalf("first run: %+v", st)
 	}
-	if st := e.run(now.Add(time.Minute)); st.Failed != 0 || e.srv.Attempts("gone@example.com") != 2 {
+	if st := e.run(now.Add(time.Minute)); st.Failed != 0 || e.srv.Attempts("gone@example.com") != 1 {
 		t.Fatalf("retried at once: %+v, %d attempts", st, e.srv.Attempts("gone@example.com"))
 	}
-	if st := e.run(now.Add(11 * time.Minute)); st.Failed != 2 {
+	if st := e.run(now.Add(11 * time.Minute)); st.Failed != 1 {
 		t.Fatalf("not retried after the claim timeout: %+v", st)
 	}
 }

@@ -85,6 +85,11 @@ type Config struct {
 	WorkerConcurrency int           `env:"CANDOR_WORKER_CONCURRENCY" envDefault:"20"`
 	ShutdownTimeout   time.Duration `env:"CANDOR_SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	LogLevel          string        `env:"CANDOR_LOG_LEVEL" envDefault:"info"`
+
+	// ContactDomains are the mail domains (and their subdomains) an
+	// incident's owner and legal contacts may be in, comma-separated;
+	// empty allows any (candor.ContactDomains).
+	ContactDomains string `env:"CANDOR_CONTACT_DOMAINS" envDefault:""`
 }
 
 func loadConfig() (Config, error) {

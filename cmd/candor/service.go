@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/api"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jobs"
@@ -28,6 +29,10 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 	}
 	if _, err := time.LoadLocation(cfg.OrgTimezone); err != nil {
 		return fmt.Errorf("CANDOR_ORG_TIMEZONE %q: %v", cfg.OrgTimezone, err)
+	}
+	contactDomains, err := candor.ParseContactDomains(cfg.ContactDomains)
+	if err != nil {
+		return fmt.Errorf("CANDOR_CONTACT_DOMAINS: %v", err)
 	}
 	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
@@ -79,7 +84,8 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		defer sender.Close() // after the worker has stopped (stops run first)
 		sends = newSendPipeline(cfg, log, db, qc, rc, sender, ops.metrics)
 		remind := jobs.NewReminder(jobs.ReminderConfig{Rules: rules, Calendar: cal, From: mailFrom(cfg),
-			BaseURL: cfg.BaseURL, Logger: log}, db, sender)
+			BaseURL: cfg.BaseURL, Logger: log, ContactDomains: contactDomains,
+			Limiter: jobs.NewLimiter(rc, cfg.MailRate)}, db, sender) // the sends' bucket: the same Redis key
 		handlers := []jobs.Handler{
 			jobs.AuditVerifyHandler(db, ops.metrics, log),
 			remind.Handler(),
@@ -114,7 +120,7 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
 			Ops: ops.apiOps(), Org: cfg.organisation(), Timezone: cfg.OrgTimezone,
 			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret,
-			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL,
+			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL, ContactDomains: contactDomains,
 			Redis: rc, TrustedProxies: cfg.TrustedProxies, Rates: api.RateLimits{API: cfg.RateAPI, AuthFail: cfg.RateAuthFail,
 				Public: cfg.RatePublic, Login: cfg.RateLogin, Webhook: cfg.RateWebhook}}, db, checks...)
 		ln, err := net.Listen("tcp", cfg.Listen)
