@@ -23,9 +23,11 @@ INC=$(call "$COMMS" POST /incidents '{
   "discovered_at": "2020-06-11T00:00:00+09:00", "severity": "high", "cause": "unauthorized_access",
   "malicious": true, "data_categories": ["name", "email"],
   "reporting_entity": {"name": "Kawasaki Heavy Industries, Ltd.", "country": "JP", "listed_us": false},
-  "owner_email": "security@example.com", "legal_contacts": ["legal@example.com"], "timezone": "Asia/Tokyo",
+  "timezone": "Asia/Tokyo",
   "translations": {"ja": {"title": "当社グループへの不正アクセスについて",
     "summary": "海外拠点から国内のサーバーへ、本来発生し得ない接続が確認されました。", "reporting_entity": "川崎重工業株式会社"}}}' | jq -r .id)
+# who gets the deadline reminders is legal's decision (comms gets a 403)
+call "$LEGAL" PATCH /incidents/$INC '{"owner_email": "security@example.com", "legal_contacts": ["legal@example.com"]}' >/dev/null
 call "$COMMS" POST /incidents/$INC/events '{"occurred_on": "2020-06-11", "public": true,
   "description": "Unauthorized access from an overseas office in Thailand identified by an internal audit",
   "translations": {"ja": {"description": "社内監査によりタイの海外拠点からの不正アクセスを確認"}}}' >/dev/null
