@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -73,42 +72,71 @@ func (s *Server) statementVersion(c *gin.Context) {
 }
 
 // showStatement serves a statement's current version (n == 0) or version n.
+// The cache is asked twice, both times by keys of bounded size: for the
+// slug's languages (so the reader's language can be negotiated without the
+// database), then for the page in that language.
 func (s *Server) showStatement(c *gin.Context, n int) {
 	now := s.cfg.Public.now()
-	key := fmt.Sprint(c.Param("slug"), "\x00", n, "\x00", wantsJSON(c), "\x00", c.Query("lang"), "\x00", c.GetHeader("Accept-Language"))
-	if p, ok := s.pages.get(key, now); ok {
+	slug, asJSON := c.Param("slug"), wantsJSON(c)
+	var st *pages.Statement // read from the store only when the cache lacks what is needed
+	known, ok := s.pages.get(statementKey(slug), now)
+	if !ok {
+		if st = s.loadStatement(c, slug, now); st == nil {
+			return
+		}
+		known = statementLocales(*st)
+		s.pages.put(statementKey(slug), known, now)
+	}
+	if n >= len(known.locales) {
+		s.publicNotFound(c)
+		return
+	}
+	loc := pages.Negotiate(known.locales[n], c.Query("lang"), c.GetHeader("Accept-Language"))
+	if p, ok := s.pages.get(pageKey(slug, n, asJSON, loc), now); ok {
 		s.servePublic(c, p.body, p.ctype, p.lang, p.modified)
 		return
 	}
-	versions, err := s.store.SlugVersions(c.Request.Context(), c.Param("slug"), now)
-	if candor.ErrorCode(err) == candor.ENOTFOUND {
-		s.publicNotFound(c)
-		return
-	} else if err != nil {
-		writeError(c, err)
-		return
+	if st == nil {
+		if st = s.loadStatement(c, slug, now); st == nil {
+			return
+		}
+		// It may have changed since its languages were cached.
+		loc = pages.Negotiate(st.PageLocales(n), c.Query("lang"), c.GetHeader("Accept-Language"))
 	}
-	st := pages.Statement{Slug: c.Param("slug"), Versions: versions}
 	if _, _, ok := st.Shown(n); !ok {
 		s.publicNotFound(c)
 		return
 	}
-	loc := pages.Negotiate(st.PageLocales(n), c.Query("lang"), c.GetHeader("Accept-Language"))
 	links := pages.LiveLinks(s.cfg.BaseURL)
 	var body []byte
+	var err error
 	ctype := "text/html; charset=utf-8"
-	if wantsJSON(c) {
-		body, err = s.site.StatementJSON(st, n, loc, links)
+	if asJSON {
+		body, err = s.site.StatementJSON(*st, n, loc, links)
 		ctype = "application/json; charset=utf-8"
 	} else {
-		body, err = s.site.StatementHTML(st, n, loc, links)
+		body, err = s.site.StatementHTML(*st, n, loc, links)
 	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	s.pages.put(key, cachedPage{body: body, ctype: ctype, lang: loc, modified: st.Updated()}, now)
+	s.pages.put(pageKey(slug, n, asJSON, loc), cachedPage{body: body, ctype: ctype, lang: loc, modified: st.Updated()}, now)
 	s.servePublic(c, body, ctype, loc, st.Updated())
+}
+
+// loadStatement reads a slug's visible versions; nil when it has answered
+// (404 for nothing public, the store's error otherwise).
+func (s *Server) loadStatement(c *gin.Context, slug string, now time.Time) *pages.Statement {
+	versions, err := s.store.SlugVersions(c.Request.Context(), slug, now)
+	if candor.ErrorCode(err) == candor.ENOTFOUND {
+		s.publicNotFound(c)
+		return nil
+	} else if err != nil {
+		writeError(c, err)
+		return nil
+	}
+	return &pages.Statement{Slug: slug, Versions: versions}
 }
 
 // publicNotFound is the one answer for every public address with nothing

@@ -145,7 +145,7 @@ func Negotiate(available []string, lang, acceptLanguage string) string {
 			}
 		}
 	}
-	if acceptLanguage != "" && len(acceptLanguage) <= 1024 {
+	if acceptLanguage = capAcceptLanguage(acceptLanguage); acceptLanguage != "" {
 		if want, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil && len(want) > 0 {
 			if _, i, conf := m.Match(want...); conf != language.No {
 				return available[idx[i]]
@@ -153,4 +153,33 @@ func Negotiate(available []string, lang, acceptLanguage string) string {
 		}
 	}
 	return available[0]
+}
+
+// Accept-Language is read up to these bounds: a browser sends a few
+// languages in a few dozen bytes, and anyone may send a megabyte.
+const (
+	maxAcceptLanguageBytes   = 256
+	maxAcceptLanguageEntries = 16
+)
+
+// capAcceptLanguage is the part of an Accept-Language header that is
+// parsed: its first 16 entries within its first 256 bytes, an entry cut
+// by the byte limit left out.
+func capAcceptLanguage(h string) string {
+	if len(h) > maxAcceptLanguageBytes {
+		h = h[:maxAcceptLanguageBytes]
+		if i := strings.LastIndexByte(h, ','); i >= 0 {
+			h = h[:i]
+		} else {
+			return ""
+		}
+	}
+	for i, k := 0, 0; i < len(h); i++ {
+		if h[i] == ',' {
+			if k++; k == maxAcceptLanguageEntries {
+				return h[:i]
+			}
+		}
+	}
+	return h
 }
