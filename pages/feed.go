@@ -57,7 +57,7 @@ func (s *Site) Feed(sts []Statement, l Links) ([]byte, error) {
 			text := cur.Content.Variants[loc]
 			e.Title = text.Title
 			e.Summary = &feeds.AtomSummary{Type: "text", Content: summary(text.Text)}
-			e.Content = &feeds.AtomContent{Type: "html", Content: SanitizeHTML(text.HTML)}
+			e.Content = &feeds.AtomContent{Type: "html", Content: s.clean.clean(text.HTML)}
 		}
 		feed.Entries = append(feed.Entries, e)
 	}

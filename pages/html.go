@@ -177,7 +177,7 @@ func (s *Site) StatementHTML(st Statement, n int, loc string, l Links) ([]byte, 
 	} else {
 		// Rendered by html/template when scheduled, and sanitised then; once
 		// more here, for publications stored before the sanitiser.
-		page.Body = template.HTML(SanitizeHTML(text.HTML))
+		page.Body = template.HTML(s.clean.clean(text.HTML))
 		if !text.ShowsEvents {
 			events := p.Content.Events
 			if text.Events != nil { // the timeline in this language

@@ -92,7 +92,7 @@ func (s *Site) StatementDoc(st Statement, n int, loc string, l Links) (Statement
 		doc.WithdrawnAt = &at
 	} else {
 		text := p.Content.Variants[loc]
-		doc.Title, doc.HTML, doc.Text = text.Title, SanitizeHTML(text.HTML), text.Text
+		doc.Title, doc.HTML, doc.Text = text.Title, s.clean.clean(text.HTML), text.Text
 		for _, e := range p.Content.Events {
 			d := EventDoc{DateOnly: e.DateOnly, Description: e.Description, Date: e.Date.UTC().Format(time.RFC3339)}
 			if e.DateOnly {

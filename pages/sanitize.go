@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"crypto/sha256"
+	"io"
 	"regexp"
 	"sync"
 
@@ -62,4 +64,55 @@ func SanitizeHTML(s string) string {
 		return s
 	}
 	return statementPolicy().Sanitize(s)
+}
+
+// cleanMemo remembers what SanitizeHTML made of a stored body, by the
+// body's hash. Sanitising costs tens of milliseconds a megabyte and the
+// feed and JSON are not cached; a body's hash costs a millisecond. What it
+// is given is only stored publications' HTML, which no reader can add to;
+// past its bound it starts over.
+type cleanMemo struct {
+	mu    sync.Mutex
+	max   int
+	bytes int
+	m     map[[sha256.Size]byte]string
+}
+
+const cleanMemoBytes = 16 << 20
+
+func newCleanMemo() *cleanMemo {
+	return &cleanMemo{max: cleanMemoBytes, m: map[[sha256.Size]byte]string{}}
+}
+
+// clean is SanitizeHTML(s), remembered.
+func (cm *cleanMemo) clean(s string) string {
+	if s == "" {
+		return s
+	}
+	var key [sha256.Size]byte
+	h := sha256.New()
+	io.WriteString(h, s) // no copy of s: the digest takes strings
+	h.Sum(key[:0])
+	cm.mu.Lock()
+	out, ok := cm.m[key]
+	cm.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = SanitizeHTML(s)
+	size := len(out) + 2*sha256.Size
+	if size > cm.max/4 {
+		return out
+	}
+	cm.mu.Lock()
+	defer cm.mu.Unlock()
+	if cm.bytes+size > cm.max {
+		clear(cm.m)
+		cm.bytes = 0
+	}
+	if _, ok := cm.m[key]; !ok {
+		cm.m[key] = out
+		cm.bytes += size
+	}
+	return out
 }

@@ -26,10 +26,11 @@ type Config struct {
 
 // Site renders pages. It is safe for concurrent use.
 type Site struct {
-	cfg  Config
-	tpl  *template.Template
-	css  template.CSS
-	hash string // of css, for the Content-Security-Policy
+	cfg   Config
+	tpl   *template.Template
+	css   template.CSS
+	hash  string // of css, for the Content-Security-Policy
+	clean *cleanMemo
 }
 
 // New parses the embedded layouts.
@@ -47,7 +48,7 @@ func New(cfg Config) (*Site, error) {
 		return nil, fmt.Errorf("pages: parse layouts: %w", err)
 	}
 	sum := sha256.Sum256(css)
-	return &Site{cfg: cfg, tpl: tpl, css: template.CSS(css), hash: "sha256-" + base64.StdEncoding.EncodeToString(sum[:])}, nil
+	return &Site{cfg: cfg, tpl: tpl, css: template.CSS(css), hash: "sha256-" + base64.StdEncoding.EncodeToString(sum[:]), clean: newCleanMemo()}, nil
 }
 
 // ContentSecurityPolicy is the policy every page is served with: nothing
