@@ -172,12 +172,50 @@ func TestWorkerKilledDuringSend(t *testing.T) {
 	done := w.waitCompleted(t, s.ID, 4*time.Minute)
 	twice := w.checkExactlyOnce(t)
 	const tasks, unrecorded = 8, min(50, 2*32) // per task: its chunk, at most two batches
-	t.Logf("send of %d with %d kills: %d sent, SMTP server saw %d recipients twice (bound %d)",
-		len(w.emails), kills, done.Sent, twice, kills*tasks*unrecorded)
+	flagged := w.checkRepeatsFlagged(t, done)
+	t.Logf("send of %d with %d kills: %d sent, SMTP server saw %d recipients twice (bound %d), %d deliveries flagged possible_duplicate (bound %d: every claimed row left sending)",
+		len(w.emails), kills, done.Sent, twice, kills*tasks*unrecorded, flagged, kills*tasks*50)
 	if twice > kills*tasks*unrecorded {
 		t.Fatalf("%d recipients received two copies, more than the messages in flight at %d kills", twice, kills)
 	}
+	if twice == 0 {
+		t.Log("no message reached the SMTP server twice: the kills found nothing sent and unrecorded")
+	}
 	worker.stop(t)
+}
+
+// checkRepeatsFlagged asserts that every delivery whose Message-ID the
+// SMTP server accepted more than once is flagged possible_duplicate (the
+// flagged ones include every real repeat), and that the send's progress
+// counts the flagged deliveries; it returns how many are flagged.
+func (w *sendWorld) checkRepeatsFlagged(t *testing.T, s candor.Send) int {
+	t.Helper()
+	var rows []struct {
+		ID                string
+		MessageID         string
+		PossibleDuplicate bool
+	}
+	if err := w.db.Gorm().Raw(`SELECT id, message_id, possible_duplicate FROM deliveries WHERE send_id = ?`, s.ID).
+		Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	flagged, repeated := 0, 0
+	for _, r := range rows {
+		if r.PossibleDuplicate {
+			flagged++
+		}
+		if n := w.smtp.CountMessageID(r.MessageID); n > 1 {
+			repeated++
+			if !r.PossibleDuplicate {
+				t.Errorf("delivery %s reached the SMTP server %d times but is not flagged possible_duplicate", r.ID, n)
+			}
+		}
+	}
+	if s.PossibleDuplicates != flagged {
+		t.Errorf("the send counts %d possible duplicates, %d deliveries are flagged", s.PossibleDuplicates, flagged)
+	}
+	t.Logf("%d deliveries reached the SMTP server more than once, all of them among the %d flagged", repeated, flagged)
+	return flagged
 }
 
 // Two worker processes on one Redis share one send: each customer is
