@@ -31,13 +31,18 @@ func escapeStrayBrackets(html string) string {
 		done = at + 1
 	}
 	escRange := func(from, to int) { // every bracket in html[from:to]
-		for j := from; j < to; j++ {
-			switch html[j] {
-			case '<':
-				esc(j, "&lt;")
-			case '>':
-				esc(j, "&gt;")
+		for from < to {
+			k := strings.IndexAny(html[from:to], "<>")
+			if k < 0 {
+				return
 			}
+			from += k
+			if html[from] == '<' {
+				esc(from, "&lt;")
+			} else {
+				esc(from, "&gt;")
+			}
+			from++
 		}
 	}
 	i := 0
@@ -73,41 +78,37 @@ func escapeStrayBrackets(html string) string {
 			i = min(stop+3, len(html))
 			continue
 		}
-		// A tag, to its first '>' outside a quoted attribute value.
-		j, quote, value := i+1, byte(0), false // value: a '=' was the last thing outside spaces
-		for ; j < len(html); j++ {
-			c := html[j]
-			if quote != 0 {
-				switch c {
-				case quote:
-					quote = 0
-				case '<':
-					esc(j, "&lt;")
-				case '>':
-					esc(j, "&gt;")
-				}
-				continue
+		// A tag, to its first '>' outside a quoted attribute value (a
+		// quote that follows a '=').
+		j := i + 1
+		for j < len(html) {
+			k := strings.IndexAny(html[j:], "\"'<>")
+			if k < 0 {
+				j = len(html)
+				break
 			}
+			j += k
+			c := html[j]
 			if c == '>' {
 				break
 			}
-			switch c {
-			case '"', '\'':
-				if value {
-					quote = c
-				}
-				value = false
-			case '=':
-				value = true
-			case ' ', '\t', '\n', '\r', '\f':
-			case '<':
+			if c == '<' {
 				esc(j, "&lt;")
-				value = false
-			default:
-				value = false
+				j++
+				continue
 			}
+			if !strings.HasSuffix(strings.TrimRight(html[i+1:j], " \t\n\r\f"), "=") {
+				j++ // a stray quote, as in <p x'>: not a value
+				continue
+			}
+			stop := len(html)
+			if q := strings.IndexByte(html[j+1:], c); q >= 0 {
+				stop = j + 1 + q
+			}
+			escRange(j+1, stop)
+			j = stop + 1
 		}
-		if j == len(html) { // never closed: html2text hides the rest, as before
+		if j >= len(html) { // never closed: html2text hides the rest, as before
 			break
 		}
 		tag := html[i+1 : j]
