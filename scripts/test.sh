@@ -33,3 +33,16 @@ export CANDOR_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?ss
 
 log "go test -race ./... (SQLite and PostgreSQL, real Redis and SMTP)"
 go test -race -count=1 -timeout 20m ${TESTFLAGS:-} ./...
+
+# Fuzzing, bounded: each target searches for a few seconds beyond its
+# committed corpus (testdata/fuzz), which the run above already replayed.
+# CANDOR_FUZZTIME=0 skips the search (the corpora still run above).
+fuzztime=${CANDOR_FUZZTIME:-8s}
+if [ "$fuzztime" != 0 ]; then
+  for target in ./api:FuzzDecode ./api:FuzzPublicStatementPage ./api:FuzzIncidentPatchAudit \
+                ./roster:FuzzCSVReader ./roster:FuzzJSONReader ./render:FuzzRender; do
+    pkg=${target%%:*} name=${target##*:}
+    log "fuzz $name ($fuzztime)"
+    go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" "$pkg"
+  done
+fi
