@@ -14,6 +14,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -61,42 +62,112 @@ type Hunk struct {
 }
 
 // FieldDiff is the change to one field, named as in the API's JSON.
+// TooLarge marks a field that changed but was not diffed, because the
+// request's budget was spent: its Hunks are empty.
 type FieldDiff struct {
-	Field string `json:"field"`
-	Hunks []Hunk `json:"hunks"`
+	Field    string `json:"field"`
+	Hunks    []Hunk `json:"hunks"`
+	TooLarge bool   `json:"too_large,omitempty"`
 }
 
-// Diff is what changed from revision From to revision To.
+// Diff is what changed from revision From to revision To. Truncated says
+// that some changed fields are listed as TooLarge, without their lines.
 type Diff struct {
-	From    int         `json:"from"`
-	To      int         `json:"to"`
-	Fields  []FieldDiff `json:"fields"`  // changed fields only, in a stable order
-	Unified string      `json:"unified"` // the same changes as unified-diff text
+	From      int         `json:"from"`
+	To        int         `json:"to"`
+	Fields    []FieldDiff `json:"fields"`  // changed fields only, in a stable order
+	Unified   string      `json:"unified"` // the same changes as unified-diff text
+	Truncated bool        `json:"truncated"`
+	// Work is what the diff cost, for tests and benchmarks.
+	Work Work `json:"-"`
 }
 
-// Revisions compares revision a (older) with revision b (newer).
+// Budget bounds the work of one diff, all fields together. A line diff
+// costs up to the product of the two sides' line counts, and a disclosure
+// has up to 32 locales of three fields each: a budget per field (go-diff's
+// own timeout, a second each) let one viewer's request of 14 locales × 60
+// KB run for 21 s of CPU. Fields are diffed in order while the budget
+// lasts; a changed field that does not fit is listed as too large to diff.
+type Budget struct {
+	Time  time.Duration // wall time for every field's line diff together
+	Bytes int           // bytes of text (both sides) diffed, all fields together
+}
+
+// DefaultBudget is the budget of a request: a second, and 1 MiB compared
+// (eight or so bodies and their text parts at the template limit).
+var DefaultBudget = Budget{Time: time.Second, Bytes: 1 << 20}
+
+// Work counts what a diff did.
+type Work struct {
+	Bytes    int // bytes of text diffed line by line (both sides)
+	Fields   int // fields diffed line by line
+	TooLarge int // changed fields not diffed: over the budget
+}
+
+// Revisions compares revision a (older) with revision b (newer), within
+// DefaultBudget.
 func Revisions(a, b candor.Revision) Diff {
-	fields := Content(a.Content, b.Content)
-	return Diff{From: a.Number, To: b.Number, Fields: fields, Unified: Unified(fields, a.Number, b.Number)}
+	return RevisionsWithin(a, b, DefaultBudget)
+}
+
+// RevisionsWithin is Revisions with a given budget.
+func RevisionsWithin(a, b candor.Revision, budget Budget) Diff {
+	fields, work := diffContent(a.Content, b.Content, budget)
+	return Diff{From: a.Number, To: b.Number, Fields: fields, Unified: Unified(fields, a.Number, b.Number),
+		Truncated: work.TooLarge > 0, Work: work}
 }
 
 // Content compares two contents field by field and returns the changed
 // fields: title, default_locale, regulator.jurisdiction, regulator.email,
 // then for each locale in sorted order its subject, body and text. A field
-// absent on one side (a variant added or removed) compares as empty.
+// absent on one side (a variant added or removed) compares as empty. The
+// work is bounded by DefaultBudget.
 func Content(a, b candor.DisclosureContent) []FieldDiff {
+	fields, _ := diffContent(a, b, DefaultBudget)
+	return fields
+}
+
+// ChangedFields names the fields Content would list, in the same order,
+// without diffing them: it costs one pass over each text, so it can run
+// where a full diff must not (inside an edit's row lock, for the audit).
+func ChangedFields(a, b candor.DisclosureContent) []string {
 	fa, fb := flatten(a), flatten(b)
-	out := []FieldDiff{}
+	out := []string{}
 	for _, name := range fieldOrder(a, b) {
-		if fa[name] == fb[name] {
-			continue
-		}
-		// Texts that differ only in line endings have no hunks: no change.
-		if h := hunks(lines(fa[name], fb[name]), Context); len(h) > 0 {
-			out = append(out, FieldDiff{Field: name, Hunks: h})
+		if fa[name] != fb[name] && normalize(fa[name]) != normalize(fb[name]) {
+			out = append(out, name)
 		}
 	}
 	return out
+}
+
+func diffContent(a, b candor.DisclosureContent, budget Budget) ([]FieldDiff, Work) {
+	fa, fb := flatten(a), flatten(b)
+	deadline := time.Now().Add(budget.Time)
+	var work Work
+	out := []FieldDiff{}
+	for _, name := range fieldOrder(a, b) {
+		x, y := fa[name], fb[name]
+		// Texts that differ only in line endings have no hunks: no change.
+		if x == y {
+			continue
+		}
+		x, y = normalize(x), normalize(y)
+		if x == y {
+			continue
+		}
+		left := time.Until(deadline)
+		if size := len(x) + len(y); work.Bytes+size > budget.Bytes || left <= 0 {
+			// Smaller fields after this one may still fit in the bytes.
+			work.TooLarge++
+			out = append(out, FieldDiff{Field: name, Hunks: []Hunk{}, TooLarge: true})
+			continue
+		}
+		work.Bytes += len(x) + len(y)
+		work.Fields++
+		out = append(out, FieldDiff{Field: name, Hunks: hunks(lines(x, y, left), Context)})
+	}
+	return out, work
 }
 
 func fieldOrder(a, b candor.DisclosureContent) []string {
@@ -127,18 +198,23 @@ func flatten(c candor.DisclosureContent) map[string]string {
 	return m
 }
 
-// lines diffs two texts line by line. Line endings are normalised and a
-// missing final newline is ignored: neither is visible to a reviewer.
-func lines(a, b string) []Line {
-	norm := func(s string) string {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-		if s != "" && !strings.HasSuffix(s, "\n") {
-			s += "\n"
-		}
-		return s
+// normalize makes line endings LF and adds a missing final newline:
+// neither is visible to a reviewer, so neither is a change.
+func normalize(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
 	}
+	return s
+}
+
+// lines diffs two normalised texts line by line, within timeout: past it,
+// go-diff returns a correct diff that is not the shortest (the rest of the
+// text as deleted and inserted).
+func lines(a, b string, timeout time.Duration) []Line {
 	dmp := diffmatchpatch.New()
-	ca, cb, table := dmp.DiffLinesToChars(norm(a), norm(b))
+	dmp.DiffTimeout = timeout
+	ca, cb, table := dmp.DiffLinesToChars(a, b)
 	var out []Line
 	for _, d := range dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), table) {
 		op := Equal
@@ -214,9 +290,15 @@ func hunks(ls []Line, ctx int) []Hunk {
 
 // Unified renders field diffs as unified-diff text, one file per field,
 // named by revision: "--- 1/variants.ja.body", "+++ 2/variants.ja.body".
+// A field too large to diff is one line, as diff -q says it: "Files
+// 1/variants.ja.body and 2/variants.ja.body differ (too large to diff)".
 func Unified(fields []FieldDiff, from, to int) string {
 	var b strings.Builder
 	for _, f := range fields {
+		if f.TooLarge {
+			fmt.Fprintf(&b, "Files %d/%s and %d/%s differ (too large to diff)\n", from, f.Field, to, f.Field)
+			continue
+		}
 		fmt.Fprintf(&b, "--- %d/%s\n+++ %d/%s\n", from, f.Field, to, f.Field)
 		for _, h := range f.Hunks {
 			fmt.Fprintf(&b, "@@ -%s +%s @@\n", span(h.OldStart, h.OldLines), span(h.NewStart, h.NewLines))

@@ -101,7 +101,7 @@ func TestDiffJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"from":1,"to":2,"fields":[{"field":"variants.en.body","hunks":[{"old_start":1,"old_lines":1,"new_start":1,"new_lines":1,"lines":[{"op":"delete","text":"a"},{"op":"insert","text":"b"}]}]}],"unified":"--- 1/variants.en.body\n+++ 2/variants.en.body\n@@ -1 +1 @@\n-a\n+b\n"}`
+	want := `{"from":1,"to":2,"fields":[{"field":"variants.en.body","hunks":[{"old_start":1,"old_lines":1,"new_start":1,"new_lines":1,"lines":[{"op":"delete","text":"a"},{"op":"insert","text":"b"}]}]}],"unified":"--- 1/variants.en.body\n+++ 2/variants.en.body\n@@ -1 +1 @@\n-a\n+b\n","truncated":false}`
 	if string(b) != want {
 		t.Errorf("JSON\n%s\nwant\n%s", b, want)
 	}

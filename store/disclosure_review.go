@@ -145,10 +145,10 @@ func (db *DB) EditDisclosure(ctx context.Context, id string, c candor.Disclosure
 		if err != nil {
 			return change{}, err
 		}
-		changed := []string{}
-		for _, f := range revdiff.Content(before, d.DisclosureContent) {
-			changed = append(changed, f.Field)
-		}
+		// The names of the changed fields only, found by comparing the
+		// texts: a line diff (seconds for many large locales) must not run
+		// while the disclosure's row is locked.
+		changed := revdiff.ChangedFields(before, d.DisclosureContent)
 		return change{revision: &rev, action: "disclosure.edit", summary: map[string]any{
 			"state":           candor.Change{Before: state, After: d.State},
 			"approval_voided": wasApproved,
