@@ -190,7 +190,6 @@ func TestDateRange(t *testing.T) {
 	}
 }
 
-
 type noGeo struct{}
 
 func (noGeo) Country(string) (string, bool) { return "", false }
