@@ -41,18 +41,17 @@ var statementPolicy = sync.OnceValue(func() *bluemonday.Policy {
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_:.-]{0,63}$`)).Globally()
 	p.AllowAttrs("data-element").Matching(regexp.MustCompile(`^[A-Za-z0-9_ -]{0,512}$`)).Globally()
 
-	// Links: http, https, mailto and relative ones only, parseable. A link
-	// that leaves the site sends no Referer (as the pages' own
-	// Referrer-Policy says) and gets no window.opener: rel="noreferrer"
-	// implies noopener; target=_blank gets rel="noopener" added.
+	// Links: http, https, mailto and relative ones only, parseable, kept
+	// as written with their rel (noopener and the like). No target: a
+	// link opens in the same window, so the page it leads to never has a
+	// window.opener. No Referer leaves either: the pages say no-referrer
+	// (a header live, a <meta> in the export).
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("hreflang").Matching(regexp.MustCompile(`^[A-Za-z0-9-]{1,35}$`)).OnElements("a")
-	p.AllowAttrs("target").Matching(regexp.MustCompile(`^_blank$`)).OnElements("a")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^(?:(?:noopener|noreferrer|nofollow|external|help|license)\s*)+$`)).OnElements("a")
 	p.RequireParseableURLs(true)
 	p.AllowRelativeURLs(true)
 	p.AllowURLSchemes("http", "https", "mailto")
-	p.RequireNoReferrerOnFullyQualifiedLinks(true)
 	return p
 })
 

@@ -60,8 +60,10 @@ func TestSanitizeHTMLKeeps(t *testing.T) {
 		{"lang and dir", `<p lang="th" dir="ltr">ไทย</p><span lang="ar" dir="rtl">x</span>`, `<p lang="th" dir="ltr">ไทย</p><span lang="ar" dir="rtl">x</span>`},
 		{"mailto", `<a href="mailto:privacy@example.com">privacy@example.com</a>`, `<a href="mailto:privacy@example.com">privacy@example.com</a>`},
 		{"relative link", `<a href="/statements">s</a>`, `<a href="/statements">s</a>`},
-		{"https link", `<a href="https://example.com/help">h</a>`, `<a href="https://example.com/help" rel="noreferrer">h</a>`},
-		{"new window", `<a href="https://example.com/" target="_blank">h</a>`, `<a href="https://example.com/" target="_blank" rel="noreferrer noopener">h</a>`},
+		{"https link", `<a href="https://example.com/help">h</a>`, `<a href="https://example.com/help">h</a>`},
+		{"rel", `<a href="https://example.com/" rel="noopener noreferrer">h</a>`, `<a href="https://example.com/" rel="noopener noreferrer">h</a>`},
+		{"no new window", `<a href="https://example.com/" target="_blank">h</a>`, `<a href="https://example.com/">h</a>`},
+		{"no rel but known ones", `<a href="https://example.com/" rel="opener">h</a>`, `<a href="https://example.com/">h</a>`},
 		{"japanese", `<p>川崎重工業株式会社は、不正アクセスを確認しました。</p>`, `<p>川崎重工業株式会社は、不正アクセスを確認しました。</p>`},
 		{"line break", `<p>a<br>b</p>`, `<p>a<br>b</p>`},
 		{"text around a dropped element", `<p>a<font color=red>b</font>c</p>`, `<p>abc</p>`},
@@ -115,7 +117,7 @@ const hostileBody = `<h1 data-element="title">Statement</h1>
 var (
 	hostileNeedles = []string{"<script", "alert(", "onerror", "refresh", "evil.example", "javascript:", "<iframe", "onclick", "color:red", "<img"}
 	legitNeedles   = []string{`<h1 data-element="title">Statement</h1>`, `<p lang="en" dir="ltr">`, "<em>unauthorised</em>",
-		`<a href="mailto:privacy@example.com">`, `<a href="https://example.com/help" rel="noreferrer">help</a>`,
+		`<a href="mailto:privacy@example.com">`, `<a href="https://example.com/help">help</a>`,
 		"<table>", "<th>When</th>", "<li>one</li>", "<p>styled</p>"}
 )
 
