@@ -20,6 +20,11 @@ type Event struct {
 	CreatedAt    time.Time            `json:"created_at"`
 }
 
+// MaxTimelineEvents is the most timeline entries a notice, a statement or a
+// template sees: the earliest of the incident's (public) events. The API
+// lists them all, a page at a time.
+const MaxTimelineEvents = 1000
+
 // DateLayout is the layout of a date-only value (occurred_on).
 const DateLayout = "2006-01-02"
 

@@ -33,6 +33,7 @@ func getCustomerRow(tx *gorm.DB, id string) (customerRow, error) {
 
 // ListCustomers returns a page of an incident's customers in import order.
 // Q matches an email exactly (through its keyed hash) or an external_id.
+// The search runs within the query timeout: EUNAVAILABLE past it.
 func (db *DB) ListCustomers(ctx context.Context, f candor.CustomerFilter) (Page[candor.Customer], error) {
 	kr, err := db.keyring()
 	if err != nil {
@@ -49,20 +50,23 @@ func (db *DB) ListCustomers(ctx context.Context, f candor.CustomerFilter) (Page[
 	if err != nil {
 		return Page[candor.Customer]{}, err
 	}
-	q := db.gorm.WithContext(ctx).Where("incident_id = ?", f.IncidentID).Order("id").Limit(f.Limit + 1)
-	for col, v := range map[string]string{"country": f.Country, "region": f.Region, "locale": f.Locale, "status": f.Status} {
-		if v != "" {
-			q = q.Where(col+" = ?", v)
-		}
-	}
-	if f.Q != "" {
-		q = q.Where("(email_hash IN ? OR external_id = ?)", kr.EmailHashes(f.Q), f.Q)
-	}
-	if after != "" {
-		q = q.Where("id > ?", after)
-	}
 	var rows []customerRow
-	if err := q.Find(&rows).Error; err != nil {
+	err = db.boundedRead(ctx, "customer search", func(tx *gorm.DB) error {
+		q := tx.Where("incident_id = ?", f.IncidentID).Order("id").Limit(f.Limit + 1)
+		for col, v := range map[string]string{"country": f.Country, "region": f.Region, "locale": f.Locale, "status": f.Status} {
+			if v != "" {
+				q = q.Where(col+" = ?", v)
+			}
+		}
+		if f.Q != "" {
+			q = q.Where("(email_hash IN ? OR external_id = ?)", kr.EmailHashes(f.Q), f.Q)
+		}
+		if after != "" {
+			q = q.Where("id > ?", after)
+		}
+		return q.Find(&rows).Error
+	})
+	if err != nil {
 		return Page[candor.Customer]{}, fmt.Errorf("list customers: %w", err)
 	}
 	p := pageOf(rows, f.Limit, func(r customerRow) string { return r.ID }, func(r customerRow) customerRow { return r })

@@ -21,9 +21,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/geo"
 	"github.com/candor-dev/candor/internal/redact"
 	"github.com/candor-dev/candor/vault"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -45,6 +47,8 @@ type DB struct {
 	locales *geo.Locales  // canonicalises BCP 47 tags, with a cache
 	writer  chan struct{} // SQLite: this process's turn at the one writer (see transaction)
 	turnMax time.Duration // SQLite: the longest wait for that turn
+	// queryTimeout bounds a viewer's list and search queries (boundedRead).
+	queryTimeout time.Duration
 }
 
 // Options tunes the connection pool.
@@ -52,6 +56,7 @@ type Options struct {
 	MaxOpenConns    int           // 0: the driver's default for the dialect
 	MaxIdleConns    int           // 0: 4
 	ConnMaxLifetime time.Duration // 0: 30 minutes
+	QueryTimeout    time.Duration // 0: DefaultQueryTimeout; see boundedRead
 }
 
 // Open connects to the database named by rawURL and checks that it answers.
@@ -113,7 +118,10 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	}
 	sqlDB.SetConnMaxLifetime(lifetime)
 	db := &DB{gorm: g, dialect: dialect, now: func() time.Time { return time.Now().UTC() }, locales: &geo.Locales{},
-		writer: make(chan struct{}, 1), turnMax: sqliteBusyTimeout}
+		writer: make(chan struct{}, 1), turnMax: sqliteBusyTimeout, queryTimeout: DefaultQueryTimeout}
+	if opt.QueryTimeout > 0 {
+		db.queryTimeout = opt.QueryTimeout
+	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
@@ -311,3 +319,51 @@ func (db *DB) sendPath(ctx context.Context) context.Context {
 	}
 	return ctx
 }
+
+// DefaultQueryTimeout is how long a viewer's list or search query may run.
+const DefaultQueryTimeout = 5 * time.Second
+
+// SetQueryTimeout changes the bound of boundedRead (Options.QueryTimeout),
+// for tests that need a query to run out of time.
+func (db *DB) SetQueryTimeout(d time.Duration) { db.queryTimeout = d }
+
+// boundedRead runs fn, the reads of a list or search any viewer may ask
+// for, within the query timeout. A search of millions of customers takes
+// about a second and a read nobody bounds can hold a connection and a CPU
+// for as long as the planner likes; past the timeout it is stopped and the
+// caller gets EUNAVAILABLE (503) saying so, never a driver error (500).
+// PostgreSQL bounds each statement (SET LOCAL statement_timeout, in a
+// read-only transaction so the setting ends with it); SQLite has no such
+// setting, so the statements run under a context deadline, which
+// go-sqlite3 turns into sqlite3_interrupt. A caller that went away is not a
+// timeout: its own context's error is returned as it is.
+func (db *DB) boundedRead(ctx context.Context, what string, fn func(tx *gorm.DB) error) error {
+	d := db.queryTimeout
+	var err error
+	if db.dialect == Postgres {
+		err = db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			// SET takes no bind parameters; the value is a number.
+			if err := tx.Exec(fmt.Sprintf("SET LOCAL statement_timeout = %d", max(d.Milliseconds(), 1))).Error; err != nil {
+				return err
+			}
+			return fn(tx)
+		}, &sql.TxOptions{ReadOnly: true})
+	} else {
+		tctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		err = fn(db.gorm.WithContext(tctx))
+		if err != nil && ctx.Err() == nil && tctx.Err() != nil {
+			err = errQueryTimeout
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "57014" && ctx.Err() == nil { // query_canceled: the timeout
+		err = errQueryTimeout
+	}
+	if errors.Is(err, errQueryTimeout) {
+		return candor.Errorf(candor.EUNAVAILABLE, "the %s took longer than %s and was stopped; narrow it (a filter, an exact search) or try again later", what, d)
+	}
+	return err
+}
+
+var errQueryTimeout = errors.New("query timeout")

@@ -28,7 +28,8 @@ func toEvent(r eventRow) candor.Event {
 		Description: r.Description, Public: r.Public, Translations: r.Translations.V, CreatedAt: r.CreatedAt.UTC()}
 }
 
-// CreateEvent adds a timeline entry to an incident.
+// CreateEvent adds a timeline entry to an incident. Errors: ENOTFOUND,
+// EINVALID for the event or a public one past candor.MaxTimelineEvents.
 func (db *DB) CreateEvent(ctx context.Context, incidentID string, e candor.Event) (candor.Event, error) {
 	if err := e.Validate(); err != nil {
 		return candor.Event{}, err
@@ -40,6 +41,18 @@ func (db *DB) CreateEvent(ctx context.Context, incidentID string, e candor.Event
 		if _, err := db.getIncident(tx, incidentID); err != nil {
 			return audit{}, err
 		}
+		if e.Public {
+			// Notices and pages show at most this many (ListEvents): the
+			// one after the limit is refused rather than silently left out.
+			var public int64
+			if err := tx.Model(&eventRow{}).Where("incident_id = ? AND public = ?", incidentID, true).Count(&public).Error; err != nil {
+				return audit{}, err
+			}
+			if public >= candor.MaxTimelineEvents {
+				return audit{}, candor.Invalid(candor.FieldError{Field: "public", Message: fmt.Sprintf(
+					"the incident has %d public events, the most a notice or statement shows; add this one with public: false", public)})
+			}
+		}
 		return audit{Action: "event.create", Resource: "event", ResourceID: row.ID, IncidentID: incidentID,
 			Summary: map[string]any{"after": toEvent(row)}}, tx.Create(&row).Error
 	})
@@ -49,13 +62,16 @@ func (db *DB) CreateEvent(ctx context.Context, incidentID string, e candor.Event
 	return toEvent(row), nil
 }
 
-// ListEvents returns an incident's timeline in time order; publicOnly keeps
-// the entries that may appear in statements and notices.
+// ListEvents returns an incident's timeline in time order, for what
+// templates see (compose) and the statement pages: at most
+// candor.MaxTimelineEvents entries, the earliest, so a notice or a page
+// cannot grow with the timeline. publicOnly keeps the entries that may
+// appear in statements and notices.
 func (db *DB) ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error) {
 	if _, err := db.GetIncident(ctx, incidentID); err != nil {
 		return nil, err
 	}
-	q := db.gorm.WithContext(ctx).Where("incident_id = ?", incidentID).Order("sort_at, id")
+	q := db.gorm.WithContext(ctx).Where("incident_id = ?", incidentID).Order("sort_at, id").Limit(candor.MaxTimelineEvents)
 	if publicOnly {
 		q = q.Where("public = ?", true)
 	}
@@ -68,4 +84,38 @@ func (db *DB) ListEvents(ctx context.Context, incidentID string, publicOnly bool
 		out[i] = toEvent(r)
 	}
 	return out, nil
+}
+
+// ListEventsPage returns a page of an incident's timeline in time order,
+// for GET .../events: n entries (default 50, at most 1000) after the
+// cursor, which names the last entry of the previous page. Errors:
+// ENOTFOUND for the incident, EINVALID for a bad cursor, EUNAVAILABLE past
+// the query timeout.
+func (db *DB) ListEventsPage(ctx context.Context, incidentID string, publicOnly bool, cursor string, n int) (Page[candor.Event], error) {
+	if _, err := db.GetIncident(ctx, incidentID); err != nil {
+		return Page[candor.Event]{}, err
+	}
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return Page[candor.Event]{}, err
+	}
+	n = limit(n)
+	var rows []eventRow
+	err = db.boundedRead(ctx, "event list", func(tx *gorm.DB) error {
+		q := tx.Where("incident_id = ?", incidentID).Order("sort_at, id").Limit(n + 1)
+		if publicOnly {
+			q = q.Where("public = ?", true)
+		}
+		if after != "" {
+			// The entries after the cursor's in (sort_at, id) order, as the
+			// index incident_events_order holds them. A cursor naming no
+			// entry of this incident gives an empty page.
+			q = q.Where("(sort_at, id) > (SELECT sort_at, id FROM incident_events WHERE id = ? AND incident_id = ?)", after, incidentID)
+		}
+		return q.Find(&rows).Error
+	})
+	if err != nil {
+		return Page[candor.Event]{}, fmt.Errorf("list events: %w", err)
+	}
+	return pageOf(rows, n, func(r eventRow) string { return r.ID }, toEvent), nil
 }
