@@ -19,6 +19,7 @@ type Config struct {
 	DBMaxOpenConns    int           `env:"CANDOR_DB_MAX_OPEN_CONNS" envDefault:"0"`
 	DBMaxIdleConns    int           `env:"CANDOR_DB_MAX_IDLE_CONNS" envDefault:"0"`
 	DBConnMaxLifetime time.Duration `env:"CANDOR_DB_CONN_MAX_LIFETIME" envDefault:"30m"`
+	DBQueryTimeout    time.Duration `env:"CANDOR_DB_QUERY_TIMEOUT" envDefault:"5s"`
 
 	RedisURL          string        `env:"CANDOR_REDIS_URL" envDefault:"redis://127.0.0.1:6379/0" secret:"url"`
 	RedisPoolSize     int           `env:"CANDOR_REDIS_POOL_SIZE" envDefault:"0"`

@@ -16,7 +16,8 @@ import (
 // masked) in one line.
 func openDB(ctx context.Context, cfg Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{
-		MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns, ConnMaxLifetime: cfg.DBConnMaxLifetime})
+		MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns, ConnMaxLifetime: cfg.DBConnMaxLifetime,
+		QueryTimeout: cfg.DBQueryTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %v", store.Redact(cfg.DatabaseURL), err)
 	}
