@@ -2,6 +2,10 @@ package candor
 
 import "strings"
 
+// MaxQueryLen bounds CustomerFilter.Q: the longer of MaxEmailLen and
+// MaxExternalIDLen.
+const MaxQueryLen = max(MaxEmailLen, MaxExternalIDLen)
+
 // Normalize checks a list filter and puts its values in the canonical form
 // the store matches on: country, region and locale as NormalizeCustomer
 // stores them, Q as a normalised email when it is one (so the store can look
@@ -31,7 +35,11 @@ func (f CustomerFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (Cust
 	if f.Status = strings.TrimSpace(f.Status); f.Status != "" && !IsCustomerStatus(f.Status) {
 		v.Add("status", "must be one of pending, queued, sent, failed, bounced, postal")
 	}
-	if f.Q = strings.TrimSpace(f.Q); strings.Contains(f.Q, "@") {
+	f.Q = strings.TrimSpace(f.Q)
+	if len(f.Q) > MaxQueryLen {
+		// Nothing longer can match: an email or an external_id.
+		v.Add("q", "must be at most %d bytes (an email address or an external_id)", MaxQueryLen)
+	} else if strings.Contains(f.Q, "@") {
 		if e, msg := normalizeEmail(f.Q); msg == "" {
 			f.Q = e
 		}

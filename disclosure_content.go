@@ -233,6 +233,8 @@ func normalizeRegulator(v *Validation, kind DisclosureKind, r *Regulator) *Regul
 	switch {
 	case email == "":
 		v.Add("regulator.email", "is required")
+	case len(email) > MaxEmailLen:
+		v.Add("regulator.email", "must be at most %d bytes", MaxEmailLen)
 	case err != nil || addr.Name != "" || addr.Address != email || !strings.Contains(addr.Address, "@"):
 		v.Add("regulator.email", "%q is not an email address", email)
 	default:

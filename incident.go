@@ -65,6 +65,7 @@ const (
 	maxSummary     = 20000
 	maxDescription = 5000
 	maxCategories  = 50
+	maxTimezone    = 64 // bytes; the longest IANA name is 32
 )
 
 // Validate checks an incident before it is stored, and normalises what has
@@ -111,8 +112,8 @@ func (in *Incident) Validate() error {
 	if in.Timezone == "" {
 		in.Timezone = "UTC" // the API fills in the organisation's zone first
 	}
-	if !validTimezone(in.Timezone) {
-		v.Add("timezone", "%q is not an IANA time zone (e.g. Asia/Tokyo, Europe/Berlin, UTC)", in.Timezone)
+	if len(in.Timezone) > maxTimezone || !validTimezone(in.Timezone) {
+		v.Add("timezone", "%s is not an IANA time zone (e.g. Asia/Tokyo, Europe/Berlin, UTC)", quoteShort(in.Timezone))
 	}
 	if in.DefaultLanguage == "" {
 		in.DefaultLanguage = "en"
@@ -157,12 +158,19 @@ func (in *Incident) Validate() error {
 	if e := in.ReportingEntity; e != nil {
 		e.Name = strings.TrimSpace(e.Name)
 		e.Name = v.Text("reporting_entity.name", e.Name, true)
+		if len(e.Name) > maxTitle {
+			// It is copied into every audit entry of the incident's edits
+			// and into notices: a megabyte was accepted before.
+			v.Add("reporting_entity.name", "must be at most %d characters", maxTitle)
+		}
 		e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
 		if len(e.Country) != 2 || !isASCIIUpper(e.Country) {
 			v.Add("reporting_entity.country", "must be an ISO 3166-1 alpha-2 code")
 		}
 	}
-	if in.OwnerEmail != "" && !validEmail(in.OwnerEmail) {
+	if len(in.OwnerEmail) > MaxEmailLen {
+		v.Add("owner_email", "must be at most %d bytes", MaxEmailLen)
+	} else if in.OwnerEmail != "" && !validEmail(in.OwnerEmail) {
 		v.Add("owner_email", "is not an email address")
 	}
 	if in.LegalContacts == nil {

@@ -115,15 +115,32 @@ func (s SendState) Cancel() (SendState, error) {
 	return SendCancelled, nil
 }
 
+// MaxFilterValues bounds each list of a send's filter (countries,
+// regions, locales): more than any real audience needs (ISO 3166-2 has
+// about 5,000 regions, a send picks a few), so a filter stays small in the
+// send's row and its audit entry.
+const MaxFilterValues = 1000
+
 // Normalize validates a filter against the geo and locale checkers and
 // puts its values in canonical form.
 func (f SendFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (SendFilter, error) {
 	var v Validation
 	out := SendFilter{Countries: []string{}, Regions: []string{}, Locales: []string{}}
+	for _, l := range []struct {
+		field  string
+		values []string
+	}{{"filter.countries", f.Countries}, {"filter.regions", f.Regions}, {"filter.locales", f.Locales}} {
+		if len(l.values) > MaxFilterValues {
+			v.Add(l.field, "has %d values; the limit is %d", len(l.values), MaxFilterValues)
+		}
+	}
+	if len(v) > 0 {
+		return out, v.Err()
+	}
 	for _, c := range f.Countries {
 		cc, ok := geo.Country(strings.TrimSpace(c))
 		if !ok {
-			v.Add("filter.countries", "%q is not an ISO 3166-1 alpha-2 code", c)
+			v.Add("filter.countries", "%s is not an ISO 3166-1 alpha-2 code", quoteShort(c))
 			continue
 		}
 		out.Countries = appendUnique(out.Countries, cc)
@@ -131,7 +148,7 @@ func (f SendFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (SendFilt
 	for _, r := range f.Regions {
 		rc, ok := geo.Region(strings.TrimSpace(r))
 		if !ok {
-			v.Add("filter.regions", "%q is not an ISO 3166-2 code", r)
+			v.Add("filter.regions", "%s is not an ISO 3166-2 code", quoteShort(r))
 			continue
 		}
 		out.Regions = appendUnique(out.Regions, rc)
@@ -139,7 +156,7 @@ func (f SendFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (SendFilt
 	for _, l := range f.Locales {
 		lc, err := loc.CanonicalLocale(l)
 		if err != nil {
-			v.Add("filter.locales", "%q is not a BCP 47 tag", l)
+			v.Add("filter.locales", "%s is not a BCP 47 tag", quoteShort(l))
 			continue
 		}
 		out.Locales = appendUnique(out.Locales, lc)

@@ -11,6 +11,11 @@ import (
 const (
 	MaxWaivers      = 100
 	MaxWaiverReason = 2000 // characters
+	MaxWaiverCode   = 64   // bytes, a waiver's jurisdiction and element codes
+	// MaxAcceptUntranslated bounds accept_untranslated: languages, one per
+	// variant at most, of up to 64 bytes each (a BCP 47 tag).
+	MaxAcceptUntranslated = MaxVariants
+	maxLanguageTag        = 64
 )
 
 // SubmitOptions is what a submitter says along with a draft: content
@@ -55,7 +60,15 @@ func (o SubmitOptions) Waiver(jurisdiction, element string) (Waiver, bool) {
 // jurisdiction, element or reason, or one given twice.
 func NormalizeSubmitOptions(o SubmitOptions, by Actor) (SubmitOptions, error) {
 	out := SubmitOptions{}
-	for _, l := range o.AcceptUntranslated {
+	if len(o.AcceptUntranslated) > MaxAcceptUntranslated {
+		return SubmitOptions{}, Invalid(FieldError{Field: "accept_untranslated",
+			Message: "has " + strconv.Itoa(len(o.AcceptUntranslated)) + " languages; the limit is " + strconv.Itoa(MaxAcceptUntranslated)})
+	}
+	for i, l := range o.AcceptUntranslated {
+		if len(l) > maxLanguageTag {
+			return SubmitOptions{}, Invalid(FieldError{Field: "accept_untranslated." + strconv.Itoa(i),
+				Message: "must be a language tag of at most " + strconv.Itoa(maxLanguageTag) + " bytes"})
+		}
 		if l = strings.TrimSpace(l); l != "" && !slices.Contains(out.AcceptUntranslated, l) {
 			out.AcceptUntranslated = append(out.AcceptUntranslated, l)
 		}
@@ -79,8 +92,12 @@ func NormalizeSubmitOptions(o SubmitOptions, by Actor) (SubmitOptions, error) {
 		switch {
 		case w.Jurisdiction == "":
 			v.Add(field+".jurisdiction", "is required")
+		case len(w.Jurisdiction) > MaxWaiverCode:
+			v.Add(field+".jurisdiction", "must be at most %d bytes", MaxWaiverCode)
 		case w.Element == "":
 			v.Add(field+".element", "is required")
+		case len(w.Element) > MaxWaiverCode:
+			v.Add(field+".element", "must be at most %d bytes", MaxWaiverCode)
 		case w.Reason == "":
 			v.Add(field+".reason", "is required: say why the notice may go without it")
 		case !utf8.ValidString(w.Reason) || utf8.RuneCountInString(w.Reason) > MaxWaiverReason:
