@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -115,7 +116,9 @@ func decodeNumberCursor(c string) (int, error) {
 	if err == nil && len(b) > 1 && b[0] == 'n' {
 		n, err = strconv.Atoi(string(b[1:]))
 	}
-	if err != nil || n < 1 {
+	// Above 2³¹−1 it is not ours, and PostgreSQL would refuse it for the
+	// integer column (a 500), where SQLite just finds nothing.
+	if err != nil || n < 1 || n > math.MaxInt32 {
 		return 0, candor.Invalid(candor.FieldError{Field: "cursor", Message: "is not a cursor from a previous page"})
 	}
 	return n, nil

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"testing"
 	"time"
@@ -115,5 +116,19 @@ func insertEvents(t *testing.T, db *store.DB, incidentID string, n int) {
 	}
 	if err := db.Gorm().WithContext(context.Background()).Table("incident_events").CreateInBatches(rows, 500).Error; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A revision cursor past 2³¹−1 is not ours: a 422 on both databases, not
+// PostgreSQL's refusal of the parameter.
+func TestRevisionCursorOutOfRange(t *testing.T) {
+	for name, db := range testenv.Stores(t) {
+		t.Run(name, func(t *testing.T) {
+			d := newDisclosure(t, db)
+			for _, n := range []string{"n2147483648", "n99999999999"} {
+				_, err := db.ListRevisions(viewer, d.ID, base64.RawURLEncoding.EncodeToString([]byte(n)), 10)
+				wantCode(t, err, candor.EINVALID)
+			}
+		})
 	}
 }
