@@ -62,7 +62,10 @@ type SenderConfig struct {
 	ChunkSize   int           // deliveries per task; 0: 200
 	Parallel    int           // messages in flight in the process, all tasks together; 0: 8
 	RetryWindow time.Duration // temporary failures retried this long; 0: 24h
-	Logger      *slog.Logger
+	// Memory bounds the bytes of composed messages not yet sent, all
+	// tasks of the process together (CANDOR_SEND_MEMORY); 0: DefaultSendMemory.
+	Memory int64
+	Logger *slog.Logger
 }
 
 // Sender runs the send pipeline: the dispatcher that creates deliveries and
@@ -74,8 +77,9 @@ type Sender struct {
 	mail    mail.Sender
 	limiter *Limiter
 	tpls    *templateCache
-	run     *runners  // render and send every chunk's messages
-	rec     *recorder // writes every chunk's outcomes, a transaction for several
+	run     *runners   // render and send every chunk's messages
+	mem     *memBudget // composed messages waiting to be sent
+	rec     *recorder  // writes every chunk's outcomes, a transaction for several
 	states  *sendStates
 	// Sent, when set, is told of every outcome (metrics).
 	Sent func(status string, rtt time.Duration, class mail.Class)
@@ -114,7 +118,7 @@ func NewSender(cfg SenderConfig, st SendStore, client *asynq.Client, m mail.Send
 		cfg.Logger = slog.Default()
 	}
 	return &Sender{cfg: cfg, store: st, client: client, mail: m, limiter: l, tpls: newTemplateCache(st, cfg.Org, cfg.BaseURL),
-		run: newRunners(cfg.Parallel), rec: newRecorder(st.Record), states: newSendStates(st.SendState)}
+		run: newRunners(cfg.Parallel), mem: newMemBudget(cfg.Memory), rec: newRecorder(st.Record), states: newSendStates(st.SendState)}
 }
 
 // Handlers returns the task handlers to register on the worker.

@@ -145,7 +145,12 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 		n := min(tokens, 4*s.cfg.Parallel)
 		tokens -= n
 		batch := rest[:n]
-		msgs, out := s.composeBatch(ctx, send, msg, batch, recipients)
+		msgs, out, held := s.composeBatch(ctx, send, msg, batch, recipients)
+		if len(msgs) < n { // the memory budget is full: send these first
+			tokens += n - len(msgs)
+			n = len(msgs)
+			batch = batch[:n]
+		}
 		for j := range batch {
 			if msgs[j] == nil {
 				continue
@@ -157,6 +162,7 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 			})
 		}
 		wg.Wait()
+		s.mem.release(held)
 		throttled := false
 		for _, o := range out {
 			temporary = temporary || o.Status == candor.DeliveryPending
@@ -183,22 +189,41 @@ func (s *Sender) deliver(ctx context.Context, send candor.Send, msg *compiled, c
 // where a render between two SMTP exchanges found them cold. A message
 // that cannot be composed is nil, and its outcome says why; every other
 // outcome has only its delivery's ids set.
+//
+// Each composed message takes its bytes from the process's memory budget
+// (held, for the caller to release once the batch is sent). When the
+// budget is full the batch ends early: the messages and outcomes returned
+// are those of batch's first len(msgs) deliveries, and the rest are left
+// for the caller's next batch.
 func (s *Sender) composeBatch(ctx context.Context, send candor.Send, msg *compiled, batch []store.Claimed,
-	recipients map[string]candor.Customer) ([]*mail.Message, []store.Outcome) {
-	msgs, out := make([]*mail.Message, len(batch)), make([]store.Outcome, len(batch))
+	recipients map[string]candor.Customer) (msgs []*mail.Message, out []store.Outcome, held int64) {
+	msgs, out = make([]*mail.Message, len(batch)), make([]store.Outcome, len(batch))
 	for j, c := range batch {
 		var err error
 		out[j] = store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
-		switch msgs[j], err = s.compose(ctx, send, msg, c, recipients); {
+		m, err := s.compose(ctx, send, msg, c, recipients)
+		if err == nil && s.mem != nil {
+			n := s.mem.take(ctx, m, held == 0)
+			switch {
+			case n == 0 && held > 0:
+				return msgs[:j], out[:j], held
+			case n == 0:
+				err = ctx.Err() // it waited with nothing held: only stopping ends that
+			}
+			held += n
+		}
+		switch {
 		case err != nil && ctx.Err() != nil:
 			// Stopping: the render was cut short, not wrong. The
 			// delivery is retried, and the attempt did not happen.
 			out[j].Status, out[j].Error, out[j].Throttled = candor.DeliveryPending, "not sent: worker stopping", true
 		case err != nil:
 			out[j].Status, out[j].Error = candor.DeliveryFailed, "render: "+candor.ErrorMessage(err)
+		default:
+			msgs[j] = m
 		}
 	}
-	return msgs, out
+	return msgs, out, held
 }
 
 // deliverOne sends m and fills in outcome o (its delivery's ids set).

@@ -55,7 +55,7 @@ func TestComposeBatchOutcomes(t *testing.T) {
 			if tt.stopped {
 				cancel()
 			}
-			msgs, out := s.composeBatch(ctx, candor.Send{ID: "s1"}, msg, batch, recipients)
+			msgs, out, _ := s.composeBatch(ctx, candor.Send{ID: "s1"}, msg, batch, recipients)
 			for j := range batch {
 				o := out[j]
 				if o.ID != batch[j].ID || o.SendID != "s1" || o.CustomerID != batch[j].CustomerID.String {
@@ -72,5 +72,40 @@ func TestComposeBatchOutcomes(t *testing.T) {
 				t.Fatalf("message: to %q, id %q, html %.80q", m.To.Email, m.DeliveryID, m.HTML)
 			}
 		})
+	}
+}
+
+// The process's memory budget ends a batch early instead of holding more
+// than it allows, and a task holding nothing always gets its message.
+func TestComposeBatchMemoryBudget(t *testing.T) {
+	recipients := map[string]candor.Customer{}
+	var batch []store.Claimed
+	for i := range 10 {
+		id := fmt.Sprintf("c%d", i)
+		recipients[id] = candor.Customer{ID: id, Name: "N", Email: id + "@example.com", Locale: "en"}
+		batch = append(batch, store.Claimed{ID: "d" + id, CustomerID: sql.NullString{String: id, Valid: true}})
+	}
+	// ~100 KB of HTML and as much text a message.
+	body := "{{range 2000}}<p>" + strings.Repeat("x", 50) + "</p>{{end}}"
+	msg := &compiled{content: candor.DisclosureContent{DefaultLocale: "en", Variants: map[string]candor.Variant{"en": {
+		Subject: "Notice", Body: body}}}, tpls: map[string]*render.Bound{}, byCustomer: map[string]*render.Bound{}}
+	for _, tc := range []struct {
+		budget int64
+		want   int
+	}{{1 << 30, 10}, {500 << 10, 2}, {1, 1}} {
+		s := &Sender{cfg: SenderConfig{From: mail.Address{Email: "notices@example.com"}}, mem: newMemBudget(tc.budget)}
+		msgs, out, held := s.composeBatch(context.Background(), candor.Send{ID: "s1"}, msg, batch, recipients)
+		if len(msgs) != tc.want || len(out) != tc.want || held > max(tc.budget, 1) {
+			t.Errorf("budget %d: %d messages, %d held", tc.budget, len(msgs), held)
+		}
+		for i, m := range msgs {
+			if m == nil || out[i].Status != "" {
+				t.Errorf("budget %d: message %d %v %+v", tc.budget, i, m == nil, out[i])
+			}
+		}
+		s.mem.release(held)
+		if s.mem.held.Load() != 0 {
+			t.Errorf("budget %d: %d bytes still held", tc.budget, s.mem.held.Load())
+		}
 	}
 }

@@ -44,6 +44,8 @@ type pipeOpts struct {
 	// redis, when set, is the Redis to use (a cluster, a Sentinel-watched
 	// master) instead of a private redis-server; p.redis is then nil.
 	redis asynq.RedisConnOpt
+	// memory is the sender's memory budget; 0: the default.
+	memory int64
 }
 
 func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
@@ -113,7 +115,7 @@ func newPipe(t *testing.T, d testenv.DB, o pipeOpts) *pipe {
 		From:      cmail.Address{Name: "Example Corp", Email: "notices@example.com"},
 		ReplyTo:   cmail.Address{Name: "Example Corp", Email: "privacy@example.com"},
 		Org:       compose.Org("Example Corp", "privacy@example.com", "", ""),
-		MsgDomain: "notify.example.com", ChunkSize: 50, Parallel: 4, Logger: testLogger(),
+		MsgDomain: "notify.example.com", ChunkSize: 50, Parallel: 4, Logger: testLogger(), Memory: o.memory,
 	}, db, client, m, jobs.NewLimiter(rdb, rate))
 	w := jobs.NewWorker(ropt, jobs.WorkerConfig{Concurrency: 6, ShutdownTimeout: 5 * time.Second, Logger: testLogger(),
 		RetryDelay: func(int, error, *asynq.Task) time.Duration { return 300 * time.Millisecond }}, p.sender.Handlers()...)
@@ -281,9 +283,9 @@ func TestSendPauseResumeCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// In-flight chunks finish; then nothing moves.
-	time.Sleep(time.Second)
-	before, _ := p.db.GetSend(ctx, s.ID)
+	// In-flight chunks finish (however long a loaded machine takes);
+	// then nothing moves.
+	before := p.wait(s.ID, 30*time.Second, "nothing in flight", func(s candor.Send) bool { return s.Sending == 0 })
 	time.Sleep(1500 * time.Millisecond)
 	after, _ := p.db.GetSend(ctx, s.ID)
 	if after.Sent != before.Sent || after.Pending == 0 || after.State != candor.SendPaused {

@@ -59,8 +59,11 @@ type Config struct {
 	DKIMSelector string `env:"CANDOR_DKIM_SELECTOR" envDefault:""`
 	DKIMDomain   string `env:"CANDOR_DKIM_DOMAIN" envDefault:""`
 
-	SendChunk       int           `env:"CANDOR_SEND_CHUNK" envDefault:"200"`
-	SendParallel    int           `env:"CANDOR_SEND_PARALLEL" envDefault:"8"`
+	SendChunk    int `env:"CANDOR_SEND_CHUNK" envDefault:"200"`
+	SendParallel int `env:"CANDOR_SEND_PARALLEL" envDefault:"8"`
+	// Bytes of composed messages a worker holds before sending them, all
+	// tasks together (jobs.DefaultSendMemory).
+	SendMemory      int64         `env:"CANDOR_SEND_MEMORY" envDefault:"67108864"`
 	SendRetryWindow time.Duration `env:"CANDOR_SEND_RETRY_WINDOW" envDefault:"24h"`
 	BounceSecret    string        `env:"CANDOR_BOUNCE_SECRET" envDefault:"" secret:"all"`
 

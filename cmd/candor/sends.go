@@ -32,6 +32,7 @@ func newSendPipeline(cfg Config, log *slog.Logger, db *store.DB, client *asynq.C
 		BaseURL:     cfg.BaseURL,
 		MsgDomain:   domain,
 		ChunkSize:   cfg.SendChunk,
+		Memory:      cfg.SendMemory,
 		Parallel:    cfg.SendParallel,
 		RetryWindow: cfg.SendRetryWindow,
 		Logger:      log,
