@@ -54,6 +54,15 @@ func RenderContent(ctx context.Context, rev candor.Revision, f *compose.Facts) (
 				text.ShowsEvents = true
 			}
 		}
+		// The page shows the body and, unless the body lists it, the
+		// timeline: together they are held to the render's output limit,
+		// as the body alone is.
+		if n := pageBytes(text); n > render.MaxOutput {
+			return candor.PublicationContent{}, &candor.Error{Code: candor.ETOOLARGE,
+				Message: "the statement's page would be too large",
+				Fields: []candor.FieldError{{Field: "variants." + loc, Message: fmt.Sprintf(
+					"its text and timeline come to %d bytes; the limit is %d: shorten the text or mark fewer events public", n, render.MaxOutput)}}}
+		}
 		out.Variants[loc] = text
 	}
 	if len(out.Variants) == 0 {
@@ -79,4 +88,16 @@ func statementEvents(evs []render.EventView) []candor.StatementEvent {
 		out = append(out, candor.StatementEvent{Date: d, DateOnly: e.DateOnly, Description: e.Description})
 	}
 	return out
+}
+
+// pageBytes is what a statement's page shows of text: its body, and its
+// timeline when the body does not list it.
+func pageBytes(text candor.StatementText) int {
+	n := len(text.HTML) + len(text.Title)
+	if !text.ShowsEvents {
+		for _, e := range text.Events {
+			n += len(e.Description) + 64 // the date and the list item's markup
+		}
+	}
+	return n
 }

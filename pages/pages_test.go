@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -346,5 +347,23 @@ func TestExport(t *testing.T) {
 	feed, _ := os.ReadFile(filepath.Join(dir, "feed.atom"))
 	if !strings.Contains(string(feed), "<id>https://www.example.com/statements/kawasaki-2020/</id>") {
 		t.Errorf("feed ids: %s", feed)
+	}
+}
+
+// A page's text and the timeline it shows are held together to the
+// render's output limit: 250 public events of 5,000 bytes would make a
+// 1.25 MB page of a short body.
+func TestRenderContentBoundsThePage(t *testing.T) {
+	long := make([]candor.Event, 250)
+	for i := range long {
+		long[i] = candor.Event{ID: fmt.Sprint(i), OccurredOn: "2020-06-11", Public: true, Description: strings.Repeat("あ", 5000/3)}
+	}
+	plain := map[string]candor.Variant{"en": {Subject: "S", Body: "<p>See the timeline.</p>"}}
+	_, err := pages.RenderContent(context.Background(), revision(plain), &compose.Facts{Incident: incident, Events: long, Org: org})
+	if candor.ErrorCode(err) != candor.ETOOLARGE || !strings.Contains(fmt.Sprint(candor.ErrorFields(err)), "variants.en") {
+		t.Fatalf("a 1.25 MB page: %v", err)
+	}
+	if _, err := pages.RenderContent(context.Background(), revision(plain), &compose.Facts{Incident: incident, Events: long[:100], Org: org}); err != nil {
+		t.Fatalf("a 0.5 MB page: %v", err)
 	}
 }
