@@ -42,11 +42,11 @@ func HashToken(secret string) string {
 // ValidateTokenInput checks a token's name and role.
 func ValidateTokenInput(name string, role Role) error {
 	var v Validation
-	// Checked, not folded: the caller stores name as given.
+	// Callers fold the name first (CheckText) and store what they folded.
 	if _, msg := CheckText(name, true); msg != "" {
 		v.Add("name", "%s", msg)
 	} else if strings.ContainsAny(name, "\r\n\t") {
-		v.Add("name", "must be a single line")
+		v.Add("name", "must be a single line: fold it with CheckText first")
 	}
 	if strings.TrimSpace(name) == "" || len(name) > 100 {
 		v.Add("name", "is required, at most 100 characters")

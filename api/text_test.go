@@ -168,6 +168,10 @@ func TestSingleLineTextOverHTTP(t *testing.T) {
 			if r.Body["name"] != "Wei Li" {
 				t.Errorf("name %q, want Wei Li", r.Body["name"])
 			}
+			r = e.do("POST", "/api/v1/tokens", candor.RoleAdmin, `{"name":"ci\nrunner\tbot","role":"viewer"}`)
+			if tok, _ := r.Body["token"].(map[string]any); r.Status != 201 || tok["name"] != "ci runner bot" {
+				t.Errorf("token name: %d %s", r.Status, r.Raw)
+			}
 			for _, tt := range []struct{ name, body, field string }{
 				{"bidi override in a title", `{"title":"invoice\u202Efdp.exe","discovered_at":"2020-06-11T00:00:00Z","severity":"high"}`, "title"},
 				{"escape in a title", `{"title":"a\u001b[2Jb","discovered_at":"2020-06-11T00:00:00Z","severity":"high"}`, "title"},

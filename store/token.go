@@ -44,6 +44,9 @@ func (db *DB) CreateToken(ctx context.Context, name string, role candor.Role) (c
 // EINVALID naming the field (name, role, person), ECONFLICT when several
 // people have that name, EFORBIDDEN for a disabled person.
 func (db *DB) CreateTokenFor(ctx context.Context, person, name string, role candor.Role) (candor.Token, string, error) {
+	if folded, msg := candor.CheckText(name, true); msg == "" {
+		name = folded // a single-line field: CR, LF and TAB fold to a space
+	}
 	if person == "" || name != "" {
 		if err := candor.ValidateTokenInput(name, role); err != nil {
 			return candor.Token{}, "", err
