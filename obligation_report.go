@@ -108,11 +108,17 @@ func ParseAsOf(field, s string, now time.Time) (time.Time, error) {
 	case "today", "now":
 		return now.UTC(), nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		if t, err = time.Parse(time.DateOnly, s); err == nil {
+			t = t.Add(12 * time.Hour)
+		}
 	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		return d.Add(12 * time.Hour), nil
+	switch {
+	case err == nil && InDateRange(t):
+		return t.UTC(), nil
+	case err == nil:
+		return time.Time{}, Invalid(FieldError{Field: field, Message: "must lie between 1970-01-01 and 2200-12-31"})
 	}
 	return time.Time{}, Invalid(FieldError{Field: field,
 		Message: `must be "today", a date (2024-01-31) or an RFC 3339 time (2024-01-31T09:00:00Z)`})

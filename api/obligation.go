@@ -134,9 +134,9 @@ func (s *Server) assess(c *gin.Context) (candor.ObligationReport, error) {
 	}
 	at := now
 	if q := strings.TrimSpace(c.Query("at")); q != "" && q != "now" {
-		if at, err = time.Parse(time.RFC3339, q); err != nil {
+		if at, err = time.Parse(time.RFC3339, q); err != nil || !candor.InDateRange(at) {
 			return candor.ObligationReport{}, candor.Invalid(candor.FieldError{Field: "at",
-				Message: "must be an RFC 3339 time such as 2020-12-28T00:00:00Z"})
+				Message: "must be an RFC 3339 time between 1970 and 2200, such as 2020-12-28T00:00:00Z"})
 		}
 	}
 	if s.cfg.Rules == nil {

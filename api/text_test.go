@@ -216,6 +216,8 @@ func TestDatesOutOfRangeOverHTTP(t *testing.T) {
 				{"event at year 1", "POST", "/api/v1/incidents/" + inc + "/events",
 					`{"occurred_at":"0001-01-01T00:00:00Z","description":"d","public":true}`, candor.RoleComms, "occurred_at"},
 				{"send_at 9999", "POST", "/api/v1/disclosures/" + dis + "/sends", `{"send_at":"9999-12-31T23:59:59-23:59"}`, candor.RoleLegal, "send_at"},
+				{"obligations as of 9999", "GET", "/api/v1/incidents/" + inc + "/obligations?as_of=9999-12-31", "", candor.RoleViewer, "as_of"},
+				{"obligations at 1900", "GET", "/api/v1/incidents/" + inc + "/obligations?at=1900-01-01T00:00:00Z", "", candor.RoleViewer, "at"},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
