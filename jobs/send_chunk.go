@@ -199,7 +199,6 @@ func (s *Sender) composeBatch(ctx context.Context, send candor.Send, msg *compil
 	recipients map[string]candor.Customer) (msgs []*mail.Message, out []store.Outcome, held int64) {
 	msgs, out = make([]*mail.Message, len(batch)), make([]store.Outcome, len(batch))
 	for j, c := range batch {
-		var err error
 		out[j] = store.Outcome{ID: c.ID, SendID: send.ID, CustomerID: c.CustomerID.String}
 		m, err := s.compose(ctx, send, msg, c, recipients)
 		if err == nil && s.mem != nil {
