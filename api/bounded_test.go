@@ -18,11 +18,7 @@ func TestEventsArePaged(t *testing.T) {
 	for _, d := range testenv.Databases(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			e := newEnv(t, d)
-			r := e.do("POST", "/api/v1/incidents", candor.RoleComms, seedIncident)
-			if r.Status != 201 {
-				t.Fatalf("create: %d %s", r.Status, r.Raw)
-			}
-			id := r.Body["id"].(string)
+			id := e.incident()
 			for i := range 60 {
 				ev := map[string]any{"occurred_on": fmt.Sprintf("2020-06-%02d", 1+i%20), "description": fmt.Sprint("event ", i), "public": true}
 				if r := e.do("POST", "/api/v1/incidents/"+id+"/events", candor.RoleComms, ev); r.Status != 201 {
@@ -30,7 +26,7 @@ func TestEventsArePaged(t *testing.T) {
 				}
 			}
 			path := "/api/v1/incidents/" + id + "/events"
-			r = e.do("GET", path, candor.RoleViewer, nil)
+			r := e.do("GET", path, candor.RoleViewer, nil)
 			first, _ := r.Body["items"].([]any)
 			cursor, _ := r.Body["next_cursor"].(string)
 			if r.Status != 200 || len(first) != 50 || cursor == "" {

@@ -1,45 +1,19 @@
 package revdiff
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/internal/fixture"
 )
-
-// bigContent is 14 locales whose body and text are each about 60 KB of
-// lines. Two seeds share every other line (the rest differ): many small
-// changes spread over the whole text, the costly case for a line diff.
-func bigContent(seed uint64) candor.DisclosureContent {
-	r := rand.New(rand.NewPCG(seed, seed))
-	c := candor.DisclosureContent{Title: "Notice", DefaultLocale: "en", Variants: map[string]candor.Variant{}}
-	n := 0
-	text := func() string {
-		var b strings.Builder
-		for i := 0; b.Len() < 60_000; i++ {
-			n++
-			if i%2 == 0 {
-				fmt.Fprintf(&b, "<p>%d</p>\n", n%300)
-				continue
-			}
-			fmt.Fprintf(&b, "<p>%d</p>\n", r.IntN(300))
-		}
-		return b.String()
-	}
-	for _, loc := range []string{"ar", "de", "en", "es", "fr", "hi", "id", "it", "ja", "ko", "pt", "th", "vi", "zh"} {
-		c.Variants[loc] = candor.Variant{Subject: "Notice " + loc, Body: text(), Text: text()}
-	}
-	return c
-}
 
 // BenchmarkRevisions14Locales is the case: 14 locales × 60 KB of
 // changed text in body and text. Before the request budget each field had
 // its own second (go-diff's DiffTimeout): about 14 s per request.
 func BenchmarkRevisions14Locales(b *testing.B) {
-	a, c := candor.Revision{Number: 1, Content: bigContent(1)}, candor.Revision{Number: 2, Content: bigContent(2)}
+	a, c := candor.Revision{Number: 1, Content: fixture.LargeNotice(1)}, candor.Revision{Number: 2, Content: fixture.LargeNotice(2)}
 	for b.Loop() {
 		Revisions(a, c)
 	}
@@ -50,7 +24,7 @@ func BenchmarkRevisions14Locales(b *testing.B) {
 // It checks the work counter, not the clock (BenchmarkRevisions14Locales
 // measures the time: 21 s per request before, 1.0 s after).
 func TestBudgetPerRequest(t *testing.T) {
-	a, b := candor.Revision{Number: 1, Content: bigContent(1)}, candor.Revision{Number: 2, Content: bigContent(2)}
+	a, b := candor.Revision{Number: 1, Content: fixture.LargeNotice(1)}, candor.Revision{Number: 2, Content: fixture.LargeNotice(2)}
 	tests := []struct {
 		name   string
 		budget Budget
@@ -105,10 +79,10 @@ func TestChangedFields(t *testing.T) {
 	added := base.Clone()
 	added.Title = "v2"
 	added.Variants["ja"] = candor.Variant{Subject: "お知らせ", Body: "<p>本文</p>"}
-	big := bigContent(2)
+	big := fixture.LargeNotice(2)
 	for name, pair := range map[string][2]candor.DisclosureContent{
 		"same": {base, base}, "line endings": {base, crlf}, "added": {base, added}, "removed": {added, base},
-		"big": {bigContent(1), big},
+		"big": {fixture.LargeNotice(1), big},
 	} {
 		t.Run(name, func(t *testing.T) {
 			// Listed whether diffed or too large: the budget does not matter.
