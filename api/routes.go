@@ -36,6 +36,13 @@ func (s *Server) routes() {
 		adm.Handle(m, "/queues/*path", s.adminAuth, s.queues)
 	}
 
+	// The console (console/): people sign in with a password; a signed-out
+	// visitor's / is the sign-in page. Sign-ins are counted per address as
+	// the dashboard's are, and their failures as /api's.
+	if s.console != nil {
+		s.console.Routes(e, s.limitAddr("login", s.cfg.Rates.Login))
+	}
+
 	// Imports stream large bodies; every other route takes small JSON.
 	// Bounce notifications come from a mail provider, signed with a shared
 	// secret instead of a token.

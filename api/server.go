@@ -16,6 +16,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/console"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/pages"
@@ -109,6 +110,7 @@ type Server struct {
 	replays  *replayGuard   // bounce signatures seen within their window
 	// bounceSlots bounds the bounce bodies read at once (send.go).
 	bounceSlots chan struct{}
+	console     *console.Console // the browser console at /; nil unless the store serves it (console.go)
 }
 
 // New builds the server and its routes.
@@ -161,6 +163,7 @@ func New(cfg Config, st Store, checks ...Check) *Server {
 	s.site = newSite(cfg)
 	s.pages = newPageCache(cfg.PageCacheTTL)
 	s.progress = &progressCache{ttl: cfg.PageCacheTTL}
+	s.console = s.newConsole(st)
 	s.routes()
 	return s
 }

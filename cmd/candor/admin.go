@@ -128,7 +128,7 @@ func openPeopleDB(ctx context.Context, cfg Config) (*store.DB, error) {
 
 func cmdPerson(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: candor person create --email E --name N --role R | list")
+		return errors.New("usage: candor person create --email E --name N --role R | list | invite --email E | end-sessions --email E")
 	}
 	db, err := openPeopleDB(ctx, cfg)
 	if err != nil {
@@ -151,6 +151,8 @@ func cmdPerson(ctx context.Context, cfg Config, args []string, out io.Writer) er
 			return fieldError(err)
 		}
 		people = []candor.Person{p}
+	case "invite", "end-sessions": // invite.go
+		return cmdPersonConsole(ctx, db, cfg, args, out)
 	case "list":
 		if people, err = db.ListPeople(ctx); err != nil {
 			return fieldError(err)

@@ -28,7 +28,7 @@ Service:
 
 Operations:
   migrate up|status   apply or list database migrations
-  person create --email E --name N --role R | list
+  person create --email E --name N --role R | list | invite --email E | end-sessions --email E
                       the people who hold tokens (four eyes compares people)
   token create --name N --role R [--person ID|EMAIL] | list | revoke ID
   audit verify        check the audit log's hash chain

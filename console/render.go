@@ -1,0 +1,72 @@
+package console
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"html/template"
+	"net/http"
+
+	"github.com/candor-dev/candor"
+	"github.com/gin-gonic/gin"
+)
+
+// pageNames are the templates, each a whole page built on layout.html.
+var pageNames = []string{"sign_in", "set_password", "message", "incidents", "incident", "deadlines"}
+
+func (cs *Console) parse() {
+	cs.css, _ = files.ReadFile("static/console.css")
+	sum := sha256.Sum256(cs.css)
+	cs.cssHash = hex.EncodeToString(sum[:8])
+	cs.pages = map[string]*template.Template{}
+	funcs := template.FuncMap{"t": func(l, key string, args ...any) string { return tr(l, key, args...) }}
+	for _, name := range pageNames {
+		cs.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).
+			ParseFS(files, "templates/layout.html", "templates/"+name+".html"))
+	}
+}
+
+// view is what every page sees: its own data in Data.
+type view struct {
+	Lang      string
+	Title     string
+	CSRF      string
+	Person    *candor.Person
+	Languages []langLink
+	CSSHash   string
+	Data      any
+}
+
+func (cs *Console) render(c *gin.Context, status int, page, title string, data any) {
+	l := lang(c)
+	v := view{Lang: l, Title: title, CSRF: cs.csrfToken(c), Languages: langLinks(c, l), CSSHash: cs.cssHash, Data: data}
+	if p, ok := c.Get(personKey); ok {
+		pp := p.(candor.Person)
+		v.Person = &pp
+	}
+	var buf bytes.Buffer
+	if err := cs.pages[page].Execute(&buf, v); err != nil {
+		cs.cfg.Logger.ErrorContext(c.Request.Context(), "console render", "page", page, "error", err.Error())
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Abort()
+}
+
+// renderError shows a message page; key names the message.
+func (cs *Console) renderError(c *gin.Context, status int, key string) {
+	l := lang(c)
+	cs.render(c, status, "message", tr(l, key), tr(l, key))
+}
+
+// fail answers an error from the store: 404 for ENOTFOUND, else 500
+// (logged once, here).
+func (cs *Console) fail(c *gin.Context, err error) {
+	if candor.ErrorCode(err) == candor.ENOTFOUND {
+		cs.renderError(c, http.StatusNotFound, "not_found")
+		return
+	}
+	cs.cfg.Logger.ErrorContext(c.Request.Context(), "console", "path", c.FullPath(), "error", err.Error())
+	cs.renderError(c, http.StatusInternalServerError, "error")
+}
