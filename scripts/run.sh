@@ -28,8 +28,11 @@ listen=${CANDOR_LISTEN:-127.0.0.1:8080}
 cat <<MSG
 
   Candor is starting on http://$listen
+    console:   http://$listen/   (to sign in, make yourself a person and open the link printed by
+               $bin person create --email you@example.com --name You --role admin
+               $bin person invite --email you@example.com)
+    API:       http://$listen/api/v1/incidents   (OpenAPI: /api/v1/openapi.json, with a token)
     health:    http://$listen/healthz   readiness: http://$listen/readyz
-    API:       http://$listen/api/v1/   (OpenAPI: /api/v1/openapi.json)
     outbox:    $var/outbox/ (mail goes here unless CANDOR_SMTP_URL is set)
     admin token (kept in $var/admin.token):
       $(cat "$var/admin.token" 2>/dev/null || echo "(an admin token exists already; see candor token list)")
