@@ -67,7 +67,7 @@ Note:         {{.Missing}}
 {{- end}}
 Why:          {{.Basis}}
 
-All obligations of this incident: {{.Link}}
+The deadline board of this incident: {{.Link}}
 {{end}}
 {{.Disclaimer}}
 
@@ -96,7 +96,7 @@ const reminderHTML = `<!doctype html>
 {{- end}}
 <tr><th align="left">Why</th><td>{{.Basis}}</td></tr>
 </table>
-<p><a href="{{.Link}}">All obligations of this incident</a></p>
+<p><a href="{{.Link}}">The deadline board of this incident</a></p>
 {{- end}}
 <p style="color: #555; font-size: smaller">{{.Disclaimer}}<br>You receive this as the owner or a legal contact of the incident.</p>
 </body></html>
@@ -231,7 +231,9 @@ func (r *Reminder) reminderData(index int, it dueReminder, now time.Time) remind
 		TimeZone: st.TimeZone, Remaining: remaining(due, now), Soft: st.Soft,
 		Deadline:  fmt.Sprintf("%s from %s", st.Deadline, strings.ReplaceAll(string(st.ClockStart), "_", " ")),
 		DependsOn: strings.Join(st.DependsOn, ", "), Missing: st.Missing, Basis: st.Basis,
-		Link: strings.TrimRight(r.cfg.BaseURL, "/") + "/api/v1/incidents/" + inc.ID + "/obligations",
+		// The console's deadline board: a person signs in there (and is
+		// sent back to the board), where the API would answer 401.
+		Link: strings.TrimRight(r.cfg.BaseURL, "/") + "/console/incidents/" + inc.ID + "/deadlines",
 	}
 }
 

@@ -123,7 +123,7 @@ func TestReminderDigestMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"2 deadline reminders, in 2 incidents", "-- 1 of 2 --", "-- 2 of 2 --", "Stolen laptop", "Misdelivered letters",
-		"80% of the time", "50% of the time", "https://c.example/api/v1/incidents/inc-2/obligations"} {
+		"80% of the time", "50% of the time", "https://c.example/console/incidents/inc-2/deadlines"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
 		}

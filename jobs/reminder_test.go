@@ -171,7 +171,7 @@ func TestRemindersOncePerObligationMarkAndPerson(t *testing.T) {
 				text, html := p.parts["text/plain"], p.parts["text/html"]
 				for _, want := range []string{"2 deadline reminders, in 1 incident", "-- 1 of 2 --", "-- 2 of 2 --", "80% of the time to this deadline has passed", "GDPR", "Art. 33", "Art. 34", "HARD deadline", "SOFT target",
 					"Thu 5 Mar 2026 09:00 UTC", "72 hours from awareness", "Time left:    12 hours\n", "Incident:     Stolen laptop with HR files\n",
-					"https://candor.example.com/api/v1/incidents/" + id + "/obligations", "not legal advice"} {
+					"https://candor.example.com/console/incidents/" + id + "/deadlines", "not legal advice"} {
 					if !strings.Contains(text, want) {
 						t.Errorf("text lacks %q:\n%s", want, text)
 					}
