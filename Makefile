@@ -4,13 +4,18 @@ SHELL   := /bin/bash
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build vet fmt bench clean
+.PHONY: run stop test build vet fmt bench clean
 
 build:
+	@[ -x bin/candor ] || echo "==> compiling candor (the first build takes a minute or more: SQLite is C, built with cgo)"
 	go build -ldflags "$(LDFLAGS)" -o bin/candor ./cmd/candor
 
 run: build
 	@scripts/run.sh
+
+# stop: the Redis `make run` started under ./var/redis, if it still runs.
+stop:
+	@bash -c 'source scripts/lib.sh; stop_redis "$${CANDOR_VAR:-./var}/redis" "$${CANDOR_REDIS_PORT:-6379}"'
 
 test:
 	@scripts/test.sh

@@ -45,9 +45,31 @@ start_redis() {
   local dir=$1 port=$2
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd) # redis-server resolves paths after it changes to --dir
-  if redis-cli -p "$port" ping >/dev/null 2>&1; then return; fi
+  if redis-cli -p "$port" ping >/dev/null 2>&1; then
+    # One answers already. Ours (from an earlier run of this checkout) is
+    # fine; another checkout's or the system's would be shared silently.
+    local theirs
+    theirs=$(redis-cli -p "$port" config get dir 2>/dev/null | sed -n 2p)
+    if [ "$theirs" != "$dir" ]; then
+      log "a Redis not started by this checkout answers on port $port (its data: ${theirs:-unknown}); Candor will share it. Set CANDOR_REDIS_PORT to start one of its own."
+    fi
+    return
+  fi
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && return; sleep 0.1; done
   echo "redis-server did not start; see $dir/redis.log" >&2; exit 1
+}
+
+# stop_redis DIR PORT stops the redis-server start_redis started in DIR,
+# if it is the one answering on PORT (its append-only file is kept).
+stop_redis() {
+  local dir=$1 port=$2 theirs
+  [ -d "$dir" ] || return 0
+  dir=$(cd "$dir" && pwd)
+  theirs=$(redis-cli -p "$port" config get dir 2>/dev/null | sed -n 2p)
+  if [ "$theirs" = "$dir" ]; then
+    redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+    log "stopped the Redis on port $port"
+  fi
 }

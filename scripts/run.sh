@@ -8,6 +8,8 @@ mkdir -p "$var" "$var/outbox"
 chmod 700 "$var"
 ensure_redis
 redis_port=${CANDOR_REDIS_PORT:-6379}
+started_redis=
+redis-cli -p "$redis_port" ping >/dev/null 2>&1 || started_redis=1
 start_redis "$var/redis" "$redis_port"
 export CANDOR_REDIS_URL=${CANDOR_REDIS_URL:-redis://127.0.0.1:$redis_port/0}
 # Two glibc malloc arenas, not up to sixteen: README, Operations.
@@ -20,9 +22,16 @@ fi
 
 bin=./bin/candor
 $bin migrate up
+token=
 if [ ! -s "$var/admin.token" ]; then
   token=$($bin token create --name "first admin" --role admin --if-none)
   if [ -n "$token" ]; then (umask 077; echo "$token" > "$var/admin.token"); fi
+fi
+# The secret is shown once, the run that made it; later runs say where it is.
+if [ -n "$token" ]; then
+  token_line="admin token (shown once; kept in $var/admin.token, mode 0600): $token"
+else
+  token_line="admin token: in $var/admin.token (or make one: $bin token create --name N --role admin)"
 fi
 listen=${CANDOR_LISTEN:-127.0.0.1:8080}
 cat <<MSG
@@ -34,10 +43,19 @@ cat <<MSG
     API:       http://$listen/api/v1/incidents   (OpenAPI: /api/v1/openapi.json, with a token)
     health:    http://$listen/healthz   readiness: http://$listen/readyz
     outbox:    $var/outbox/ (mail goes here unless CANDOR_SMTP_URL is set)
-    admin token (kept in $var/admin.token):
-      $(cat "$var/admin.token" 2>/dev/null || echo "(an admin token exists already; see candor token list)")
+    $token_line
 
   Try: curl -H "Authorization: Bearer \$(cat $var/admin.token)" http://$listen/api/v1/incidents
 
 MSG
-exec $bin run
+# candor runs in the foreground; Ctrl-C (or SIGTERM) stops it gracefully,
+# and then the Redis this run started, so a second checkout does not find
+# this one's still answering (`make stop` stops it too).
+$bin run &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+status=0
+wait "$pid" || status=$?
+wait "$pid" 2>/dev/null || true # after a signal: until candor has drained
+[ -n "$started_redis" ] && stop_redis "$var/redis" "$redis_port"
+exit "$status"
