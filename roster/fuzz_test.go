@@ -92,6 +92,8 @@ func FuzzJSONReader(f *testing.F) {
 		`[1,]`,
 		`[] x`,
 		"\uFEFF[]",
+		"1" + strings.Repeat("0", 400),
+		"[]" + "1" + strings.Repeat("0", 400),
 		`[{"name":"` + strings.Repeat("x", 300) + `"}]`,
 		"",
 	} {

@@ -63,6 +63,10 @@ func NewJSONReader(r io.Reader, opts Options) (*JSONReader, error) {
 	}
 	lim := newRecordLimiter(br, opts.MaxRecordBytes)
 	j := &JSONReader{dec: json.NewDecoder(lim), lim: lim, opts: opts}
+	// Numbers as json.Number: Token would otherwise parse a number into a
+	// float64 and fail on one too large for it (1e400 where the array
+	// should start) with an error that is not a syntax error.
+	j.dec.UseNumber()
 	tok, err := j.dec.Token()
 	if err != nil {
 		return nil, j.syntax(err)
@@ -169,11 +173,14 @@ func (j *JSONReader) syntax(err error) error {
 		where = "what follows the array"
 	}
 	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, errRecordTooLong):
 		return badRequest(0, "%s is longer than %d KiB", where, j.opts.MaxRecordBytes>>10)
 	case errors.As(err, &se):
 		return badRequest(0, "invalid JSON at byte %d, in %s: %v", se.Offset, where, se)
+	case errors.As(err, &te):
+		return badRequest(0, "unexpected JSON %s in %s", te.Value, where)
 	case err == io.EOF && j.state == jsonStart:
 		return badRequest(0, "the body is empty; expected a JSON array of customers")
 	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
