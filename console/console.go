@@ -27,12 +27,22 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-//go:embed templates/*.html static/console.css
+//go:embed templates/*.html static
 var files embed.FS
 
-// Store is what the console reads and writes; *store.DB provides it.
+// Store is what the console reads and writes; *store.DB provides it. Each
+// area of the console names what it needs in its own file.
 type Store interface {
 	candor.ObligationSource
+	adminStore
+	roomStore
+	customerStore
+	draftStore
+	sendStore
+	statementStore
+	obligationStore
+	filingStore
+	reachStore
 	ListIncidents(ctx context.Context, f candor.IncidentFilter) (store.Page[candor.Incident], error)
 	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
 	CountCustomers(ctx context.Context, incidentID string) (map[string]int64, error)
@@ -112,6 +122,17 @@ func (cs *Console) Routes(e *gin.Engine, login gin.HandlerFunc) {
 	in.GET("/incidents", cs.incidents)
 	in.GET("/incidents/:id", cs.incidentRoom)
 	in.GET("/incidents/:id/deadlines", cs.deadlines)
+
+	// Each area mounts its own pages (its file's routes function).
+	cs.adminRoutes(g, in)
+	cs.roomRoutes(in)
+	cs.customerRoutes(in)
+	cs.draftRoutes(in)
+	cs.sendRoutes(in)
+	cs.statementRoutes(in)
+	cs.obligationRoutes(in)
+	cs.filingRoutes(in)
+	cs.reachRoutes(in)
 }
 
 // headers keep the pages out of frames and caches, and allow nothing but

@@ -56,6 +56,20 @@ var messages = map[string]map[string]string{
 
 var languages = []string{"en", "ja"}
 
+// words adds one area's words to messages (each area of the console keeps
+// its words in its own file, in an init). A key given twice is a
+// programming error.
+func words(en, ja map[string]string) {
+	for l, m := range map[string]map[string]string{"en": en, "ja": ja} {
+		for k, v := range m {
+			if _, dup := messages[l][k]; dup {
+				panic("console: word " + k + " defined twice")
+			}
+			messages[l][k] = v
+		}
+	}
+}
+
 var matcher = language.NewMatcher([]language.Tag{language.English, language.Japanese})
 
 // lang is the person's choice (cookie), else the best of Accept-Language.

@@ -5,14 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"path"
+	"strings"
 
 	"github.com/candor-dev/candor"
 	"github.com/gin-gonic/gin"
 )
-
-// pageNames are the templates, each a whole page built on layout.html.
-var pageNames = []string{"sign_in", "set_password", "message", "incidents", "incident", "deadlines"}
 
 func (cs *Console) parse() {
 	cs.css, _ = files.ReadFile("static/console.css")
@@ -20,9 +20,20 @@ func (cs *Console) parse() {
 	cs.cssHash = hex.EncodeToString(sum[:8])
 	cs.pages = map[string]*template.Template{}
 	funcs := template.FuncMap{"t": func(l, key string, args ...any) string { return tr(l, key, args...) }}
-	for _, name := range pageNames {
-		cs.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).
-			ParseFS(files, "templates/layout.html", "templates/"+name+".html"))
+	// Every templates/*.html but the layout (and partials, _*.html) is a
+	// page built on layout.html, named for its file; the partials are
+	// available to every page.
+	names, _ := fs.Glob(files, "templates/*.html")
+	for _, f := range names {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", f))
+		if partials, _ := fs.Glob(files, "templates/_*.html"); len(partials) > 0 {
+			template.Must(t.ParseFS(files, "templates/_*.html"))
+		}
+		cs.pages[name] = t
 	}
 }
 
