@@ -1,6 +1,6 @@
 # Multi-stage build of the one candor binary. SQLite support needs cgo, so the
 # binary is linked statically against glibc in the build stage; the runtime
-# image has no shell and runs as a non-root user.
+# image runs it as a non-root user.
 # (No Docker engine runs on the development machines: this file is checked
 # by reading, not by building; see README.)
 FROM golang:1.26-bookworm AS build
@@ -14,7 +14,14 @@ RUN CGO_ENABLED=1 go build -trimpath \
       -ldflags "-s -w -X main.version=${VERSION} -linkmode external -extldflags -static" \
       -o /out/candor ./cmd/candor
 
-FROM gcr.io/distroless/static-debian12:nonroot
+# The runtime is Debian (not distroless) because package pdf prints filing
+# packs and evidence reports with Debian's headless Chromium and needs the
+# Japanese and Thai fonts; candor finds it as `chromium` on PATH.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-thai-tlwg ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 65532 --create-home --home-dir /home/nonroot nonroot
 COPY --from=build /out/candor /usr/local/bin/candor
 USER nonroot:nonroot
 WORKDIR /home/nonroot

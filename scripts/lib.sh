@@ -21,6 +21,14 @@ ensure_redis() {
   command -v redis-server >/dev/null 2>&1 || { echo "redis-server could not be installed" >&2; exit 1; }
 }
 
+# ensure_pdf installs what package pdf prints with: headless Chromium and
+# the Japanese and Thai fonts (filing packs, the evidence report).
+ensure_pdf() {
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
+  [ -n "$(fc-list 'Noto Sans CJK JP' 2>/dev/null || true)" ] || apt_install fonts-noto-cjk
+  [ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || apt_install fonts-thai-tlwg
+}
+
 # pg_bindir prints the directory of PostgreSQL's server programs, installing
 # PostgreSQL 15 when there is none.
 pg_bindir() {

@@ -7,6 +7,7 @@ var=${CANDOR_VAR:-./var}
 mkdir -p "$var" "$var/outbox"
 chmod 700 "$var"
 ensure_redis
+ensure_pdf
 redis_port=${CANDOR_REDIS_PORT:-6379}
 started_redis=
 redis-cli -p "$redis_port" ping >/dev/null 2>&1 || started_redis=1
