@@ -33,6 +33,17 @@ type Actor struct {
 	Role     Role
 }
 
+// PersonActorPrefix starts the token id of a person acting through a
+// console session, which holds no token: "person:<person id>".
+const PersonActorPrefix = "person:"
+
+// SessionActor is the actor for person p signed in to the console. Its
+// token id names the person (PersonActorPrefix), so that the four-eyes rule
+// finds the same person behind a session as behind any of their tokens.
+func SessionActor(p Person) Actor {
+	return Actor{TokenID: PersonActorPrefix + p.ID, PersonID: p.ID, Name: p.Name, Role: p.Role}
+}
+
 // CLIActor is the actor recorded for changes made with the candor command.
 func CLIActor(name string) Actor {
 	if name == "" {

@@ -103,8 +103,7 @@ func (cs *Console) auth(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	a := candor.Actor{PersonID: p.ID, Name: p.Name, Role: p.Role}
-	c.Request = c.Request.WithContext(candor.NewContextWithActor(c.Request.Context(), a))
+	c.Request = c.Request.WithContext(candor.NewContextWithActor(c.Request.Context(), candor.SessionActor(p)))
 	c.Next()
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -169,10 +170,14 @@ func (db *DB) personForName(ctx context.Context, tx *gorm.DB, name string, role 
 		"several people are named %q; give the person's id or e-mail (person; --person on the command line)", name)
 }
 
-// personOf returns the person holding the token with this id. Actors that
+// personOf returns the person holding the token with this id, or the
+// person of a console session's actor. Actors that
 // are no token (the command line, the worker, test actors) are their own
 // person, named by their token id: none of them is any token's person.
 func (db *DB) personOf(ctx context.Context, tokenID string) (string, error) {
+	if id, ok := strings.CutPrefix(tokenID, candor.PersonActorPrefix); ok && validID(id) {
+		return id, nil // a console session (candor.SessionActor)
+	}
 	if tokenID == "" || !validID(tokenID) {
 		return "actor:" + tokenID, nil
 	}

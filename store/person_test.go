@@ -69,6 +69,52 @@ func TestFourEyesComparesPeople(t *testing.T) {
 	}
 }
 
+// A person who edits in a console session (candor.SessionActor) cannot
+// approve with a token of theirs, nor the other way round; another legal
+// person's session can.
+func TestFourEyesSessionAndToken(t *testing.T) {
+	admin := testenv.Actor(candor.RoleAdmin)
+	for name, db := range testenv.Stores(t) {
+		t.Run(name, func(t *testing.T) {
+			db.SetKeyring(testenv.Keyring(t))
+			dana, err := db.CreatePerson(admin, candor.Person{Email: "dana@example.com", Name: "Dana", Role: candor.RoleLegal})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, _, err := db.CreateTokenFor(admin, dana.ID, "", candor.RoleLegal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			session := candor.NewContextWithActor(context.Background(), candor.SessionActor(dana))
+			for _, tc := range []struct {
+				name, other   string
+				edit, approve context.Context
+			}{
+				{"edited in a session, approves with a token", "eve", session, tokenActor(tok)},
+				{"edited with a token, approves in a session", "frank", tokenActor(tok), session},
+			} {
+				d := newDisclosure(t, db)
+				if d, err = db.EditDisclosure(tc.edit, d.ID, notice("<p>Hi {{.Customer.Name}}</p>"), 0); err != nil {
+					t.Fatal(tc.name, err)
+				}
+				if d, err = db.SubmitDisclosure(admin, d.ID, d.Revision); err != nil {
+					t.Fatal(tc.name, err)
+				}
+				_, err = db.ApproveDisclosure(tc.approve, d.ID, d.Revision)
+				wantCode(t, err, candor.EFORBIDDEN)
+				other, err := db.CreatePerson(admin, candor.Person{Email: tc.other + "@example.com", Name: tc.other, Role: candor.RoleLegal})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := db.ApproveDisclosure(candor.NewContextWithActor(context.Background(), candor.SessionActor(other)), d.ID, d.Revision)
+				if err != nil || got.State != candor.DisclosureApproved || got.ApprovedBy != candor.PersonActorPrefix+other.ID {
+					t.Fatalf("%s: another person's session: %+v %v", tc.name, got, err)
+				}
+			}
+		})
+	}
+}
+
 func TestPeopleAndTokens(t *testing.T) {
 	admin := testenv.Actor(candor.RoleAdmin)
 	for name, db := range testenv.Stores(t) {
