@@ -8,6 +8,8 @@ ensure_redis
 # Sentinel for jobs' distributed-Redis tests (a Redis Cluster needs only
 # redis-server and redis-cli); under CI=true they fail without it.
 command -v redis-sentinel >/dev/null 2>&1 || apt_install redis-sentinel
+# pdftotext and pdftoppm: the tests read the letters, filing packs and reports they print.
+command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils
 # Headless Chromium for the browser tests (e2e/), and Japanese and Thai
 # fonts so that letters and statements lay out as they would for a reader
 # (the tests fail without them); each installed only when missing.
