@@ -39,13 +39,15 @@ Operations:
   export-statements DIR       write the published statements as static files
   bench send [--recipients N] [--conns N] [--runs N]
                       send pipeline against the raw SMTP ceiling (msgs/s, peak RSS)
+  bench load [--recipients N] [--rate N]
+                      API latency (p50, p99) while a send runs
   demo [--customers N]        load the seed case: incident, timeline, customers, drafts
   obligations --incident ID [--as-of today|DATE] [--at TIME]
                       an incident's legal deadlines and their status
   config              print the configuration (secrets masked)
   version             print the version
 
-Configuration comes from CANDOR_* environment variables (see README).
+Configuration comes from CANDOR_* environment variables (see docs/operations.md).
 `
 
 // command is one subcommand; it writes its normal output to out.
