@@ -56,13 +56,14 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	concurrency := fs.Int("concurrency", 0, "worker concurrency: tasks at once (0: 2×conns)")
 	parallel := fs.Int("parallel", cfg.SendParallel, "messages rendered and sent at once, all tasks together (CANDOR_SEND_PARALLEL)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic customers")
+	withCeiling := fs.Bool("ceiling", true, "also measure go-mail alone in each run (false: the pipeline only, e.g. for a send to 1,000,000)")
 	order := fs.String("order", "pipeline-first", "the parts' order in each run: pipeline-first, ceiling-first, or alternate (odd runs pipeline first)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	validOrder := *order == "pipeline-first" || *order == "ceiling-first" || *order == "alternate"
 	if *n < 1 || *conns < 1 || *runs < 1 || *chunk < 1 || *parallel < 1 || *concurrency < 0 || !validOrder || fs.NArg() != 0 {
-		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--chunk N] [--concurrency N] [--parallel N] [--order pipeline-first|ceiling-first|alternate]")
+		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--ceiling=false] [--chunk N] [--concurrency N] [--parallel N] [--order pipeline-first|ceiling-first|alternate]")
 	}
 	if *concurrency == 0 {
 		*concurrency = 2 * *conns
@@ -195,15 +196,27 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		if *order == "ceiling-first" || *order == "alternate" && run%2 == 0 {
 			parts[0], parts[1] = parts[1], parts[0]
 		}
+		if !*withCeiling {
+			parts = []func() error{pipelinePart}
+		}
 		for _, part := range parts {
 			if err := part(); err != nil {
 				return err
 			}
 		}
+		if !*withCeiling {
+			pipe, pipeRSS = append(pipe, p.rate(*n)), append(pipeRSS, p.rss)
+			continue
+		}
 		fmt.Fprintf(out, "bench send: run=%d ratio=%.3f\n", run, p.rate(*n)/cps)
 		pipe, ceil, ratios = append(pipe, p.rate(*n)), append(ceil, cps), append(ratios, p.rate(*n)/cps)
 		pipeRSS, ceilRSS = append(pipeRSS, p.rss), append(ceilRSS, c.rss)
 		sink.Reset()
+	}
+	if !*withCeiling {
+		fmt.Fprintf(out, "bench send: median db=%s recipients=%d conns=%d runs=%d pipeline_msgs/s=%.0f pipeline_peak_rss_mb=%.1f load=%s\n",
+			db.Dialect(), *n, *conns, *runs, median(pipe), median(pipeRSS), loadAvg())
+		return nil
 	}
 	fmt.Fprintf(out, "bench send: median db=%s recipients=%d conns=%d runs=%d pipeline_msgs/s=%.0f ceiling_msgs/s=%.0f ratio=%.3f pipeline_peak_rss_mb=%.1f ceiling_peak_rss_mb=%.1f load=%s\n",
 		db.Dialect(), *n, *conns, *runs, median(pipe), median(ceil), median(ratios), median(pipeRSS), median(ceilRSS), loadAvg())
