@@ -44,6 +44,7 @@ type Facts struct {
 // scheduled.
 type Statement struct {
 	URL       string // "" when there is none
+	CheckURL  string // the reference lookup page (CheckURL); "" when there is no statement
 	Published bool
 	PublishAt time.Time
 }
@@ -98,7 +99,7 @@ func (f *Facts) Base(variant string) (render.Data, []Fallback) {
 		Org:       f.Org.View(lang, entity),
 		Statement: render.StatementView{URL: f.Statement.URL, Published: f.Statement.Published, PublishAt: timeIn(&f.Statement.PublishAt, loc)},
 		Affected:  aff,
-		Notice:    render.NoticeView{Date: timeIn(&f.Now, loc), Reference: in.Reference()},
+		Notice:    render.NoticeView{Date: timeIn(&f.Now, loc), Reference: in.Reference(), CheckURL: f.Statement.CheckURL},
 	}
 	if f.Statement.URL == "" {
 		d.Statement = render.StatementView{}
@@ -223,6 +224,15 @@ func (o Organisation) View(lang, entity string) render.OrgView {
 		v.Name = e
 	}
 	return v
+}
+
+// CheckURL is the public page where a reader checks a notice's
+// reference: baseURL/notices/check.
+func CheckURL(baseURL string) string {
+	if baseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(baseURL, "/") + "/notices/check"
 }
 
 // StatementURL is the public address of a statement: baseURL/statements/slug.

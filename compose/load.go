@@ -38,7 +38,7 @@ func Load(ctx context.Context, src Source, incidentID string, org Organisation, 
 	}
 	f := Facts{Incident: in, Events: events, Org: org, Countries: countries, Regions: regions, Now: now}
 	if u := StatementURL(baseURL, slug); u != "" {
-		f.Statement = Statement{URL: u, Published: !at.After(now), PublishAt: at}
+		f.Statement = Statement{URL: u, CheckURL: CheckURL(baseURL), Published: !at.After(now), PublishAt: at}
 	}
 	return f, nil
 }

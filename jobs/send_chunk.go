@@ -273,7 +273,7 @@ func (s *Sender) compose(ctx context.Context, send candor.Send, msg *compiled, c
 	if err != nil {
 		return nil, err
 	}
-	r, err := tpl.Execute(ctx, cv)
+	r, err := tpl.ExecuteNotice(ctx, cv, c.Reference)
 	if err != nil {
 		return nil, err
 	}

@@ -93,8 +93,19 @@ func (b *Bound) Template() *Template { return b.t }
 // Execute renders the template for customer c, as t.Execute would with the
 // base data and c.
 func (b *Bound) Execute(ctx context.Context, c CustomerView) (Rendered, error) {
+	return b.ExecuteNotice(ctx, c, "")
+}
+
+// ExecuteNotice is Execute for one notice with its own reference (a
+// delivery's or a letter's), shown as .Notice.Reference instead of the
+// incident's; "" keeps the base's. Nodes that read .Notice.Reference run
+// per recipient, like those that read .Customer.
+func (b *Bound) ExecuteNotice(ctx context.Context, c CustomerView, reference string) (Rendered, error) {
 	data := b.base
 	data.Customer = c
+	if reference != "" {
+		data.Notice.Reference = reference
+	}
 	// The first caller's context may end early; the Bound lives on.
 	b.once.Do(func() { b.err = b.prepare(context.WithoutCancel(ctx)) })
 	if b.err != nil {
@@ -679,8 +690,15 @@ func field(t taint, idents []string) taint {
 	if t != root || len(idents) == 0 {
 		return t
 	}
-	if idents[0] == "Customer" {
+	if idents[0] == "Customer" || perNotice(idents) {
 		return tainted
 	}
 	return untainted
+}
+
+// perNotice reports whether selecting idents from the data reads the
+// notice's own reference (or the whole notice), which differs per
+// recipient (ExecuteNotice).
+func perNotice(idents []string) bool {
+	return idents[0] == "Notice" && (len(idents) < 2 || idents[1] == "Reference")
 }

@@ -53,9 +53,15 @@ type NoticeView struct {
 	// Date is the day the message is composed (sent, or previewed), in the
 	// incident's zone: every notice carries its date.
 	Date time.Time
-	// Reference is what the reader quotes in a follow-up: the incident's
-	// reference, or the delivery's own reference once there is one.
+	// Reference is what the reader quotes in a follow-up and types into
+	// the lookup page to check the notice is genuine: the delivery's or
+	// letter's own ("K7QM4-XR2TD-9HWPA"), else (a preview, a statement)
+	// the incident's.
 	Reference string
+	// CheckURL is the public page where a reader checks a reference
+	// (/notices/check); "" while the incident has no statement, since the
+	// page answers nothing before one is published.
+	CheckURL string
 }
 
 // CustomerView is the recipient of a customer notice. For a regulator

@@ -179,6 +179,10 @@ func (w *memoWalk) field(idents []string) {
 		w.ok = false // $ whole
 		return
 	}
+	if perNotice(idents) {
+		w.ok = false // one per notice: never the same for two recipients
+		return
+	}
 	if idents[0] != "Customer" {
 		return
 	}

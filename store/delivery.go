@@ -265,9 +265,11 @@ func (db *DB) dispatchStatement(s sendRow, msgDomain string, now time.Time, limi
 		      SELECT c.id, c.locale FROM customers c
 		      WHERE c.incident_id = ? AND c.channel = 'email' AND c.erased_at IS NULL` + where + `
 		      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.disclosure_id = ? AND d.recipient_key = c.id` + fence + `)` + lim + `) c)`
+	// Each customer's delivery draws its notice reference as it is made
+	// (reference.go), so the reference exists before any message does.
 	insert := `INSERT INTO deliveries (id, send_id, disclosure_id, incident_id, recipient_key, customer_id,
-		locale, status, message_id, created_at, updated_at)
-		SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?
+		locale, status, message_id, created_at, updated_at, reference)
+		SELECT x.id, ?, ?, ?, x.cid, x.cid, x.locale, 'pending', '<' || x.id || '@' || ? || '>', ?, ?, ` + db.newReference() + `
 		FROM x WHERE true ORDER BY x.id`
 	args = append(append(append([]any{prefix, s.IncidentID}, args...), s.DisclosureID),
 		s.ID, s.DisclosureID, s.IncidentID, msgDomain, now, now)
@@ -368,6 +370,7 @@ type Claimed struct {
 	Locale       string
 	MessageID    string
 	Attempts     int
+	Reference    string // the notice's reference (reference.go); "" for a regulator's
 }
 
 // Claim moves the chunk's pending deliveries (and, on a retry after a crash,
@@ -381,7 +384,7 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 	}
 	q := rebind(db.dialect, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
 		WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-		RETURNING id, customer_id, recipient_key, locale, message_id, attempts`)
+		RETURNING id, customer_id, recipient_key, locale, message_id, attempts, COALESCE(reference, '')`)
 	claim := func(tx *gorm.DB, status string) ([]Claimed, error) {
 		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
@@ -456,11 +459,11 @@ func (db *DB) claimAtOnce(ctx context.Context, sendID, from, to string, now time
 	rows, err := sqlDB.QueryContext(ctx, `WITH d AS (
 			UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $1
 			WHERE send_id = $2 AND id >= $3 AND id <= $4 AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-			RETURNING id, customer_id, recipient_key, locale, message_id, attempts),
+			RETURNING id, customer_id, recipient_key, locale, message_id, attempts, COALESCE(reference, '') AS reference),
 		n AS (SELECT count(*) AS claimed FROM d),
 		s AS (UPDATE sends SET n_pending = n_pending - n.claimed, n_sending = n_sending + n.claimed, progressed_at = $1
 			FROM n WHERE sends.id = $2 AND n.claimed > 0)
-		SELECT id, customer_id, recipient_key, locale, message_id, attempts FROM d`, now, sendID, from, to)
+		SELECT id, customer_id, recipient_key, locale, message_id, attempts, reference FROM d`, now, sendID, from, to)
 	out, err := scanClaimed(rows, err)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
@@ -469,7 +472,7 @@ func (db *DB) claimAtOnce(ctx context.Context, sendID, from, to string, now time
 }
 
 // scanClaimed reads a claim's rows (id, customer_id, recipient_key,
-// locale, message_id, attempts) with database/sql: gorm's reflection cost
+// locale, message_id, attempts, reference) with database/sql: gorm's reflection cost
 // more than the statement for a chunk's 200 rows.
 func scanClaimed(rows *sql.Rows, err error) ([]Claimed, error) {
 	if err != nil {
@@ -479,7 +482,7 @@ func scanClaimed(rows *sql.Rows, err error) ([]Claimed, error) {
 	var out []Claimed
 	for rows.Next() {
 		var c Claimed
-		if err := rows.Scan(&c.ID, &c.CustomerID, &c.RecipientKey, &c.Locale, &c.MessageID, &c.Attempts); err != nil {
+		if err := rows.Scan(&c.ID, &c.CustomerID, &c.RecipientKey, &c.Locale, &c.MessageID, &c.Attempts, &c.Reference); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
