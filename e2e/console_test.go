@@ -124,14 +124,33 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Signed out, the deadline board sends the browser to the sign-in form,
 	// which sends it back after.
+	// The whole sign-in with the keyboard alone: Tab to each field, type,
+	// Enter submits.
 	p.navigate(base+"/console/incidents/"+id+"/deadlines", "/console/sign-in?next=")
 	p.screenshot(1024, filepath.Join(artifacts, "console-sign-in-en-1024.png"))
-	p.typeInto("#email", "rita@example.com")
-	p.typeInto("#password", "correct horse battery")
-	p.click(`form[action="/console/sign-in"] button`, "/console/incidents/"+id+"/deadlines")
+	p.accessible("the sign-in page")
+	p.tabTo("#email", 15)
+	p.typeKeys("rita@example.com")
+	p.tabTo("#password", 3)
+	p.typeKeys("correct horse battery")
+	p.key("Enter", false)
+	time.Sleep(100 * time.Millisecond)
+	p.waitFor("/console/incidents/" + id + "/deadlines")
 	if html := p.text(); !strings.Contains(html, "Deadline board") || !strings.Contains(html, "OVERDUE") {
 		t.Fatalf("deadline board in English:\n%s", tail(html, 3000))
 	}
+	p.accessible("the deadline board")
+	// The language link, reached and followed with the keyboard.
+	p.tabTo(`a[hreflang="ja"]`, 10)
+	p.key("Enter", false)
+	time.Sleep(100 * time.Millisecond)
+	p.waitFor("/console/incidents/" + id + "/deadlines")
+	if lang, _ := p.eval(`document.documentElement.lang`).(string); lang != "ja" {
+		t.Fatalf("Enter on the Japanese link left the page in %q", lang)
+	}
+	p.navigate(base+"/console/lang?l=en&next=/console/incidents", "/console/incidents")
+	p.accessible("the incident list")
+	p.navigate(base+"/console/incidents/"+id+"/deadlines", "/console/incidents/"+id+"/deadlines")
 
 	// The language link: Japanese from now on.
 	p.click(`a[hreflang="ja"]`, "/console/incidents/"+id+"/deadlines")
@@ -148,5 +167,6 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("incident room in Japanese:\n%s", tail(html, 3000))
 	}
 	p.screenshot(1024, filepath.Join(artifacts, "console-incident-ja-1024.png"))
+	p.accessible("the incident room in Japanese")
 	_ = candor.RoleLegal
 }
