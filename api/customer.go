@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -162,9 +161,8 @@ func (s *Server) exportCustomers(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	// Who may have received a notice twice: a delivery sent again after
-	// a worker crashed (possible_duplicate, the last column; an import
-	// ignores it).
+	// Who may have received a notice twice (possible_duplicate, the
+	// last column).
 	dups, err := s.store.PossibleDuplicateCustomers(c.Request.Context(), id)
 	if err != nil {
 		writeError(c, err)
@@ -173,17 +171,10 @@ func (s *Server) exportCustomers(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="customers-`+id+`.csv"`)
 	c.Header("Cache-Control", "no-store")
-	w := roster.NewCSVWriter(c.Writer)
-	w.WriteBOM()
-	w.Write(append(roster.CustomerHeader(), "possible_duplicate"))
-	rec := make([]string, 0, 16)
-	err = s.store.EachCustomer(c.Request.Context(), id, func(cu candor.Customer) error {
-		rec = append(roster.AppendCustomerRecord(rec[:0], cu), strconv.FormatBool(dups[cu.ID]))
-		return w.Write(rec)
+	err = roster.WriteExport(c.Writer, dups, func(fn func(candor.Customer) error) error {
+		return s.store.EachCustomer(c.Request.Context(), id, fn)
 	})
 	if err != nil {
-		w.Write([]string{"#error: export incomplete"})
 		s.cfg.Logger.Error("export customers", "request_id", c.GetString(requestIDKey), "error", err.Error())
 	}
-	w.Flush()
 }

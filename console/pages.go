@@ -32,8 +32,9 @@ type incidentRow struct {
 }
 
 type incidentsData struct {
-	Items []incidentRow
-	Next  string
+	Items     []incidentRow
+	Next      string
+	CanCreate bool
 }
 
 func (cs *Console) incidents(c *gin.Context) {
@@ -43,7 +44,7 @@ func (cs *Console) incidents(c *gin.Context) {
 		cs.fail(c, err)
 		return
 	}
-	d := incidentsData{}
+	d := incidentsData{CanCreate: may(c, candor.RoleComms)}
 	for _, in := range page.Items {
 		loc := cs.location(in)
 		d.Items = append(d.Items, incidentRow{ID: in.ID, Title: localTitle(in, l), Discovered: formatTime(l, in.DiscoveredAt, loc),
@@ -62,6 +63,7 @@ type factText struct {
 
 type eventRow struct {
 	When, Description, Translated string
+	Private                       bool
 }
 
 type countRow struct {
@@ -76,21 +78,36 @@ type roomData struct {
 	Categories                                         []string
 	Counts                                             []countRow
 	Total                                              int64
+	People                                             []personRow
+	CanEdit, CanHistory                                bool
+	EventForm                                          eventForm
 }
 
 func (cs *Console) incidentRoom(c *gin.Context) {
-	l, ctx := lang(c), c.Request.Context()
-	in, err := cs.store.GetIncident(ctx, c.Param("id"))
+	in, err := cs.store.GetIncident(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		cs.fail(c, err)
 		return
 	}
-	events, err := cs.store.ListEvents(ctx, in.ID, true)
+	cs.room(c, http.StatusOK, in, nil)
+}
+
+// room renders the incident room; ef is the event form as typed when it
+// comes back with errors.
+func (cs *Console) room(c *gin.Context, status int, in candor.Incident, ef *eventForm) {
+	l, ctx := lang(c), c.Request.Context()
+	// Every event, private ones marked, as GET .../events shows them.
+	events, err := cs.store.ListEvents(ctx, in.ID, false)
 	if err != nil {
 		cs.fail(c, err)
 		return
 	}
 	counts, err := cs.store.CountCustomers(ctx, in.ID)
+	if err != nil {
+		cs.fail(c, err)
+		return
+	}
+	people, err := cs.participants(c, in)
 	if err != nil {
 		cs.fail(c, err)
 		return
@@ -101,7 +118,13 @@ func (cs *Console) incidentRoom(c *gin.Context) {
 		def = "en"
 	}
 	d := roomData{ID: in.ID, Title: localTitle(in, l), Summary: in.Summary, Discovered: formatTime(l, in.DiscoveredAt, loc),
-		Timezone: loc.String(), Severity: in.Severity, Categories: in.DataCategories}
+		Timezone: loc.String(), Severity: in.Severity, Categories: in.DataCategories, People: people,
+		CanEdit: may(c, candor.RoleComms), CanHistory: may(c, candor.RoleLegal)}
+	if ef != nil {
+		d.EventForm = *ef
+	} else {
+		d.EventForm = newEventForm(in)
+	}
 	entity := ""
 	if in.ReportingEntity != nil {
 		entity = in.ReportingEntity.Name
@@ -117,7 +140,7 @@ func (cs *Console) incidentRoom(c *gin.Context) {
 		d.Facts = append(d.Facts, factText{Lang: k, Title: t.Title, Summary: t.Summary, Entity: t.ReportingEntity})
 	}
 	for _, e := range events {
-		r := eventRow{Description: e.Description}
+		r := eventRow{Description: e.Description, Private: !e.Public}
 		switch {
 		case e.OccurredAt != nil:
 			r.When = formatTime(l, *e.OccurredAt, loc)
@@ -138,7 +161,7 @@ func (cs *Console) incidentRoom(c *gin.Context) {
 		d.Counts = append(d.Counts, countRow{Channel: k, N: counts[k]})
 		d.Total += counts[k]
 	}
-	cs.render(c, http.StatusOK, "incident", d.Title, d)
+	cs.render(c, status, "incident", d.Title, d)
 }
 
 type dutyRow struct {

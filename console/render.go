@@ -19,7 +19,8 @@ func (cs *Console) parse() {
 	sum := sha256.Sum256(cs.css)
 	cs.cssHash = hex.EncodeToString(sum[:8])
 	cs.pages = map[string]*template.Template{}
-	funcs := template.FuncMap{"t": func(l, key string, args ...any) string { return tr(l, key, args...) }}
+	funcs := template.FuncMap{"t": func(l, key string, args ...any) string { return tr(l, key, args...) },
+		"dict": dict}
 	// Every templates/*.html but the layout (and partials, _*.html) is a
 	// page built on layout.html, named for its file; the partials are
 	// available to every page.
@@ -80,4 +81,15 @@ func (cs *Console) fail(c *gin.Context, err error) {
 	}
 	cs.cfg.Logger.ErrorContext(c.Request.Context(), "console", "path", c.FullPath(), "error", err.Error())
 	cs.renderError(c, http.StatusInternalServerError, "error")
+}
+
+// dict makes a map of its key, value arguments, for a partial that takes
+// several values: {{template "_field" (dict "Name" "title" "Value" .Title)}}.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, _ := kv[i].(string)
+		m[k] = kv[i+1]
+	}
+	return m
 }

@@ -64,7 +64,7 @@ func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, a audit) error {
 	}
 	e := candor.AuditEntry{
 		Seq: head.Seq, At: db.now().Truncate(time.Microsecond),
-		ActorID: actor.TokenID, ActorName: actor.Name,
+		ActorID: auditActorID(actor), ActorName: actor.Name,
 		Action: a.Action, Resource: a.Resource, ResourceID: a.ResourceID, IncidentID: a.IncidentID,
 		Summary: summary, PrevHash: head.Hash,
 	}
@@ -77,6 +77,19 @@ func (db *DB) appendAudit(ctx context.Context, tx *gorm.DB, a audit) error {
 	}
 	return tx.Model(&auditHead{}).Where("id = 1").Update("hash", e.Hash).Error
 }
+
+// auditActorID names who acted: their token's id, or "person:<id>" for
+// a person signed in to the console (no token), so that the room's list of
+// who is on an incident can find their person and role.
+func auditActorID(a candor.Actor) string {
+	if a.TokenID == "" && a.PersonID != "" {
+		return PersonActorPrefix + a.PersonID
+	}
+	return a.TokenID
+}
+
+// PersonActorPrefix starts the actor_id of a change made in the console.
+const PersonActorPrefix = "person:"
 
 // inTx runs fn in a transaction that also appends the audit entry fn
 // returns, so a change and its record land together or not at all.
