@@ -3,6 +3,7 @@ package candor
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // truth is a fact that may not be known yet: the engine lists a duty whose
@@ -30,6 +31,12 @@ type facts struct {
 	regions    map[string]int
 	entity     string
 	categories map[string]bool // conditions satisfied by the data categories
+	scope      scopeIndex
+	// catTimes are the instants after discovery at which data categories
+	// entered the scope, in order; snapshot marks facts restricted to the
+	// categories known at one of them (see scopeFloor).
+	catTimes []time.Time
+	snapshot bool
 }
 
 func newFacts(in ObligationInput) facts {
@@ -46,6 +53,9 @@ func newFacts(in ObligationInput) facts {
 	for r, n := range in.Regions {
 		f.regions[strings.ToUpper(strings.TrimSpace(r))] += n
 	}
+	f.scope = newScopeIndex(in.Scope)
+	in.DataCategories, f.catTimes = mergeScopeCategories(in, f.scope)
+	f.in = in
 	for _, c := range in.DataCategories {
 		for _, cond := range DataCategoryConditions(c) {
 			f.categories[cond] = true

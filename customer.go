@@ -137,6 +137,10 @@ type ImportReport struct {
 	Rejected  int          `json:"rejected"`
 	Errors    []FieldError `json:"errors"`
 	Truncated bool         `json:"errors_truncated,omitempty"`
+	// ScopeAdded are the countries this import brought into the incident's
+	// scope: none of its events named them, so their duties run from the
+	// import (record an event with a scope if they were known earlier).
+	ScopeAdded []ScopeAddition `json:"scope_added,omitempty"`
 }
 
 // MaxImportErrors caps ImportReport.Errors.

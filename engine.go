@@ -114,8 +114,12 @@ func (f facts) evaluate(r Rule, asOf time.Time, bc BusinessCalendar) (Obligation
 		TimeZone: loc.String(), Source: r.Source, Confirmed: r.Confirmed,
 		Notes: strings.TrimSpace(strings.Join(append(notes, r.Notes), " ")),
 	}
-	start, missing := f.clock(r, loc)
-	o.Missing = missing
+	var floor scopeFloor
+	if !f.snapshot {
+		floor = f.scopeFloor(r, asOf, loc, bc)
+	}
+	start, missing, reason, change := f.clock(r, loc, floor)
+	o.Missing, o.ClockReason, o.ClockScope = missing, reason, change
 	if start != nil {
 		due := r.Deadline.Due(*start, loc, r.HolidayCalendar(), bc)
 		clockAt := start.In(loc)
@@ -153,10 +157,18 @@ func (f facts) threshold(r Rule, t Threshold) (why, pending string, ok bool) {
 	return fmt.Sprintf("%d residents of %s is not %s", n, where, t), strings.Join(unknowns, "|"), true
 }
 
-// clock returns when r's clock started, or nil and what is missing. A
-// determination not yet recorded falls back to discovery (see
-// ObligationInput.DeterminedAt); then both are returned.
-func (f facts) clock(r Rule, loc *time.Location) (*time.Time, string) {
+// clock returns when r's clock started, or nil and what is missing, and
+// why it starts then. A determination not yet recorded falls back to
+// discovery (see ObligationInput.DeterminedAt); then both are returned.
+// floor is when the rule's area (or the data that makes it apply) entered
+// the scope: clocks that run from the organisation's knowledge start no
+// earlier (see scopeFloor).
+func (f facts) clock(r Rule, loc *time.Location, floor scopeFloor) (*time.Time, string, string, *ScopeChange) {
+	start, missing := f.clockStart(r, loc)
+	return floor.apply(r, start, missing, loc)
+}
+
+func (f facts) clockStart(r Rule, loc *time.Location) (*time.Time, string) {
 	in := f.in
 	after := fmt.Sprintf("due %s after ", r.Deadline)
 	var discovered *time.Time

@@ -17,7 +17,9 @@ type Event struct {
 	Public      bool       `json:"public"`
 	// Translations give the description in other languages ("ja").
 	Translations map[string]EventText `json:"translations,omitempty"`
-	CreatedAt    time.Time            `json:"created_at"`
+	// Scope widens the incident's scope from the event's time (ScopeAt).
+	Scope     *EventScope `json:"scope,omitempty"`
+	CreatedAt time.Time   `json:"created_at"`
 }
 
 // MaxTimelineEvents is the most timeline entries a notice, a statement or a

@@ -60,6 +60,13 @@ type ObligationInput struct {
 	// are listed as conditional.
 	HighRisk *bool
 
+	// Scope says when jurisdictions and data categories entered the
+	// incident's scope (timeline events, customer imports): duties of an
+	// area, and duties that apply because of a data category, run from
+	// then, never before DiscoveredAt. A code no change names is in scope
+	// from DiscoveredAt.
+	Scope []ScopeChange
+
 	// AsOf picks the rules in force: zero means those in force at
 	// DiscoveredAt (what the law required then); pass now to see what
 	// today's rules would require. Deadlines still run from the
@@ -106,8 +113,14 @@ type Obligation struct {
 	Soft       bool       `json:"soft"`
 	Deadline   Deadline   `json:"deadline"`
 	ClockStart ClockStart `json:"clock_starts"`
-	// ClockAt is the instant the clock started (nil with DueAt).
-	ClockAt *time.Time `json:"clock_at"`
+	// ClockAt is the instant the clock started (nil with DueAt): the duty
+	// runs from then. ClockReason says why then ("PH entered the scope on
+	// 2020-06-24 with a timeline event").
+	ClockAt     *time.Time `json:"clock_at"`
+	ClockReason string     `json:"clock_reason,omitempty"`
+	// ClockScope is the scope change that set ClockAt, when one did (for a
+	// data category, the first of those that entered then).
+	ClockScope *ScopeChange `json:"clock_scope,omitempty"`
 	// Basis explains why the duty applies ("312 residents of US-TX ≥ 250;
 	// in force since 2023-09-01").
 	Basis string `json:"basis"`

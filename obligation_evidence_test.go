@@ -143,11 +143,15 @@ type fakeSource struct {
 	regions   map[string]int
 	ev        candor.Evidence
 	areas     []string
+	scope     []candor.ScopeChange
 }
 
 func (f *fakeSource) GetIncident(context.Context, string) (candor.Incident, error) { return f.inc, nil }
 func (f *fakeSource) CustomerPlaceCounts(context.Context, string) (map[string]int, map[string]int, error) {
 	return f.countries, f.regions, nil
+}
+func (f *fakeSource) ScopeChanges(context.Context, string) ([]candor.ScopeChange, error) {
+	return f.scope, nil
 }
 func (f *fakeSource) ObligationEvidence(_ context.Context, _ string, areas []string, _ time.Time) (candor.Evidence, error) {
 	f.areas = areas

@@ -17,6 +17,9 @@ type ObligationSource interface {
 	// ObligationEvidence gathers the evidence sent up to until, with the
 	// reach of each of areas.
 	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (Evidence, error)
+	// ScopeChanges lists when jurisdictions and data categories entered
+	// the incident's scope, oldest first.
+	ScopeChanges(ctx context.Context, incidentID string) ([]ScopeChange, error)
 }
 
 // ObligationReport is an incident's obligations with their status.
@@ -32,6 +35,8 @@ type ObligationReport struct {
 	// applied to; Countries[""] counts customers of no known country.
 	Countries map[string]int
 	Regions   map[string]int
+	// Scope is when jurisdictions and data categories entered the scope.
+	Scope []ScopeChange
 }
 
 // ObligationInput returns the engine's input for the incident, given its
@@ -80,6 +85,9 @@ func AssessObligations(ctx context.Context, src ObligationSource, id string, rul
 	}
 	in := inc.ObligationInput(countries, regions)
 	in.AsOf = asOf
+	if in.Scope, err = src.ScopeChanges(ctx, id); err != nil {
+		return ObligationReport{}, err
+	}
 	obs := ComputeObligations(in, rules, bc)
 	ev, err := src.ObligationEvidence(ctx, id, EvidenceAreas(obs, rules), at)
 	if err != nil {
@@ -90,7 +98,7 @@ func AssessObligations(ctx context.Context, src ObligationSource, id string, rul
 		obs = ComputeObligations(in, rules, bc)
 	}
 	rep := ObligationReport{Incident: inc, RulesAsOf: asOf, At: at,
-		Items: ResolveObligations(obs, rules, ev, at), Countries: countries, Regions: regions}
+		Items: ResolveObligations(obs, rules, ev, at), Countries: countries, Regions: regions, Scope: in.Scope}
 	if rep.RulesAsOf.IsZero() {
 		rep.RulesAsOf = inc.DiscoveredAt
 	}

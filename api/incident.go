@@ -176,6 +176,7 @@ func (s *Server) createEvent(c *gin.Context) {
 		Description  string                      `json:"description"`
 		Public       *bool                       `json:"public"`
 		Translations map[string]candor.EventText `json:"translations"`
+		Scope        *candor.EventScope          `json:"scope"`
 	}
 	if err := decode(c, &req); err != nil {
 		writeError(c, err)
@@ -186,7 +187,7 @@ func (s *Server) createEvent(c *gin.Context) {
 		return
 	}
 	e.OccurredAt, e.OccurredOn, e.Description, e.Public = req.OccurredAt, req.OccurredOn, req.Description, *req.Public
-	e.Translations = req.Translations
+	e.Translations, e.Scope = req.Translations, req.Scope
 	out, err := s.store.CreateEvent(c.Request.Context(), c.Param("id"), e)
 	if err != nil {
 		writeError(c, err)

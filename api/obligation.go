@@ -18,6 +18,7 @@ import (
 type ObligationStore interface {
 	CustomerPlaceCounts(ctx context.Context, incidentID string) (countries, regions map[string]int, err error)
 	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (candor.Evidence, error)
+	ScopeChanges(ctx context.Context, incidentID string) ([]candor.ScopeChange, error)
 }
 
 // ruleResponse is a catalogue entry: the rule as its file states it, plus
@@ -44,32 +45,36 @@ func (s *Server) listJurisdictions(c *gin.Context) {
 // obligationResponse is one obligation as the API shows it: due_at in UTC,
 // due_local in the zone the law counts days in.
 type obligationResponse struct {
-	RuleID       string            `json:"rule_id"`
-	Jurisdiction string            `json:"jurisdiction"`
-	Name         string            `json:"name"`
-	Audience     candor.Audience   `json:"audience"`
-	Law          string            `json:"law"`
-	Stage        string            `json:"stage,omitempty"`
-	DueAt        *time.Time        `json:"due_at"`
-	DueLocal     string            `json:"due_local,omitempty"`
-	Soft         bool              `json:"soft"`
-	Status       string            `json:"status"`
-	MetBy        *candor.MetBy     `json:"met_by,omitempty"`
-	MetAt        *time.Time        `json:"met_at,omitempty"`
-	Late         bool              `json:"late"`
-	LateBy       string            `json:"late_by,omitempty"`
-	Notified     *notifiedResponse `json:"notified,omitempty"`
-	Deadline     candor.Deadline   `json:"deadline"`
-	DeadlineText string            `json:"deadline_text"`
-	ClockStarts  candor.ClockStart `json:"clock_starts"`
-	ClockAt      *time.Time        `json:"clock_at"`
-	Basis        string            `json:"basis"`
-	Missing      string            `json:"missing,omitempty"`
-	DependsOn    []string          `json:"depends_on,omitempty"`
-	TimeZone     string            `json:"time_zone"`
-	Source       string            `json:"source"`
-	Confirmed    bool              `json:"confirmed"`
-	Notes        string            `json:"notes,omitempty"`
+	// ID is stable within the incident: the rule's id.
+	ID           string              `json:"id"`
+	RuleID       string              `json:"rule_id"`
+	Jurisdiction string              `json:"jurisdiction"`
+	Name         string              `json:"name"`
+	Audience     candor.Audience     `json:"audience"`
+	Law          string              `json:"law"`
+	Stage        string              `json:"stage,omitempty"`
+	DueAt        *time.Time          `json:"due_at"`
+	DueLocal     string              `json:"due_local,omitempty"`
+	Soft         bool                `json:"soft"`
+	Status       string              `json:"status"`
+	MetBy        *candor.MetBy       `json:"met_by,omitempty"`
+	MetAt        *time.Time          `json:"met_at,omitempty"`
+	Late         bool                `json:"late"`
+	LateBy       string              `json:"late_by,omitempty"`
+	Notified     *notifiedResponse   `json:"notified,omitempty"`
+	Deadline     candor.Deadline     `json:"deadline"`
+	DeadlineText string              `json:"deadline_text"`
+	ClockStarts  candor.ClockStart   `json:"clock_starts"`
+	ClockAt      *time.Time          `json:"clock_at"`
+	ClockReason  string              `json:"clock_reason,omitempty"`
+	ClockScope   *candor.ScopeChange `json:"clock_scope,omitempty"`
+	Basis        string              `json:"basis"`
+	Missing      string              `json:"missing,omitempty"`
+	DependsOn    []string            `json:"depends_on,omitempty"`
+	TimeZone     string              `json:"time_zone"`
+	Source       string              `json:"source"`
+	Confirmed    bool                `json:"confirmed"`
+	Notes        string              `json:"notes,omitempty"`
 }
 
 // notifiedResponse is how far customer notices reached a duty's area.
@@ -86,8 +91,10 @@ type obligationsResponse struct {
 	NextCursor *string              `json:"next_cursor"`
 	// CustomersWithoutCountry are affected customers no rule can be
 	// applied to until their country is known.
-	CustomersWithoutCountry int    `json:"customers_without_country"`
-	Disclaimer              string `json:"disclaimer"`
+	CustomersWithoutCountry int `json:"customers_without_country"`
+	// Scope is when jurisdictions and data categories entered the scope.
+	Scope      []candor.ScopeChange `json:"scope"`
+	Disclaimer string               `json:"disclaimer"`
 }
 
 func utc(t *time.Time) *time.Time {
@@ -99,7 +106,7 @@ func utc(t *time.Time) *time.Time {
 }
 
 func toObligationResponse(st candor.ObligationState) obligationResponse {
-	o := obligationResponse{RuleID: st.RuleID, Jurisdiction: st.Jurisdiction, Name: st.Name, Audience: st.Audience,
+	o := obligationResponse{ID: st.RuleID, RuleID: st.RuleID, ClockReason: st.ClockReason, ClockScope: st.ClockScope, Jurisdiction: st.Jurisdiction, Name: st.Name, Audience: st.Audience,
 		Law: st.Law, Stage: st.Stage, DueAt: utc(st.DueAt), Soft: st.Soft, Status: st.Status, MetBy: st.MetBy,
 		Deadline: st.Deadline, DeadlineText: st.Deadline.String(), ClockStarts: st.ClockStart, ClockAt: utc(st.ClockAt),
 		Basis: st.Basis, Missing: st.Missing, DependsOn: st.DependsOn, TimeZone: st.TimeZone, Source: st.Source,
@@ -116,7 +123,10 @@ func toObligationResponse(st candor.ObligationState) obligationResponse {
 func toObligationsResponse(rep candor.ObligationReport) obligationsResponse {
 	out := obligationsResponse{IncidentID: rep.Incident.ID, RulesAsOf: rep.RulesAsOf.UTC(), StatusAt: rep.At.UTC(),
 		Items: make([]obligationResponse, 0, len(rep.Items)), CustomersWithoutCountry: rep.Countries[""],
-		Disclaimer: jurisdictions.Disclaimer}
+		Disclaimer: jurisdictions.Disclaimer, Scope: rep.Scope}
+	if out.Scope == nil {
+		out.Scope = []candor.ScopeChange{}
+	}
 	for _, st := range rep.Items {
 		out.Items = append(out.Items, toObligationResponse(st))
 	}

@@ -143,6 +143,13 @@ func description(title string, st candor.ObligationState) string {
 		fmt.Sprintf("%s (%s from %s)", due, o.Deadline, strings.ReplaceAll(string(o.ClockStart), "_", " ")),
 		kind,
 	)
+	if o.ClockAt != nil {
+		runs := "Runs from: " + o.ClockAt.Format("2006-01-02 15:04:05 MST")
+		if o.ClockReason != "" {
+			runs += " (" + o.ClockReason + ")"
+		}
+		lines = append(lines, runs)
+	}
 	if late := metLate(st); late != "" {
 		lines = append(lines, fmt.Sprintf("%s: met %s, late by %s", late,
 			st.MetAt.UTC().Format("2006-01-02 15:04:05 MST"), st.LateByISO))

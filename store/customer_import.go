@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,8 +69,13 @@ func (db *DB) ImportCustomers(ctx context.Context, incidentID string, r roster.R
 	if err != nil {
 		return rep, err
 	}
-	if _, err := db.GetIncident(ctx, incidentID); err != nil {
+	inc, err := db.GetIncident(ctx, incidentID)
+	if err != nil {
 		return rep, err
+	}
+	entity := ""
+	if inc.ReportingEntity != nil {
+		entity = strings.ToUpper(inc.ReportingEntity.Country)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -78,7 +84,7 @@ func (db *DB) ImportCustomers(ctx context.Context, incidentID string, r roster.R
 	through := 0
 	for b := range batches {
 		if len(b.rows) > 0 {
-			if err := db.writeBatch(ctx, incidentID, b, &rep); err != nil {
+			if err := db.writeBatch(ctx, incidentID, entity, b, &rep); err != nil {
 				cancel()
 				for range batches {
 				}
@@ -184,9 +190,9 @@ const maxBatchAttempts = 5
 // (Rows stay in file order rather than sorted by key: new customers' ids
 // follow the file, and the table's order follows the ids, which the
 // dispatcher's plans rely on. SQLite's writer lock serialises batches.)
-func (db *DB) writeBatch(ctx context.Context, incidentID string, b importBatch, rep *candor.ImportReport) error {
+func (db *DB) writeBatch(ctx context.Context, incidentID, entity string, b importBatch, rep *candor.ImportReport) error {
 	for attempt := 1; ; attempt++ {
-		err := db.writeBatchOnce(ctx, incidentID, b, rep)
+		err := db.writeBatchOnce(ctx, incidentID, entity, b, rep)
 		if err == nil || !lostImportRace(err) {
 			return err
 		}
@@ -207,8 +213,11 @@ func lostImportRace(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "40P01" || pe.Code == "40001")
 }
 
-func (db *DB) writeBatchOnce(ctx context.Context, incidentID string, b importBatch, rep *candor.ImportReport) error {
+// A country of the batch not yet in the incident's scope enters it now,
+// in the same transaction (importScope).
+func (db *DB) writeBatchOnce(ctx context.Context, incidentID, entity string, b importBatch, rep *candor.ImportReport) error {
 	var added, updated, unchanged, erased int
+	var scope []candor.ScopeAddition
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		added, updated, unchanged, erased = 0, 0, 0, 0
 		// Within a batch the last row with a key wins, as it would across
@@ -259,9 +268,22 @@ func (db *DB) writeBatchOnce(ctx context.Context, incidentID string, b importBat
 			return audit{}, err
 		}
 		added = len(inserts)
+		var countries []string
+		for _, k := range keys {
+			if c := b.rows[last[k]].row.Country; !slices.Contains(countries, c) {
+				countries = append(countries, c)
+			}
+		}
+		if scope, err = importScope(tx, incidentID, entity, countries, db.now()); err != nil {
+			return audit{}, err
+		}
+		summary := map[string]any{"from_line": b.rows[0].line, "to_line": b.rows[len(b.rows)-1].line,
+			"accepted": added, "updated": updated, "unchanged": unchanged, "erased_meanwhile": erased}
+		if len(scope) > 0 {
+			summary["scope_added"] = scope
+		}
 		return audit{Action: "customers.import", Resource: "incident", ResourceID: incidentID, IncidentID: incidentID,
-			Summary: map[string]any{"from_line": b.rows[0].line, "to_line": b.rows[len(b.rows)-1].line,
-				"accepted": added, "updated": updated, "unchanged": unchanged, "erased_meanwhile": erased}}, nil
+			Summary: summary}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("import customers: %w", err)
@@ -269,6 +291,7 @@ func (db *DB) writeBatchOnce(ctx context.Context, incidentID string, b importBat
 	rep.Accepted += added
 	rep.Updated += updated
 	rep.Unchanged += unchanged
+	rep.ScopeAdded = append(rep.ScopeAdded, scope...)
 	return nil
 }
 

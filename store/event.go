@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/geo"
 	"gorm.io/gorm"
 )
 
@@ -18,6 +19,7 @@ type eventRow struct {
 	Description  string
 	Public       bool
 	Translations jsonCol[map[string]candor.EventText]
+	Scope        jsonCol[*candor.EventScope]
 	CreatedAt    time.Time
 }
 
@@ -25,20 +27,33 @@ func (eventRow) TableName() string { return "incident_events" }
 
 func toEvent(r eventRow) candor.Event {
 	return candor.Event{ID: r.ID, IncidentID: r.IncidentID, OccurredAt: utcPtr(r.OccurredAt), OccurredOn: r.OccurredOn,
-		Description: r.Description, Public: r.Public, Translations: r.Translations.V, CreatedAt: r.CreatedAt.UTC()}
+		Description: r.Description, Public: r.Public, Translations: r.Translations.V, Scope: r.Scope.V, CreatedAt: r.CreatedAt.UTC()}
 }
 
-// CreateEvent adds a timeline entry to an incident. Errors: ENOTFOUND,
-// EINVALID for the event or a public one past candor.MaxTimelineEvents.
+// CreateEvent adds a timeline entry to an incident; an event with a scope
+// adds its jurisdictions and data categories to the incident's scope at
+// its time (candor.Event.ScopeAt, in the incident's zone). Errors:
+// ENOTFOUND, EINVALID for the event (an unknown jurisdiction or data
+// category in its scope names scope.jurisdictions or scope.data_categories)
+// or a public one past candor.MaxTimelineEvents; nothing is stored then.
 func (db *DB) CreateEvent(ctx context.Context, incidentID string, e candor.Event) (candor.Event, error) {
-	if err := e.Validate(); err != nil {
-		return candor.Event{}, err
+	verr := e.Validate()
+	scope, serr := candor.NormalizeEventScope(e.Scope, geo.Table{})
+	if verr != nil || serr != nil {
+		// Every field problem at once, the event's and its scope's.
+		return candor.Event{}, candor.Invalid(append(candor.ErrorFields(verr), candor.ErrorFields(serr)...)...)
 	}
+	e.Scope = scope
 	row := eventRow{ID: NewID(), IncidentID: incidentID, OccurredAt: e.OccurredAt, OccurredOn: e.OccurredOn,
 		SortAt: e.SortTime(), Description: e.Description, Public: e.Public,
-		Translations: jsonCol[map[string]candor.EventText]{e.Translations}, CreatedAt: db.now()}
+		Translations: jsonCol[map[string]candor.EventText]{e.Translations}, Scope: jsonCol[*candor.EventScope]{scope}, CreatedAt: db.now()}
 	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
-		if _, err := db.getIncident(tx, incidentID); err != nil {
+		inc, err := db.getIncident(tx, incidentID)
+		if err != nil {
+			return audit{}, err
+		}
+		ev := toEvent(row)
+		if err := insertScope(tx, ev.ScopeChanges(incidentZone(inc)), row.CreatedAt); err != nil {
 			return audit{}, err
 		}
 		if e.Public {
@@ -118,4 +133,12 @@ func (db *DB) ListEventsPage(ctx context.Context, incidentID string, publicOnly 
 		return Page[candor.Event]{}, fmt.Errorf("list events: %w", err)
 	}
 	return pageOf(rows, n, func(r eventRow) string { return r.ID }, toEvent), nil
+}
+
+// incidentZone is the zone an incident's date-only events are read in.
+func incidentZone(in candor.Incident) *time.Location {
+	if loc, err := time.LoadLocation(in.Timezone); err == nil && in.Timezone != "" {
+		return loc
+	}
+	return time.UTC
 }
