@@ -18,7 +18,8 @@ func (s *Server) newConsole(st Store) *console.Console {
 		return nil
 	}
 	return console.New(console.Config{SessionKey: s.cfg.Ops.SessionKey, Secure: s.cfg.Ops.SecureCookies,
-		Rules: s.cfg.Rules, Calendar: s.cfg.Calendar, Logger: s.cfg.Logger, Timezone: s.cfg.Timezone},
+		Rules: s.cfg.Rules, Calendar: s.cfg.Calendar, Logger: s.cfg.Logger, Timezone: s.cfg.Timezone,
+		Sends: consoleActions{s}, Statements: consoleActions{s}},
 		cst, consoleLimiter{s})
 }
 

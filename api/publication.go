@@ -21,7 +21,7 @@ type PublicationStore interface {
 	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
 	CreatePublication(ctx context.Context, n store.NewPublication) (candor.Publication, error)
 	GetPublication(ctx context.Context, id string) (candor.Publication, error)
-	WithdrawPublication(ctx context.Context, id string, now time.Time) (candor.Publication, error)
+	WithdrawPublicationBecause(ctx context.Context, id string, now time.Time, reason string) (candor.Publication, error)
 	SlugVersions(ctx context.Context, slug string, now time.Time) ([]candor.Publication, error)
 	VisiblePublications(ctx context.Context, now time.Time) ([]candor.Publication, error)
 }
@@ -88,54 +88,58 @@ func (s *Server) createPublication(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if err := candor.ValidateSlug(req.Slug); err != nil {
-		writeError(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	d, err := s.store.GetDisclosure(ctx, c.Param("id"))
+	p, err := s.publish(c.Request.Context(), c.Param("id"), req.Slug, req.PublishAt)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	c.Header("Location", "/api/v1/publications/"+p.ID)
+	c.JSON(http.StatusCreated, s.publicationResponse(p))
+}
+
+// publish schedules a statement's approved revision at slug from at (now
+// when nil or past): the API's POST /disclosures/{id}/publications and the
+// console's statement forms.
+func (s *Server) publish(ctx context.Context, disclosureID, slug string, at *time.Time) (candor.Publication, error) {
+	if err := candor.ValidateSlug(slug); err != nil {
+		return candor.Publication{}, err
+	}
+	d, err := s.store.GetDisclosure(ctx, disclosureID)
+	if err != nil {
+		return candor.Publication{}, err
+	}
 	if err := candor.CheckPublishable(d); err != nil {
-		writeError(c, err)
-		return
+		return candor.Publication{}, err
 	}
 	d, rev, err := s.store.ApprovedRevision(ctx, d.ID)
 	if err != nil {
-		writeError(c, err)
-		return
+		return candor.Publication{}, err
 	}
 	pc := s.cfg.Public
 	facts, err := s.facts(ctx, d.IncidentID, nil)
 	if err != nil {
-		writeError(c, err)
-		return
+		return candor.Publication{}, err
 	}
 	// The statement is itself: its own address, live from its publish time.
-	facts.Statement = compose.Statement{URL: compose.StatementURL(s.cfg.BaseURL, req.Slug), Published: true,
-		PublishAt: candor.PublishTime(req.PublishAt, pc.now())}
+	facts.Statement = compose.Statement{URL: compose.StatementURL(s.cfg.BaseURL, slug), Published: true,
+		PublishAt: candor.PublishTime(at, pc.now())}
 	content, err := pages.RenderContent(ctx, rev, &facts)
 	if err != nil {
-		writeError(c, err)
-		return
+		return candor.Publication{}, err
 	}
-	p, err := s.store.CreatePublication(ctx, store.NewPublication{DisclosureID: d.ID, IncidentID: d.IncidentID, Slug: req.Slug,
-		Revision: rev.Number, PublishAt: candor.PublishTime(req.PublishAt, pc.now()), Content: content})
+	p, err := s.store.CreatePublication(ctx, store.NewPublication{DisclosureID: d.ID, IncidentID: d.IncidentID, Slug: slug,
+		Revision: rev.Number, PublishAt: candor.PublishTime(at, pc.now()), Content: content})
 	if err != nil {
-		writeError(c, err)
-		return
+		return candor.Publication{}, err
 	}
 	if pc.Queue != nil {
 		if err := pc.Queue.SchedulePublication(ctx, p); err != nil {
 			// Stored is what counts: the pages follow publish_at on their
 			// own, and the reconciler records it and calls the webhooks.
-			slog.WarnContext(ctx, "enqueue publication", "publication_id", p.ID, "request_id", c.GetString(requestIDKey), "error", err.Error())
+			slog.WarnContext(ctx, "enqueue publication", "publication_id", p.ID, "error", err.Error())
 		}
 	}
-	c.Header("Location", "/api/v1/publications/"+p.ID)
-	c.JSON(http.StatusCreated, s.publicationResponse(p))
+	return p, nil
 }
 
 func (s *Server) getPublication(c *gin.Context) {
@@ -148,18 +152,35 @@ func (s *Server) getPublication(c *gin.Context) {
 }
 
 // deletePublication cancels a publication not public yet, or retracts one
-// that is; retracting twice is 409.
+// that is; retracting twice is 409. An optional body {reason} is recorded
+// in the audit entry.
 func (s *Server) deletePublication(c *gin.Context) {
-	ctx := c.Request.Context()
-	p, err := s.store.WithdrawPublication(ctx, c.Param("id"), s.cfg.Public.now())
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeOptional(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := s.withdraw(c.Request.Context(), c.Param("id"), req.Reason)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, s.publicationResponse(p))
+}
+
+// withdraw cancels or retracts a publication as of now, with the reason
+// given ("" for none), and tells the webhooks of a retraction.
+func (s *Server) withdraw(ctx context.Context, id, reason string) (candor.Publication, error) {
+	p, err := s.store.WithdrawPublicationBecause(ctx, id, s.cfg.Public.now(), reason)
+	if err != nil {
+		return candor.Publication{}, err
+	}
 	if q := s.cfg.Public.Queue; q != nil && p.State == candor.PublicationRetracted {
 		if err := q.PublicationRetracted(ctx, p); err != nil {
-			slog.WarnContext(ctx, "enqueue retraction webhooks", "publication_id", p.ID, "request_id", c.GetString(requestIDKey), "error", err.Error())
+			slog.WarnContext(ctx, "enqueue retraction webhooks", "publication_id", p.ID, "error", err.Error())
 		}
 	}
-	c.JSON(http.StatusOK, s.publicationResponse(p))
+	return p, nil
 }

@@ -45,35 +45,42 @@ func (s *Server) createSend(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	d, rev, err := s.store.ApprovedRevision(ctx, c.Param("id"))
+	send, err := s.startSend(c.Request.Context(), c.Param("id"), req.SendAt, req.Filter)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	c.Header("Location", "/api/v1/sends/"+send.ID)
+	c.JSON(http.StatusCreated, send)
+}
+
+// startSend schedules a send of a disclosure's approved revision at sendAt
+// (now when nil or past) to the filter's audience (everyone when nil): the
+// API's POST /disclosures/{id}/sends and the console's send form.
+func (s *Server) startSend(ctx context.Context, disclosureID string, sendAt *time.Time, filter *candor.SendFilter) (candor.Send, error) {
+	d, rev, err := s.store.ApprovedRevision(ctx, disclosureID)
+	if err != nil {
+		return candor.Send{}, err
+	}
 	if d.Kind != candor.KindCustomerNotice && d.Kind != candor.KindRegulatorReport {
-		writeError(c, candor.Errorf(candor.ECONFLICT, "only a customer_notice or a regulator_report is sent; publish a %s instead", d.Kind))
-		return
+		return candor.Send{}, candor.Errorf(candor.ECONFLICT, "only a customer_notice or a regulator_report is sent; publish a %s instead", d.Kind)
 	}
 	n := store.NewSend{DisclosureID: d.ID, IncidentID: d.IncidentID, Kind: string(d.Kind), Revision: rev.Number,
 		SendAt: time.Now().UTC(), Filter: candor.SendFilter{Countries: []string{}, Regions: []string{}, Locales: []string{}}}
-	if req.SendAt != nil && req.SendAt.After(n.SendAt) {
-		n.SendAt = req.SendAt.UTC()
+	if sendAt != nil && sendAt.After(n.SendAt) {
+		n.SendAt = sendAt.UTC()
 	}
-	if req.Filter != nil {
+	if filter != nil {
 		if d.Kind == candor.KindRegulatorReport {
-			writeError(c, candor.Invalid(candor.FieldError{Field: "filter", Message: "a regulator report goes to its regulator; it takes no filter"}))
-			return
+			return candor.Send{}, candor.Invalid(candor.FieldError{Field: "filter", Message: "a regulator report goes to its regulator; it takes no filter"})
 		}
-		if n.Filter, err = req.Filter.Normalize(geo.Table{}, &geo.Locales{}); err != nil {
-			writeError(c, err)
-			return
+		if n.Filter, err = filter.Normalize(geo.Table{}, &geo.Locales{}); err != nil {
+			return candor.Send{}, err
 		}
 	}
 	send, err := s.store.CreateSend(ctx, n)
 	if err != nil {
-		writeError(c, err)
-		return
+		return candor.Send{}, err
 	}
 	if s.cfg.Sends == nil {
 		s.cfg.Logger.Warn("no send scheduler configured; the reconciler will schedule the send", "send_id", send.ID)
@@ -81,8 +88,7 @@ func (s *Server) createSend(c *gin.Context) {
 		// The send is stored; the reconciler schedules it once Redis is back.
 		s.cfg.Logger.Warn("schedule send", "send_id", send.ID, "error", err.Error())
 	}
-	c.Header("Location", "/api/v1/sends/"+send.ID)
-	c.JSON(http.StatusCreated, send)
+	return send, nil
 }
 
 // getSend answers with a send's progress. Counting a million deliveries
@@ -90,18 +96,27 @@ func (s *Server) createSend(c *gin.Context) {
 // the same progress; the answer is shared for up to a second (ProgressTTL),
 // so polling never competes with the send for the database.
 func (s *Server) getSend(c *gin.Context) {
-	id, now := c.Param("id"), time.Now()
-	if send, ok := s.progress.get(id, now); ok {
-		c.JSON(http.StatusOK, send)
-		return
-	}
-	send, err := s.store.GetSend(c.Request.Context(), id)
+	send, err := s.sendProgress(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	s.progress.put(id, send, now)
 	c.JSON(http.StatusOK, send)
+}
+
+// sendProgress is a send with its counts, shared for up to ProgressTTL
+// (the API's GET /sends/{id} and the console's progress view).
+func (s *Server) sendProgress(ctx context.Context, id string) (candor.Send, error) {
+	now := time.Now()
+	if send, ok := s.progress.get(id, now); ok {
+		return send, nil
+	}
+	send, err := s.store.GetSend(ctx, id)
+	if err != nil {
+		return candor.Send{}, err
+	}
+	s.progress.put(id, send, now)
+	return send, nil
 }
 
 // progressCache shares each send's progress for a short while.
@@ -143,19 +158,30 @@ func (pc *progressCache) put(id string, send candor.Send, now time.Time) {
 // resume enqueues what is still pending.
 func (s *Server) changeSend(action string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		send, err := s.store.ChangeSendState(c.Request.Context(), c.Param("id"), action)
+		send, err := s.changeSendState(c.Request.Context(), c.Param("id"), action)
 		if err != nil {
 			writeError(c, err)
 			return
 		}
-		s.progress.put(send.ID, send, time.Now())
-		if action == "resume" && s.cfg.Sends != nil {
-			if err := s.cfg.Sends.Resume(c.Request.Context(), send); err != nil {
-				s.cfg.Logger.Warn("resume send", "send_id", send.ID, "error", err.Error())
-			}
-		}
 		c.JSON(http.StatusOK, send)
 	}
+}
+
+// changeSendState applies pause, resume or cancel (the API's and the
+// console's), shows the new state to progress readers at once, and
+// enqueues what a resumed send still has pending.
+func (s *Server) changeSendState(ctx context.Context, id, action string) (candor.Send, error) {
+	send, err := s.store.ChangeSendState(ctx, id, action)
+	if err != nil {
+		return candor.Send{}, err
+	}
+	s.progress.put(send.ID, send, time.Now())
+	if action == "resume" && s.cfg.Sends != nil {
+		if err := s.cfg.Sends.Resume(ctx, send); err != nil {
+			s.cfg.Logger.Warn("resume send", "send_id", send.ID, "error", err.Error())
+		}
+	}
+	return send, nil
 }
 
 func (s *Server) listDeliveries(c *gin.Context) {

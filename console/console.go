@@ -1,7 +1,9 @@
 // Package console is Candor's browser interface for legal and
 // communications staff (issue 20): server-rendered pages (html/template,
 // one template per page, the templates and the stylesheet embedded), no
-// JavaScript, reading through the same store and domain code as the API.
+// JavaScript but one small vendored script that makes a send's progress
+// live (static/sends.js; every page works without it), reading through the
+// same store and domain code as the API.
 //
 // People sign in with their e-mail and a password set through a one-time
 // link (`candor person invite`). The session is a cookie holding the
@@ -76,6 +78,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// Timezone shows dates of incidents without a zone; "" is UTC.
 	Timezone string
+	// Sends and Statements are the API's own operations the send and
+	// statement forms run (area_send.go, area_statement.go).
+	Sends      SendActions
+	Statements StatementActions
 }
 
 // Console serves the pages.
@@ -143,7 +149,9 @@ func headers(c *gin.Context) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // set-password links carry a secret
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "+
+	// script-src: the one vendored script (static/sends.js), which polls
+	// a send's progress (connect-src).
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "+
 		"frame-ancestors 'none'; base-uri 'none'")
 	c.Next()
 }

@@ -183,7 +183,7 @@ func signedOut(t *testing.T, e *env) {
 	if res.StatusCode != 200 || !strings.Contains(body, `action="/console/sign-in"`) || !strings.Contains(body, `type="password"`) {
 		t.Fatalf("/ signed out: %d %s", res.StatusCode, body)
 	}
-	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script") {
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
 		t.Errorf("CSP %q", csp)
 	}
 	for _, p := range []string{"/console/incidents", "/console/incidents/" + e.incident.ID, "/console/incidents/" + e.incident.ID + "/deadlines"} {

@@ -199,11 +199,22 @@ func (db *DB) MarkPublished(ctx context.Context, id string, now time.Time) (cand
 // as of now; a retracted page then says it was withdrawn, and when.
 // Errors: ENOTFOUND; ECONFLICT when it was already cancelled or retracted.
 func (db *DB) WithdrawPublication(ctx context.Context, id string, now time.Time) (candor.Publication, error) {
+	return db.WithdrawPublicationBecause(ctx, id, now, "")
+}
+
+// WithdrawPublicationBecause is WithdrawPublication with the reason given
+// for it ("" for none), which its audit entry records. Errors as
+// WithdrawPublication's, and EINVALID for the reason (nothing changed).
+func (db *DB) WithdrawPublicationBecause(ctx context.Context, id string, now time.Time, reason string) (candor.Publication, error) {
+	reason, err := candor.WithdrawReason(reason)
+	if err != nil {
+		return candor.Publication{}, err
+	}
 	if !validID(id) {
 		return candor.Publication{}, candor.Errorf(candor.ENOTFOUND, "publication not found")
 	}
 	now = now.UTC().Truncate(time.Microsecond)
-	err := db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
+	err = db.inTx(ctx, func(tx *gorm.DB) (audit, error) {
 		// Take the row lock first (PostgreSQL), so that two withdrawals
 		// or a withdrawal and the worker never act on the same reading.
 		if err := tx.Exec("UPDATE publications SET updated_at = updated_at WHERE id = ?", id).Error; err != nil {
@@ -228,8 +239,11 @@ func (db *DB) WithdrawPublication(ctx context.Context, id string, now time.Time)
 		if err := tx.Model(&publicationRow{}).Where("id = ? AND state = ?", id, row.State).Updates(upd).Error; err != nil {
 			return audit{}, err
 		}
-		return audit{Action: action, Resource: "publication", ResourceID: id, IncidentID: row.IncidentID,
-			Summary: map[string]any{"slug": row.Slug, "state": candor.Change{Before: p.AsOf(now).State, After: to}}}, nil
+		summary := map[string]any{"slug": row.Slug, "state": candor.Change{Before: p.AsOf(now).State, After: to}}
+		if reason != "" {
+			summary["reason"] = reason
+		}
+		return audit{Action: action, Resource: "publication", ResourceID: id, IncidentID: row.IncidentID, Summary: summary}, nil
 	})
 	if err != nil {
 		return candor.Publication{}, translate("withdraw publication", "publication", err)
