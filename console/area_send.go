@@ -18,7 +18,7 @@ type sendStore interface {
 	ListDisclosures(ctx context.Context, incidentID, cursor string, n int) (store.Page[candor.Disclosure], error)
 	ListSends(ctx context.Context, disclosureID string) ([]candor.Send, error)
 	SendFailures(ctx context.Context, sendID string, n int) ([]store.FailureGroup, error)
-	CustomerDeliveries(ctx context.Context, s candor.Send, q string) ([]store.CustomerDelivery, error)
+	SendRecipients(ctx context.Context, s candor.Send, q string) ([]store.SendRecipient, error)
 }
 
 // SendActions are the API's own send operations (api.Server provides

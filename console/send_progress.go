@@ -185,7 +185,7 @@ func (cs *Console) renderSend(c *gin.Context, status int, msg, q string) {
 	}
 	if q != "" {
 		d.Looked = true
-		found, err := cs.store.CustomerDeliveries(ctx, s, q)
+		found, err := cs.store.SendRecipients(ctx, s, q)
 		switch {
 		case candor.ErrorCode(err) == candor.EINVALID:
 			d.QError, status = candor.ErrorMessage(err), http.StatusUnprocessableEntity
@@ -200,7 +200,7 @@ func (cs *Console) renderSend(c *gin.Context, status int, msg, q string) {
 	cs.render(c, status, "send", tr(l, "send_progress")+" · "+d.Title, d)
 }
 
-func lookupRowOf(l string, f store.CustomerDelivery, sendID string, loc *time.Location) lookupRow {
+func lookupRowOf(l string, f store.SendRecipient, sendID string, loc *time.Location) lookupRow {
 	r := lookupRow{Email: f.Customer.Email, ExternalID: f.Customer.ExternalID, Locale: f.Customer.Locale}
 	dl := f.Delivery
 	if dl == nil {

@@ -39,13 +39,6 @@ func (e *env) signedInAs(t *testing.T, email, acceptLang string) *browser {
 	return b
 }
 
-// form posts a form with this browser's CSRF token, read from page.
-func (b *browser) form(page, path string, v url.Values) (*http.Response, string) {
-	b.t.Helper()
-	v.Set("csrf", b.csrf(page))
-	return b.post(path, v)
-}
-
 func TestConsoleSends(t *testing.T) {
 	for _, d := range testenv.Databases(t) {
 		t.Run(d.Name, func(t *testing.T) {

@@ -63,23 +63,23 @@ func (db *DB) SendFailures(ctx context.Context, sendID string, n int) ([]Failure
 	return out, nil
 }
 
-// CustomerDeliveries finds the customers of the send's incident whose
+// SendRecipients finds the customers of the send's incident whose
 // e-mail (exactly, through its keyed hash) or external_id is q, each with
 // their delivery of the send's disclosure: the one this send made, or an
 // earlier send's (a disclosure reaches a customer once; SendID tells
 // which), or none yet (Delivery nil: not dispatched to them yet, or
 // outside the send's filter).
-func (db *DB) CustomerDeliveries(ctx context.Context, s candor.Send, q string) ([]CustomerDelivery, error) {
+func (db *DB) SendRecipients(ctx context.Context, s candor.Send, q string) ([]SendRecipient, error) {
 	page, err := db.ListCustomers(ctx, candor.CustomerFilter{IncidentID: s.IncidentID, Q: q, Limit: 10})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]CustomerDelivery, 0, len(page.Items))
+	out := make([]SendRecipient, 0, len(page.Items))
 	for _, c := range page.Items {
-		cd := CustomerDelivery{Customer: c}
+		cd := SendRecipient{Customer: c}
 		// deliveries_once (disclosure_id, recipient_key): a customer's
 		// recipient_key is their id.
-		var rows []customerDeliveryRow
+		var rows []sendRecipientRow
 		if err := db.gorm.WithContext(ctx).Raw(`SELECT d.id, d.send_id, d.customer_id, d.locale, d.status, d.attempts,
 			d.last_error, d.message_id, d.response, d.sent_at, d.possible_duplicate FROM deliveries d
 			WHERE d.disclosure_id = ? AND d.recipient_key = ?`, s.DisclosureID, c.ID).Scan(&rows).Error; err != nil {
@@ -96,7 +96,7 @@ func (db *DB) CustomerDeliveries(ctx context.Context, s candor.Send, q string) (
 	return out, nil
 }
 
-type customerDeliveryRow struct {
+type sendRecipientRow struct {
 	ID                string
 	SendID            string
 	CustomerID        *string
@@ -110,8 +110,8 @@ type customerDeliveryRow struct {
 	PossibleDuplicate bool
 }
 
-// CustomerDelivery is a customer with their delivery of a disclosure.
-type CustomerDelivery struct {
+// SendRecipient is a customer with their delivery of a disclosure.
+type SendRecipient struct {
 	Customer candor.Customer
 	Delivery *candor.Delivery
 }
