@@ -20,6 +20,17 @@ type Evidence struct {
 	// Reach is keyed by area code as Rule.AreaCode gives it: a region
 	// ("US-TX"), a country ("JP") or "EU" (every EEA country).
 	Reach map[string]AreaReach
+	// Filings are filings recorded outside Candor (a regulator's portal),
+	// oldest first; each meets the obligation it names.
+	Filings []FiledReport
+}
+
+// FiledReport is a recorded Filing as evidence: the obligation (rule id)
+// it was made for and when.
+type FiledReport struct {
+	FilingID     string
+	ObligationID string
+	FiledAt      time.Time
 }
 
 // RegulatorReport is one regulator-report delivery the relay accepted.
@@ -67,6 +78,9 @@ type MetBy struct {
 	SendID       string    `json:"send_id"`
 	DisclosureID string    `json:"disclosure_id"`
 	Sends        []SendRef `json:"sends"`
+	// Filing is the recorded filing that met the duty (POST
+	// .../obligations/{id}/filings); the send fields are empty then.
+	Filing string `json:"filing,omitempty"`
 }
 
 // ObligationState is an obligation with its status at one instant.
@@ -248,6 +262,10 @@ func ResolveObligations(obs []Obligation, rules []Rule, ev Evidence, at time.Tim
 				st.MetBy = &MetBy{At: reach.CompletedAt.UTC(), SendID: by.SendID, DisclosureID: by.DisclosureID, Sends: reach.Sends}
 			}
 		}
+		if f, ok := firstFiling(ev.Filings, o.RuleID, at); ok && FilableAudience(o.Audience) &&
+			(st.MetBy == nil || f.FiledAt.Before(st.MetBy.At)) {
+			st.MetBy = &MetBy{At: f.FiledAt.UTC(), Filing: f.FilingID, Sends: []SendRef{}}
+		}
 		var metAt *time.Time
 		if st.MetBy != nil {
 			metAt = &st.MetBy.At
@@ -262,6 +280,18 @@ func ResolveObligations(obs []Obligation, rules []Rule, ev Evidence, at time.Tim
 		out[i] = st
 	}
 	return out
+}
+
+// firstFiling returns the earliest filing for obligation id made by at.
+func firstFiling(fs []FiledReport, id string, at time.Time) (FiledReport, bool) {
+	var best FiledReport
+	found := false
+	for _, f := range fs {
+		if f.ObligationID == id && !f.FiledAt.After(at) && (!found || f.FiledAt.Before(best.FiledAt)) {
+			best, found = f, true
+		}
+	}
+	return best, found
 }
 
 // completingSend picks the send that reached the area's last customer: the

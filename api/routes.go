@@ -50,6 +50,8 @@ func (s *Server) routes() {
 
 	api := e.Group("/api/v1", noStore, s.authenticate)
 	api.POST("/incidents/:id/customers/import", streamBody(s.cfg.BodyStallTimeout), limitBody(s.cfg.MaxImportBytes), require(comms), s.importCustomers)
+	// A filing carries its receipt (up to candor.MaxReceiptBytes).
+	api.POST("/incidents/:id/obligations/:obligation_id/filings", limitBody(filingUploadLimit), require(legal), s.createFiling)
 	v1 := api.Group("", limitBody(s.cfg.MaxBodyBytes))
 	v1.GET("/openapi.json", require(viewer), s.openapiJSON)
 	v1.GET("/openapi.yaml", require(viewer), s.openapiYAML)
@@ -88,6 +90,10 @@ func (s *Server) routes() {
 	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
 	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)
 	v1.GET("/incidents/:id/obligations.ics", require(viewer), s.obligationsICS)
+
+	v1.GET("/incidents/:id/filings", require(viewer), s.listFilingPacks)
+	v1.GET("/filings/:id", require(viewer), s.getFiling) // a pack (.pdf for its PDF) or a recorded filing
+	v1.GET("/filings/:id/receipt", require(legal), s.getFilingReceipt)
 
 	v1.POST("/disclosures/:id/publications", require(legal), s.createPublication)
 	v1.GET("/publications/:id", require(viewer), s.getPublication)

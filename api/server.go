@@ -37,6 +37,7 @@ type Store interface {
 	DisclosureStore
 	ObligationStore
 	PublicationStore
+	FilingStore
 }
 
 // TokenStore authenticates and manages API tokens.
@@ -94,6 +95,9 @@ type Config struct {
 	// ContactDomains are the domains owner_email and legal_contacts may
 	// be in (CANDOR_CONTACT_DOMAINS); empty allows any.
 	ContactDomains candor.ContactDomains
+	// Printer prints filing packs and evidence reports to PDF (pdf.Lazy);
+	// nil answers those requests with 503.
+	Printer Printer
 }
 
 // Server is the HTTP handler with its dependencies.

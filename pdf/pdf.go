@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"sync"
@@ -99,7 +100,7 @@ func New(ctx context.Context, opts Options) (*Printer, error) {
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 	)
 	actx, stopAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
-	bctx, stop := chromedp.NewContext(actx)
+	bctx, stop := chromedp.NewContext(actx, quiet())
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(bctx) }() // the first Run starts the browser
 	select {
@@ -173,6 +174,13 @@ func (p *Printer) Print(ctx context.Context, html []byte, pg Page) ([]byte, erro
 		return nil, fmt.Errorf("pdf: print: %w", err)
 	}
 	return out, nil
+}
+
+// quiet sends chromedp's own log lines (such as "received
+// DOM.documentUpdated when there's no top-level frame", which replacing a
+// document's content provokes) to slog at debug level.
+func quiet() chromedp.ContextOption {
+	return chromedp.WithErrorf(func(format string, args ...any) { slog.Debug(fmt.Sprintf(format, args...), "component", "pdf") })
 }
 
 // Close stops the browser. Prints still running fail.

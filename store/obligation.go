@@ -99,6 +99,9 @@ func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas [
 	if ev.Reports, err = db.regulatorReports(ctx, reports, until); err != nil {
 		return ev, err
 	}
+	if ev.Filings, err = db.filedReports(ctx, incidentID, until); err != nil {
+		return ev, err
+	}
 	if len(areas) == 0 {
 		return ev, nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/candor-dev/candor/api"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jobs"
+	"github.com/candor-dev/candor/pdf"
 )
 
 // runService runs the API and/or the worker and scheduler until ctx ends
@@ -117,7 +118,11 @@ func runService(ctx context.Context, cfg Config, _ []string, out io.Writer, serv
 
 	var srv *http.Server
 	if serveAPI {
-		h := api.New(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
+		// Chromium starts on the first PDF asked for (a filing pack, an
+		// evidence report), not with the server.
+		printer := pdf.NewLazy(pdf.Options{})
+		defer printer.Close()
+		h := api.New(api.Config{Printer: printer, MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImportBytes, Logger: log, Version: version,
 			Ops: ops.apiOps(), Org: cfg.organisation(), Timezone: cfg.OrgTimezone,
 			BaseURL: cfg.BaseURL, Rules: rules, Calendar: cal, Sends: sends, BounceSecret: cfg.BounceSecret,
 			Public: pub.public, PageCacheTTL: cfg.PageCacheTTL, ContactDomains: contactDomains,
