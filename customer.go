@@ -1,6 +1,9 @@
 package candor
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Customer channels: how a customer is notified.
 const (
@@ -35,12 +38,19 @@ const (
 // them on DELETE, keeping the row (ID, status, timestamps) as evidence of what
 // was sent to whom.
 type Customer struct {
-	ID             string
-	IncidentID     string
-	ExternalID     string // the caller's key; re-imports upsert on it
-	Name           string
-	Email          string // normalised addr-spec, or "" for postal customers
-	PostalAddress  string
+	ID            string
+	IncidentID    string
+	ExternalID    string // the caller's key; re-imports upsert on it
+	Name          string
+	Email         string // normalised addr-spec, or "" for postal customers
+	PostalAddress string
+	// The structured postal address a printed letter goes to (issue 22):
+	// street lines, city (a district in TH), postal code, with Region and
+	// Country; and a phone number. Personal data like the name.
+	AddressLines   []string
+	City           string
+	PostalCode     string // in the post's printed form (100-0001, 94105-1234)
+	Phone          string
 	Country        string // ISO 3166-1 alpha-2, upper case, or ""
 	Region         string // ISO 3166-2 (US-CA), or ""
 	Locale         string // canonical BCP 47 tag (ja, en-US), or ""
@@ -64,6 +74,7 @@ func (c *Customer) Erased() bool { return c.ErasedAt != nil }
 // the email's keyed hash, which is derived from the erased address.
 func (c *Customer) Erase(at time.Time) {
 	c.Name, c.Email, c.PostalAddress = "", "", ""
+	c.AddressLines, c.City, c.PostalCode, c.Phone = nil, "", "", ""
 	c.ErasedAt = &at
 }
 
@@ -71,7 +82,7 @@ func (c *Customer) Erase(at time.Time) {
 // PATCH: apply the changed fields to it and normalise again.
 func (c *Customer) Input() CustomerInput {
 	return CustomerInput{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, PostalAddress: c.PostalAddress,
-		Country: c.Country, Region: c.Region, Locale: c.Locale, DataCategories: c.DataCategories}
+		AddressLines: c.AddressLines, City: c.City, PostalCode: c.PostalCode, Phone: c.Phone, Country: c.Country, Region: c.Region, Locale: c.Locale, DataCategories: c.DataCategories}
 }
 
 // SameData reports whether c and o hold the same supplied data (the fields
@@ -88,6 +99,10 @@ func (c *Customer) SameData(o *Customer) bool {
 			return false
 		}
 	}
+	if strings.Join(c.AddressLines, "\n") != strings.Join(o.AddressLines, "\n") || c.City != o.City ||
+		c.PostalCode != o.PostalCode || c.Phone != o.Phone {
+		return false
+	}
 	return c.ExternalID == o.ExternalID && c.Name == o.Name && c.Email == o.Email &&
 		c.PostalAddress == o.PostalAddress && c.Country == o.Country && c.Region == o.Region && c.Locale == o.Locale
 }
@@ -100,6 +115,10 @@ type CustomerInput struct {
 	Name           string
 	Email          string
 	PostalAddress  string
+	AddressLines   []string // address_lines; "|"-separated in CSV
+	City           string
+	PostalCode     string
+	Phone          string
 	Country        string
 	Region         string
 	Locale         string

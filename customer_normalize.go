@@ -67,6 +67,7 @@ func NormalizeCustomer(in CustomerInput, geo GeoChecker, loc LocaleCanonicalizer
 	if fieldErr != nil {
 		errs = append(errs, *fieldErr)
 	}
+	errs = append(errs, normalizeAddress(in, &c, strings.TrimSpace(in.Country) != "" || strings.TrimSpace(in.Region) != "")...)
 	if tag := strings.TrimSpace(in.Locale); tag != "" {
 		var err error
 		if c.Locale, err = loc.CanonicalLocale(tag); err != nil {

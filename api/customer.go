@@ -31,6 +31,10 @@ type customerResponse struct {
 	Name           string     `json:"name"`
 	Email          string     `json:"email"`
 	PostalAddress  string     `json:"postal_address"`
+	AddressLines   []string   `json:"address_lines"`
+	City           string     `json:"city"`
+	PostalCode     string     `json:"postal_code"`
+	Phone          string     `json:"phone"`
 	Country        string     `json:"country"`
 	Region         string     `json:"region"`
 	Locale         string     `json:"locale"`
@@ -44,7 +48,8 @@ type customerResponse struct {
 
 func toCustomerResponse(c candor.Customer) customerResponse {
 	return customerResponse{ID: c.ID, IncidentID: c.IncidentID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email,
-		PostalAddress: c.PostalAddress, Country: c.Country, Region: c.Region, Locale: c.Locale,
+		PostalAddress: c.PostalAddress, AddressLines: orEmpty(c.AddressLines), City: c.City, PostalCode: c.PostalCode,
+		Phone: c.Phone, Country: c.Country, Region: c.Region, Locale: c.Locale,
 		DataCategories: c.DataCategories, Channel: c.Channel, Status: c.Status, CreatedAt: c.CreatedAt,
 		UpdatedAt: c.UpdatedAt, ErasedAt: c.ErasedAt}
 }
@@ -108,6 +113,10 @@ type customerPatch struct {
 	Name           *string   `json:"name"`
 	Email          *string   `json:"email"`
 	PostalAddress  *string   `json:"postal_address"`
+	AddressLines   *[]string `json:"address_lines"`
+	City           *string   `json:"city"`
+	PostalCode     *string   `json:"postal_code"`
+	Phone          *string   `json:"phone"`
 	Country        *string   `json:"country"`
 	Region         *string   `json:"region"`
 	Locale         *string   `json:"locale"`
@@ -125,13 +134,17 @@ func (s *Server) updateCustomer(c *gin.Context) {
 			dst *string
 			src *string
 		}{{&in.ExternalID, p.ExternalID}, {&in.Name, p.Name}, {&in.Email, p.Email}, {&in.PostalAddress, p.PostalAddress},
-			{&in.Country, p.Country}, {&in.Region, p.Region}, {&in.Locale, p.Locale}} {
+			{&in.Country, p.Country}, {&in.Region, p.Region}, {&in.Locale, p.Locale}, {&in.City, p.City},
+			{&in.PostalCode, p.PostalCode}, {&in.Phone, p.Phone}} {
 			if f.src != nil {
 				*f.dst = *f.src
 			}
 		}
 		if p.DataCategories != nil {
 			in.DataCategories = *p.DataCategories
+		}
+		if p.AddressLines != nil {
+			in.AddressLines = *p.AddressLines
 		}
 		return nil
 	})

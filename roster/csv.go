@@ -174,6 +174,10 @@ func (c *CSVReader) row(rec []string) (Row, bool) {
 		Region:         vals[colRegion],
 		Locale:         vals[colLocale],
 		DataCategories: candor.SplitDataCategories(vals[colDataCategories]),
+		AddressLines:   candor.SplitAddressLines(vals[colAddressLines]),
+		City:           vals[colCity],
+		PostalCode:     vals[colPostalCode],
+		Phone:          vals[colPhone],
 	}
 	return row, true
 }

@@ -17,12 +17,17 @@ const (
 	colRegion
 	colLocale
 	colDataCategories
+	colAddressLines
+	colCity
+	colPostalCode
+	colPhone
 	numColumns
 )
 
 // columnNames are the canonical header names, indexed by col*.
 func columnNames() [numColumns]string {
-	return [numColumns]string{"external_id", "name", "email", "postal_address", "country", "region", "locale", "data_categories"}
+	return [numColumns]string{"external_id", "name", "email", "postal_address", "country", "region", "locale", "data_categories",
+		"address_lines", "city", "postal_code", "phone"}
 }
 
 // columnIndex maps a header cell to a known column: case, surrounding space
@@ -55,6 +60,14 @@ func columnIndex(cell string) int {
 		return colLocale
 	case "data_categories", "categories":
 		return colDataCategories
+	case "address_lines", "address_line", "street", "street_address":
+		return colAddressLines
+	case "city", "town", "district":
+		return colCity
+	case "postal_code", "postcode", "zip", "zip_code":
+		return colPostalCode
+	case "phone", "phone_number", "telephone", "tel":
+		return colPhone
 	}
 	return -1
 }

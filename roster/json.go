@@ -51,6 +51,10 @@ type jsonElement struct {
 	Region         json.RawMessage `json:"region"`
 	Locale         json.RawMessage `json:"locale"`
 	DataCategories json.RawMessage `json:"data_categories"`
+	AddressLines   json.RawMessage `json:"address_lines"`
+	City           json.RawMessage `json:"city"`
+	PostalCode     json.RawMessage `json:"postal_code"`
+	Phone          json.RawMessage `json:"phone"`
 }
 
 // NewJSONReader reads up to the opening bracket, returning a request error
@@ -136,8 +140,14 @@ func (j *JSONReader) Next() (Row, error) {
 		Country:       str("country", el.Country, false),
 		Region:        str("region", el.Region, false),
 		Locale:        str("locale", el.Locale, false),
+		City:          str("city", el.City, false),
+		PostalCode:    str("postal_code", el.PostalCode, true),
+		Phone:         str("phone", el.Phone, true),
 	}
 	var msg string
+	if row.Input.AddressLines, msg = jsonLines(el.AddressLines, j.opts.MaxFieldBytes); msg != "" {
+		bad("address_lines", msg)
+	}
 	if row.Input.DataCategories, msg = jsonCategories(el.DataCategories); msg != "" {
 		bad("data_categories", msg)
 	}
@@ -296,4 +306,28 @@ func notUTF8(raw json.RawMessage, index int) error {
 	return &candor.Error{Code: candor.EBADREQUEST,
 		Message: fmt.Sprintf("element %d: %s is not UTF-8 text; save the file as UTF-8", index, field),
 		Fields:  []candor.FieldError{{Line: index, Field: field, Message: "is not UTF-8 text"}}}
+}
+
+// jsonLines reads address_lines: an array of strings, or one string with
+// the lines separated by "|" as in CSV.
+func jsonLines(v json.RawMessage, max int) ([]string, string) {
+	if len(v) == 0 || string(v) == "null" {
+		return nil, ""
+	}
+	if v[0] == '"' {
+		s, msg := jsonString(v, false, max)
+		return candor.SplitAddressLines(s), msg
+	}
+	var lines []string
+	if err := json.Unmarshal(v, &lines); err != nil {
+		return nil, "must be an array of strings (or one string with the lines separated by |)"
+	}
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	if n > max {
+		return nil, "is too long"
+	}
+	return lines, ""
 }

@@ -85,7 +85,8 @@ func EscapeCell(s string) string {
 // their own after them (the delivery's disclosure, sent_at, ...).
 func CustomerHeader() []string {
 	return []string{"id", "external_id", "name", "email", "postal_address", "country", "region",
-		"locale", "data_categories", "channel", "status", "created_at", "updated_at", "erased_at"}
+		"locale", "data_categories", "channel", "status", "created_at", "updated_at", "erased_at",
+		"address_lines", "city", "postal_code", "phone"}
 }
 
 // AppendCustomerRecord appends c's cells in CustomerHeader's order, with
@@ -98,7 +99,8 @@ func AppendCustomerRecord(dst []string, c candor.Customer) []string {
 	}
 	return append(dst, c.ID, c.ExternalID, c.Name, c.Email, c.PostalAddress, c.Country, c.Region,
 		c.Locale, strings.Join(c.DataCategories, ";"), c.Channel, c.Status,
-		rfc3339(c.CreatedAt), rfc3339(c.UpdatedAt), erased)
+		rfc3339(c.CreatedAt), rfc3339(c.UpdatedAt), erased,
+		strings.Join(c.AddressLines, "|"), c.City, c.PostalCode, c.Phone)
 }
 
 func rfc3339(t time.Time) string {

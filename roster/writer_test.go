@@ -45,7 +45,8 @@ func TestCSVWriter(t *testing.T) {
 	at := time.Date(2026, 6, 11, 9, 0, 0, 0, time.FixedZone("JST", 9*3600))
 	c := candor.Customer{ID: "c1", ExternalID: "42", Name: "=HYPERLINK(\"http://x\")", Email: "a@example.com",
 		PostalAddress: "1 Main St\nSpringfield", Country: "US", Region: "US-CA", Locale: "en-US",
-		DataCategories: []string{"email", "name"}, Channel: "email", Status: "sent", CreatedAt: at, UpdatedAt: at}
+		DataCategories: []string{"email", "name"}, Channel: "email", Status: "sent", CreatedAt: at, UpdatedAt: at,
+		AddressLines: []string{"1 Main St", "Apt 2"}, City: "Springfield", PostalCode: "94105", Phone: "+1 415 555 0100"}
 	if err := w.Write(roster.CustomerHeader()); err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +56,8 @@ func TestCSVWriter(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "\uFEFFid,external_id,name,email,postal_address,country,region,locale,data_categories,channel,status,created_at,updated_at,erased_at\r\n" +
-		"c1,42,\"'=HYPERLINK(\"\"http://x\"\")\",a@example.com,\"1 Main St\r\nSpringfield\",US,US-CA,en-US,email;name,email,sent,2026-06-11T00:00:00Z,2026-06-11T00:00:00Z,\r\n"
+	want := "\uFEFFid,external_id,name,email,postal_address,country,region,locale,data_categories,channel,status,created_at,updated_at,erased_at,address_lines,city,postal_code,phone\r\n" +
+		"c1,42,\"'=HYPERLINK(\"\"http://x\"\")\",a@example.com,\"1 Main St\r\nSpringfield\",US,US-CA,en-US,email;name,email,sent,2026-06-11T00:00:00Z,2026-06-11T00:00:00Z,,1 Main St|Apt 2,Springfield,94105,'+1 415 555 0100\r\n"
 	if buf.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", buf.String(), want)
 	}

@@ -340,7 +340,8 @@ func updateImported(tx *gorm.DB, old existing, r *customerRow) (bool, error) {
 		"external_id": r.ExternalID, "email_hash": r.EmailHash, "content_hash": r.ContentHash,
 		"name_enc": r.NameEnc, "email_enc": r.EmailEnc, "postal_enc": r.PostalEnc, "country": r.Country,
 		"region": r.Region, "locale": r.Locale, "data_categories": r.DataCategories, "channel": r.Channel,
-		"status": status, "updated_at": r.UpdatedAt})
+		"address_enc": r.AddressEnc, "city_enc": r.CityEnc, "postal_code_enc": r.PostalCodeEnc, "phone_enc": r.PhoneEnc,
+		"has_address": r.HasAddress, "status": status, "updated_at": r.UpdatedAt})
 	return res.RowsAffected == 1, res.Error
 }
 
@@ -395,25 +396,31 @@ func insertCustomers(tx *gorm.DB, dialect string, rows []*customerRow) error {
 }
 
 func insertCustomersPG(ctx context.Context, tx *sql.Tx, rows []*customerRow) error {
-	cols := make([][]string, 15)
+	cols := make([][]string, 19)
 	for i := range cols {
 		cols[i] = make([]string, len(rows))
 	}
 	created := make([]time.Time, len(rows))
+	hasAddress := make([]bool, len(rows))
 	for j, r := range rows {
 		for i, v := range []string{r.ID, r.IncidentID, r.ExternalID, r.DedupeKey, r.EmailHash, r.ContentHash,
-			r.NameEnc, r.EmailEnc, r.PostalEnc, r.Country, r.Region, r.Locale, r.DataCategories, r.Channel, r.Status} {
+			r.NameEnc, r.EmailEnc, r.PostalEnc, r.Country, r.Region, r.Locale, r.DataCategories, r.Channel, r.Status,
+			r.AddressEnc, r.CityEnc, r.PostalCodeEnc, r.PhoneEnc} {
 			cols[i][j] = v
 		}
 		created[j] = r.CreatedAt
+		hasAddress[j] = r.HasAddress
 	}
-	args := make([]any, 0, 17)
+	args := make([]any, 0, 22)
 	for _, c := range cols {
 		args = append(args, c)
 	}
-	args = append(args, created, created)
+	args = append(args, hasAddress, created, created)
+	var ph strings.Builder
+	for i := range cols {
+		fmt.Fprintf(&ph, "$%d::text[], ", i+1)
+	}
 	_, err := tx.ExecContext(ctx, "INSERT INTO customers ("+strings.Join(customerColumns, ", ")+") SELECT * FROM unnest("+
-		"$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "+
-		"$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[])", args...)
+		ph.String()+"$20::boolean[], $21::timestamptz[], $22::timestamptz[])", args...)
 	return err
 }

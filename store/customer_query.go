@@ -111,9 +111,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, id string, change func(*candor
 		if err != nil {
 			return audit{}, err
 		}
-		in := candor.CustomerInput{ExternalID: old.ExternalID, Name: old.Name, Email: old.Email,
-			PostalAddress: old.PostalAddress, Country: old.Country, Region: old.Region, Locale: old.Locale,
-			DataCategories: old.DataCategories}
+		in := old.Input()
 		if err := change(&in); err != nil {
 			return audit{}, err
 		}
@@ -153,7 +151,8 @@ var errErasedMeanwhile = candor.Errorf(candor.ECONFLICT, "customer was erased me
 func customerSummary(c candor.Customer) map[string]any {
 	return map[string]any{"external_id": c.ExternalID, "country": c.Country, "region": c.Region, "locale": c.Locale,
 		"data_categories": c.DataCategories, "channel": c.Channel, "name": hashed(c.Name), "email": hashed(c.Email),
-		"postal_address": hashed(c.PostalAddress)}
+		"postal_address": hashed(c.PostalAddress), "address": hashed(addressText(c)),
+		"phone": hashed(c.Phone)}
 }
 
 // EraseCustomer blanks a customer's personal fields and hashes (the right to
@@ -172,6 +171,7 @@ func (db *DB) EraseCustomer(ctx context.Context, id string) (candor.Customer, er
 		now := db.now()
 		err = tx.Model(&customerRow{}).Where("id = ?", id).Updates(map[string]any{
 			"name_enc": "", "email_enc": "", "postal_enc": "", "email_hash": "", "content_hash": "",
+			"address_enc": "", "city_enc": "", "postal_code_enc": "", "phone_enc": "", "has_address": false,
 			"dedupe_key": "erased:" + id, "erased_at": now, "updated_at": now}).Error
 		if err != nil {
 			return audit{}, err
@@ -185,6 +185,7 @@ func (db *DB) EraseCustomer(ctx context.Context, id string) (candor.Customer, er
 			WHERE disclosure_id IN (SELECT id FROM disclosures WHERE incident_id = ?) AND recipient_key = ?
 			AND (last_error <> '' OR response <> '')`, row.IncidentID, id).Error
 		row.NameEnc, row.EmailEnc, row.PostalEnc, row.ErasedAt, row.UpdatedAt = "", "", "", &now, now
+		row.AddressEnc, row.CityEnc, row.PostalCodeEnc, row.PhoneEnc, row.HasAddress = "", "", "", "", false
 		out, _ = unseal(nil, row)
 		return audit{Action: "customer.erase", Resource: "customer", ResourceID: id, IncidentID: row.IncidentID,
 			Summary: map[string]any{"external_id": row.ExternalID}}, err
@@ -239,4 +240,12 @@ func (db *DB) CountCustomers(ctx context.Context, incidentID string) (map[string
 		out[r.Channel] = r.N
 	}
 	return out, err
+}
+
+// addressText is the structured address as one string, for its audit hash.
+func addressText(c candor.Customer) string {
+	if !c.HasAddress() && c.City == "" && c.PostalCode == "" {
+		return ""
+	}
+	return fmt.Sprint(c.AddressLines, c.City, c.PostalCode)
 }
