@@ -29,10 +29,20 @@ func (s *Server) getChecklist(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	rev, err := s.store.GetRevision(ctx, d.ID, d.Revision)
+	items, err := s.currentChecklist(ctx, d)
 	if err != nil {
 		writeError(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "disclaimer": jurisdictions.Disclaimer})
+}
+
+// currentChecklist is the checklist of d's current revision, with the
+// waivers of its last submit.
+func (s *Server) currentChecklist(ctx context.Context, d candor.Disclosure) ([]checklist.Item, error) {
+	rev, err := s.store.GetRevision(ctx, d.ID, d.Revision)
+	if err != nil {
+		return nil, err
 	}
 	var waivers []candor.Waiver
 	if rev.SubmitOptions != nil {
@@ -40,15 +50,9 @@ func (s *Server) getChecklist(c *gin.Context) {
 	}
 	f, err := s.facts(ctx, d.IncidentID, d.Regulator)
 	if err != nil {
-		writeError(c, err)
-		return
+		return nil, err
 	}
-	items, err := s.checklist(ctx, d, &f, waivers)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "disclaimer": jurisdictions.Disclaimer})
+	return s.checklist(ctx, d, &f, waivers)
 }
 
 // checklist runs the checklist of d's current content with the facts f.

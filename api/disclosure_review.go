@@ -74,26 +74,35 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 		}
 		content, revision = rev.Content, rev.Number
 	}
-	want := req.Locale
+	out, err := s.preview(ctx, d, content, req.Locale, req.CustomerID)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out.Revision = revision
+	c.JSON(http.StatusOK, out)
+}
+
+// preview renders content, a version of d's (stored, or as typed in the
+// console's editor), as previewDisclosure describes; Revision is left 0.
+func (s *Server) preview(ctx context.Context, d candor.Disclosure, content candor.DisclosureContent, want, customerID string) (previewResponse, error) {
+	var err error
 	if want != "" {
 		if want, err = render.CanonicalLocale(want); err != nil {
-			writeError(c, candor.Invalid(candor.FieldError{Field: "locale", Message: err.Error()}))
-			return
+			return previewResponse{}, candor.Invalid(candor.FieldError{Field: "locale", Message: err.Error()})
 		}
 	}
 	var customer *candor.Customer
-	if req.CustomerID != "" {
+	if customerID != "" {
 		if d.Kind != candor.KindCustomerNotice {
-			writeError(c, candor.Invalid(candor.FieldError{Field: "customer_id", Message: "is only for a customer_notice; a " + string(d.Kind) + " is sent without customer data"}))
-			return
+			return previewResponse{}, candor.Invalid(candor.FieldError{Field: "customer_id", Message: "is only for a customer_notice; a " + string(d.Kind) + " is sent without customer data"})
 		}
-		cu, err := s.store.GetCustomer(ctx, req.CustomerID)
+		cu, err := s.store.GetCustomer(ctx, customerID)
 		if err == nil && cu.IncidentID != d.IncidentID {
 			err = candor.Invalid(candor.FieldError{Field: "customer_id", Message: "is not a customer of this disclosure's incident"})
 		}
 		if err != nil {
-			writeError(c, err)
-			return
+			return previewResponse{}, err
 		}
 		customer = &cu
 		if want == "" {
@@ -102,8 +111,7 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 	}
 	facts, err := s.facts(ctx, d.IncidentID, content.Regulator)
 	if err != nil {
-		writeError(c, err)
-		return
+		return previewResponse{}, err
 	}
 	if want == "" && content.Regulator != nil { // a report goes out in its regulator's language
 		want = candor.AuthorityOf(content.Regulator.Jurisdiction).Language
@@ -119,19 +127,17 @@ func (s *Server) previewDisclosure(c *gin.Context) {
 	}
 	out, err := render.Render(ctx, v, loc, data)
 	if err != nil {
-		writeError(c, err)
-		return
+		return previewResponse{}, err
 	}
 	if d.Kind != candor.KindPublicStatement { // a statement is shown in the pages' layout, not as a letter
 		out = render.Letter(out, loc, data.Org.Name)
 	}
 	fallbacks, err := facts.Untranslated(ctx, loc, v, data.Customer)
 	if err != nil {
-		writeError(c, err)
-		return
+		return previewResponse{}, err
 	}
-	c.JSON(http.StatusOK, previewResponse{Subject: out.Subject, HTML: out.HTML, Text: out.Text, Locale: loc,
-		Revision: revision, Sample: sample, Fallbacks: orEmpty(fallbacks)})
+	return previewResponse{Subject: out.Subject, HTML: out.HTML, Text: out.Text, Locale: loc,
+		Sample: sample, Fallbacks: orEmpty(fallbacks)}, nil
 }
 
 // orElse returns a unless it is empty, else b.
@@ -156,57 +162,51 @@ func (s *Server) submitDisclosure(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	acceptUntranslated, err := languageKeys("accept_untranslated", req.AcceptUntranslated)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	d, err := s.store.GetDisclosure(ctx, c.Param("id"))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	switch {
-	case req.Revision != 0 && req.Revision != d.Revision:
-		err = candor.Errorf(candor.ECONFLICT, "revision %d is stale; the current revision is %d", req.Revision, d.Revision)
-	case d.State != candor.DisclosureDraft:
-		err = candor.Errorf(candor.ECONFLICT, "disclosure is %s; only a draft can be submitted", d.State)
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	facts, err := s.facts(ctx, d.IncidentID, d.Regulator)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	locales, err := s.store.CustomerLocales(ctx, d.IncidentID)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if err := render.CheckEach(ctx, d.DisclosureContent, facts.Data, locales); err != nil {
-		writeError(c, err)
-		return
-	}
-	if err := checkTranslations(ctx, &facts, d.DisclosureContent, acceptUntranslated); err != nil {
-		writeError(c, err)
-		return
-	}
-	opts, err := s.checkSubmitOptions(ctx, d, &facts, candor.SubmitOptions{AcceptUntranslated: acceptUntranslated, Waivers: req.Waivers})
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	// The store refuses (409) if the disclosure moved on while we rendered.
-	out, err := s.store.SubmitDisclosureWith(ctx, d.ID, d.Revision, opts)
+	out, err := s.submit(c.Request.Context(), c.Param("id"), req.Revision, candor.SubmitOptions{AcceptUntranslated: req.AcceptUntranslated, Waivers: req.Waivers})
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// submit checks and submits disclosure id as submitDisclosure describes;
+// revision 0 is the current one. The console's submit form runs it too.
+func (s *Server) submit(ctx context.Context, id string, revision int, opts candor.SubmitOptions) (candor.Disclosure, error) {
+	acceptUntranslated, err := languageKeys("accept_untranslated", opts.AcceptUntranslated)
+	if err != nil {
+		return candor.Disclosure{}, err
+	}
+	d, err := s.store.GetDisclosure(ctx, id)
+	if err != nil {
+		return candor.Disclosure{}, err
+	}
+	switch {
+	case revision != 0 && revision != d.Revision:
+		return candor.Disclosure{}, candor.Errorf(candor.ECONFLICT, "revision %d is stale; the current revision is %d", revision, d.Revision)
+	case d.State != candor.DisclosureDraft:
+		return candor.Disclosure{}, candor.Errorf(candor.ECONFLICT, "disclosure is %s; only a draft can be submitted", d.State)
+	}
+	facts, err := s.facts(ctx, d.IncidentID, d.Regulator)
+	if err != nil {
+		return candor.Disclosure{}, err
+	}
+	locales, err := s.store.CustomerLocales(ctx, d.IncidentID)
+	if err != nil {
+		return candor.Disclosure{}, err
+	}
+	if err := render.CheckEach(ctx, d.DisclosureContent, facts.Data, locales); err != nil {
+		return candor.Disclosure{}, err
+	}
+	if err := checkTranslations(ctx, &facts, d.DisclosureContent, acceptUntranslated); err != nil {
+		return candor.Disclosure{}, err
+	}
+	opts, err = s.checkSubmitOptions(ctx, d, &facts, candor.SubmitOptions{AcceptUntranslated: acceptUntranslated, Waivers: opts.Waivers})
+	if err != nil {
+		return candor.Disclosure{}, err
+	}
+	// The store refuses (409) if the disclosure moved on while we rendered.
+	return s.store.SubmitDisclosureWith(ctx, d.ID, d.Revision, opts)
 }
 
 func (s *Server) approveDisclosure(c *gin.Context) {

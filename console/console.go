@@ -82,6 +82,9 @@ type Config struct {
 	// statement forms run (area_send.go, area_statement.go).
 	Sends      SendActions
 	Statements StatementActions
+	// Drafts are the API's preview, checklist and submit (area_draft.go);
+	// nil leaves the draft pages without them (503).
+	Drafts DraftActions
 }
 
 // Console serves the pages.
