@@ -37,6 +37,7 @@ type facts struct {
 	// categories known at one of them (see scopeFloor).
 	catTimes []time.Time
 	snapshot bool
+	cats     map[string]bool // the data categories, normalised
 }
 
 func newFacts(in ObligationInput) facts {
@@ -46,6 +47,7 @@ func newFacts(in ObligationInput) facts {
 		regions:    map[string]int{},
 		entity:     strings.ToUpper(strings.TrimSpace(in.EntityCountry)),
 		categories: map[string]bool{},
+		cats:       map[string]bool{},
 	}
 	for c, n := range in.Countries {
 		f.countries[strings.ToUpper(strings.TrimSpace(c))] += n
@@ -57,6 +59,9 @@ func newFacts(in ObligationInput) facts {
 	in.DataCategories, f.catTimes = mergeScopeCategories(in, f.scope)
 	f.in = in
 	for _, c := range in.DataCategories {
+		if n := categoryAlias(slugify(c)); n != "" {
+			f.cats[n] = true
+		}
 		for _, cond := range DataCategoryConditions(c) {
 			f.categories[cond] = true
 		}
@@ -78,7 +83,8 @@ func DataCategoryConditions(category string) []string {
 		"racial_or_ethnic_origin", "religion", "religious_beliefs", "political_opinions",
 		"trade_union", "sexual_orientation", "sex_life", "criminal_record", "criminal_records":
 		return []string{CondSensitiveData}
-	case "financial", "financial_account", "bank_account", "payment_card", "credit_card", "card":
+	case "financial", "financial_account", "bank_account", "payment_card", "credit_card", "card",
+		"account_with_code":
 		return []string{CondFinancialData}
 	}
 	return nil
@@ -110,6 +116,13 @@ func (f facts) condition(c string) truth {
 			return unknown
 		}
 		return truthOf(*f.in.HighRisk)
+	case CondAcquired:
+		if f.in.Acquired == nil {
+			return unknown
+		}
+		return truthOf(*f.in.Acquired)
+	case CondProcessor:
+		return truthOf(f.in.Processor)
 	}
 	return no // Validate rejects unknown conditions; fail closed
 }
@@ -131,6 +144,10 @@ func describeCondition(c string) string {
 		return "breach marked not malicious"
 	case CondHighRisk:
 		return "assessed as high risk"
+	case CondAcquired:
+		return "data acquired by an unauthorized person"
+	case CondProcessor:
+		return "entity holds the data for another organisation"
 	}
 	return c
 }
@@ -140,6 +157,15 @@ func describeCondition(c string) string {
 // Regions is not undercounted), or the EU/EEA.
 func (f facts) count(area string) int {
 	switch {
+	case area == "*": // every affected person, wherever they live
+		n, inRegions := 0, 0
+		for _, k := range f.countries {
+			n += k
+		}
+		for _, k := range f.regions {
+			inRegions += k
+		}
+		return max(n, inRegions)
 	case area == "EU":
 		n := 0
 		for c, k := range f.countries {

@@ -12,29 +12,38 @@ import (
 // only when national_id or financial_account leaked), so the deadline rules
 // match these names; anything else is kept as a free label for the notice.
 const (
-	CategoryName             = "name"
-	CategoryEmail            = "email"
-	CategoryPostalAddress    = "postal_address"
-	CategoryPhone            = "phone"
-	CategoryDateOfBirth      = "date_of_birth"
-	CategoryNationalID       = "national_id"
-	CategoryPassport         = "passport"
+	CategoryName          = "name"
+	CategoryEmail         = "email"
+	CategoryPostalAddress = "postal_address"
+	CategoryPhone         = "phone"
+	CategoryDateOfBirth   = "date_of_birth"
+	CategoryNationalID    = "national_id" // a Social Security number in the US
+	CategoryPassport      = "passport"
+	// CategoryDriversLicence is a driver's licence or state ID card
+	// number (US statutes list it beside the SSN).
+	CategoryDriversLicence   = "drivers_licence"
 	CategoryFinancialAccount = "financial_account"
 	CategoryPaymentCard      = "payment_card"
-	CategoryHealth           = "health"
-	CategoryBiometric        = "biometric"
-	CategoryCredentials      = "credentials"
-	CategoryEmployment       = "employment"
-	CategoryLocation         = "location"
-	CategoryOther            = "other"
+	// CategoryAccountWithCode is an account or card number together with
+	// the security code, access code or password that gives access to it;
+	// financial_account or payment_card alone leave the code undecided.
+	CategoryAccountWithCode = "account_with_code"
+	CategoryHealth          = "health"
+	CategoryBiometric       = "biometric"
+	// CategoryCredentials is a username or e-mail address together with
+	// its password or security question and answer.
+	CategoryCredentials = "credentials"
+	CategoryEmployment  = "employment"
+	CategoryLocation    = "location"
+	CategoryOther       = "other"
 )
 
 // KnownDataCategories lists the vocabulary in display order.
 func KnownDataCategories() []string {
 	return []string{
 		CategoryName, CategoryEmail, CategoryPostalAddress, CategoryPhone,
-		CategoryDateOfBirth, CategoryNationalID, CategoryPassport,
-		CategoryFinancialAccount, CategoryPaymentCard, CategoryHealth,
+		CategoryDateOfBirth, CategoryNationalID, CategoryPassport, CategoryDriversLicence,
+		CategoryFinancialAccount, CategoryPaymentCard, CategoryAccountWithCode, CategoryHealth,
 		CategoryBiometric, CategoryCredentials, CategoryEmployment,
 		CategoryLocation, CategoryOther,
 	}
@@ -64,6 +73,12 @@ func categoryAlias(c string) string {
 		return CategoryNationalID
 	case "passport_number":
 		return CategoryPassport
+	case "drivers_license", "driver_license", "driver_licence", "driving_licence", "driving_license",
+		"drivers_license_number", "state_id", "id_card", "id_card_number":
+		return CategoryDriversLicence
+	case "card_with_code", "card_with_cvv", "card_and_cvv", "account_with_password", "account_and_password",
+		"card_number_with_code", "account_number_with_code":
+		return CategoryAccountWithCode
 	case "bank_account", "account_number", "iban":
 		return CategoryFinancialAccount
 	case "credit_card", "card_number", "debit_card":
@@ -72,7 +87,8 @@ func categoryAlias(c string) string {
 		return CategoryHealth
 	case "biometrics", "fingerprint":
 		return CategoryBiometric
-	case "password", "passwords", "login", "username_password":
+	case "password", "passwords", "login", "username_password", "username_and_password",
+		"email_and_password", "email_password", "login_credentials":
 		return CategoryCredentials
 	case "geolocation", "gps":
 		return CategoryLocation

@@ -18,12 +18,25 @@ const (
 	// UnitBusinessDays counts the working days after the clock day in the
 	// rule's holiday calendar, ending at 23:59:59 local on the Nth.
 	UnitBusinessDays Unit = "business_days"
+	// UnitCalendarMonths counts months in the rule's zone: the deadline
+	// ends at 23:59:59 local on the same day of the Nth month after the
+	// clock day, or that month's last day when it is shorter (yearly
+	// reports "by 31 March").
+	UnitCalendarMonths Unit = "calendar_months"
 )
 
 // Deadline is the time a rule allows.
 type Deadline struct {
 	Amount int  `json:"amount"`
 	Unit   Unit `json:"unit"`
+	// DayOne counts the clock's own day as day 1 (calendar days only):
+	// Japan's PPC counts "30 days" from the day of awareness as day 1, so
+	// the deadline is a day earlier than with the day after as day 1.
+	DayOne bool `json:"day_one,omitempty"`
+	// NextOpenDay moves a deadline that ends on a day closed in the rule's
+	// holiday calendar to the end of the next open day, as Japan's Act on
+	// Holidays of Administrative Organs does for filings with a ministry.
+	NextOpenDay bool `json:"next_open_day,omitempty"`
 }
 
 // String renders d for people: "72 hours", "4 business days".
@@ -35,6 +48,8 @@ func (d Deadline) String() string {
 		return fmt.Sprintf("%d calendar days", d.Amount)
 	case UnitBusinessDays:
 		return fmt.Sprintf("%d business days", d.Amount)
+	case UnitCalendarMonths:
+		return fmt.Sprintf("%d calendar months", d.Amount)
 	}
 	return fmt.Sprintf("%d %s", d.Amount, d.Unit)
 }
@@ -60,7 +75,8 @@ func endOfDay(t time.Time, n int, loc *time.Location) time.Time {
 }
 
 // Due returns when d ends for a clock that started at start, counting days
-// in loc and business days in the named holiday calendar of bc. Hour
+// in loc and business days (and, with NextOpenDay, open days) in the named
+// holiday calendar of bc. Hour
 // deadlines are exact instants; day deadlines end at 23:59:59 local on the
 // last day, because statutes count whole days ("within 30 days") and do not
 // end them at the hour the clock started. Where a filing system closes
@@ -84,7 +100,34 @@ func (d Deadline) Due(start time.Time, loc *time.Location, calendar string, bc B
 			}
 		}
 		return endOfDay(start, d.Amount, loc)
+	case UnitCalendarMonths:
+		y, m, day := start.In(loc).Date()
+		if last := time.Date(y, m+time.Month(d.Amount)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day > last {
+			day = last
+		}
+		return d.nextOpen(time.Date(y, m+time.Month(d.Amount), day, 23, 59, 59, 0, loc), loc, calendar, bc)
 	default: // UnitCalendarDays; Validate rejects other units
-		return endOfDay(start, d.Amount, loc)
+		n := d.Amount
+		if d.DayOne {
+			n--
+		}
+		return d.nextOpen(endOfDay(start, n, loc), loc, calendar, bc)
 	}
+}
+
+// nextOpen moves due to the end of the first open day at or after it in
+// calendar when d asks for it. The bound covers the longest closure in any
+// calendar (Japan's Golden Week or year end with a weekend: under ten days).
+func (d Deadline) nextOpen(due time.Time, loc *time.Location, calendar string, bc BusinessCalendar) time.Time {
+	if !d.NextOpenDay {
+		return due
+	}
+	y, m, day := due.Date()
+	for i := 0; i < 31; i++ {
+		probe := time.Date(y, m, day+i, 12, 0, 0, 0, loc)
+		if bc.IsBusinessDay(calendar, probe) {
+			return endOfDay(probe, 0, loc)
+		}
+	}
+	return due
 }

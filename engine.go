@@ -79,6 +79,16 @@ func (f facts) evaluate(r Rule, asOf time.Time, bc BusinessCalendar) (Obligation
 		basis = append(basis, why)
 	}
 	var depends []string
+	if len(r.Data) > 0 {
+		switch t, why := f.data(r.Data); t {
+		case no:
+			return Obligation{}, false
+		case unknown:
+			depends = append(depends, DependsOnData)
+		default:
+			basis = append(basis, why)
+		}
+	}
 	for _, c := range r.Conditions {
 		switch f.condition(c) {
 		case no:
@@ -111,7 +121,8 @@ func (f facts) evaluate(r Rule, asOf time.Time, bc BusinessCalendar) (Obligation
 		RuleID: r.ID, Jurisdiction: r.Jurisdiction, Name: r.Name, Audience: r.Audience,
 		Law: r.Citation(), Stage: r.Stage, Soft: r.Soft, Deadline: r.Deadline,
 		ClockStart: r.ClockStart, Basis: strings.Join(basis, "; "), DependsOn: depends,
-		TimeZone: loc.String(), Source: r.Source, Confirmed: r.Confirmed,
+		Condition: ConditionText(r, depends),
+		TimeZone:  loc.String(), Source: r.Source, Confirmed: r.Confirmed,
 		Notes: strings.TrimSpace(strings.Join(append(notes, r.Notes), " ")),
 	}
 	var floor scopeFloor
@@ -133,20 +144,24 @@ func (f facts) evaluate(r Rule, asOf time.Time, bc BusinessCalendar) (Obligation
 func (f facts) threshold(r Rule, t Threshold) (why, pending string, ok bool) {
 	area := r.AreaCode()
 	where, n := areaName(area), f.count(area)
-	if t.Per == "region" {
+	residents := "residents of "
+	switch t.Per {
+	case "region":
 		where, n = f.largestRegion(area)
 		if where == "" {
 			where = "any region of " + area
 		}
+	case "incident":
+		where, n, residents = "all countries", f.count("*"), "people affected in "
 	}
 	if t.Met(n) {
-		return fmt.Sprintf("%d residents of %s %s", n, where, t), "", true
+		return fmt.Sprintf("%d %s%s %s", n, residents, where, t), "", true
 	}
 	var unknowns []string
 	for _, c := range t.Or {
 		switch f.condition(c) {
 		case yes:
-			return fmt.Sprintf("%s, although %d residents of %s is not %s", describeCondition(c), n, where, t), "", true
+			return fmt.Sprintf("%s, although %d %s%s is not %s", describeCondition(c), n, residents, where, t), "", true
 		case unknown:
 			unknowns = append(unknowns, c)
 		}
@@ -154,7 +169,7 @@ func (f facts) threshold(r Rule, t Threshold) (why, pending string, ok bool) {
 	if len(unknowns) == 0 {
 		return "", "", false
 	}
-	return fmt.Sprintf("%d residents of %s is not %s", n, where, t), strings.Join(unknowns, "|"), true
+	return fmt.Sprintf("%d %s%s is not %s", n, residents, where, t), strings.Join(unknowns, "|"), true
 }
 
 // clock returns when r's clock started, or nil and what is missing, and

@@ -50,6 +50,10 @@ type ReportingEntity struct {
 	Name     string `json:"name"`
 	Country  string `json:"country"`
 	ListedUS bool   `json:"listed_us"`
+	// Processor is true when the entity holds the affected data for
+	// another organisation (a processor, service provider or data
+	// intermediary): the catalogue's notices to the controller then apply.
+	Processor bool `json:"processor,omitempty"`
 }
 
 // Severities and causes accepted on an incident.

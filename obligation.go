@@ -55,6 +55,13 @@ type ObligationInput struct {
 	// Malicious says whether the breach is (suspected to be) deliberate,
 	// such as unauthorized access with a wrongful purpose; nil: not known.
 	Malicious *bool
+	// Acquired says whether the data were (reasonably believed to be)
+	// acquired by an unauthorized person rather than only accessed; nil:
+	// not known, so rules that need acquisition are listed as conditional.
+	Acquired *bool
+	// Processor is true when the reporting entity holds the affected data
+	// for another organisation; it then owes that organisation a notice.
+	Processor bool
 	// HighRisk is the organisation's assessment of harm to individuals
 	// (see CondHighRisk); nil: not assessed yet, so rules that depend on it
 	// are listed as conditional.
@@ -130,10 +137,13 @@ type Obligation struct {
 	// DependsOn lists conditions not yet known; the duty applies only if
 	// they hold ("high_risk", "!malicious").
 	DependsOn []string `json:"depends_on,omitempty"`
-	TimeZone  string   `json:"time_zone"`
-	Source    string   `json:"source"`
-	Confirmed bool     `json:"confirmed"`
-	Notes     string   `json:"notes,omitempty"`
+	// Condition says in words what DependsOn waits on ("applies only if
+	// the data include a name with a Social Security number ...").
+	Condition string `json:"condition,omitempty"`
+	TimeZone  string `json:"time_zone"`
+	Source    string `json:"source"`
+	Confirmed bool   `json:"confirmed"`
+	Notes     string `json:"notes,omitempty"`
 }
 
 // Obligation statuses, as GET /api/v1/incidents/{id}/obligations shows them.
@@ -141,13 +151,19 @@ const (
 	StatusOpen    = "open"
 	StatusMet     = "met"
 	StatusOverdue = "overdue"
+	// StatusConditional is a duty that applies only if conditions not yet
+	// known hold (DependsOn, Condition say which): never due or overdue,
+	// because it may not exist; DueAt says when it would fall due.
+	StatusConditional = "conditional"
 )
 
 // Status returns the obligation's status at now. metAt is when the evidence
 // (a regulator-report send, or a customer notice that reached every
 // customer of the jurisdiction) completed, nil if none; evidence dated after
 // now does not count yet, so a status can be computed for any past day
-// ("what had the 2020-12-28 statement missed?"). A duty met late is met,
+// ("what had the 2020-12-28 statement missed?"). A duty with conditions
+// not yet known (DependsOn) is conditional until met, never overdue: it
+// may not apply at all. A duty met late is met,
 // and Lateness says it was late and by how much (ObligationState.Late, which
 // every output shows). Soft targets go overdue like hard ones: the Soft flag
 // tells the reader how much that matters.
@@ -155,6 +171,8 @@ func (o Obligation) Status(now time.Time, metAt *time.Time) string {
 	switch {
 	case metAt != nil && !metAt.After(now):
 		return StatusMet
+	case len(o.DependsOn) > 0:
+		return StatusConditional
 	case o.DueAt != nil && now.After(*o.DueAt):
 		return StatusOverdue
 	}

@@ -120,6 +120,8 @@ func CountStatuses(states []ObligationState) StatusCounts {
 		switch st.Status {
 		case StatusOpen:
 			c.Open++
+		case StatusConditional:
+			c.Conditional++
 		case StatusOverdue:
 			c.Overdue++
 		case StatusMet:
@@ -136,6 +138,8 @@ func CountStatuses(states []ObligationState) StatusCounts {
 // that were met after their due instant.
 type StatusCounts struct {
 	Open, Overdue, Met, MetLate int
+	// Conditional are duties that apply only if facts not yet known hold.
+	Conditional int
 }
 
 // String is the summary people read: "8 overdue, 0 open, 9 met (7 of them
@@ -147,6 +151,9 @@ func (c StatusCounts) String() string {
 		s += fmt.Sprintf(" (%d of them late)", c.MetLate)
 	case c.Met > 0:
 		s += " (none late)"
+	}
+	if c.Conditional > 0 {
+		s += fmt.Sprintf(", %d conditional", c.Conditional)
 	}
 	return s
 }

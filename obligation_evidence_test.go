@@ -125,7 +125,7 @@ func TestEvidenceAreas(t *testing.T) {
 	}
 	obs := candor.ComputeObligations(candor.ObligationInput{
 		DiscoveredAt: evT0, Countries: map[string]int{"US": 10, "DE": 1, "JP": 2000},
-		Regions: map[string]int{"US-CA": 4, "US-TX": 6}, DataCategories: []string{"health"},
+		Regions: map[string]int{"US-CA": 4, "US-TX": 6}, DataCategories: []string{"name", "health"},
 	}, rules, holidays.New())
 	got := candor.EvidenceAreas(obs, rules)
 	// US from HIPAA's individuals duty (area US), US-CA also for its AG
@@ -167,7 +167,8 @@ func TestAssessDatesDutiesThatFollowTheNotice(t *testing.T) {
 	}
 	done := time.Date(2026, 3, 20, 15, 0, 0, 0, time.UTC)
 	src := &fakeSource{
-		inc:       candor.Incident{ID: "i", DiscoveredAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
+		inc: candor.Incident{ID: "i", DiscoveredAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
+			DataCategories: []string{"name", "national_id"}},
 		countries: map[string]int{"US": 600, "": 3}, regions: map[string]int{"US-CA": 600},
 	}
 	find := func(rep candor.ObligationReport, id string) candor.ObligationState {
@@ -197,8 +198,10 @@ func TestAssessDatesDutiesThatFollowTheNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	ag := find(rep, "us-ca-ag")
-	if ag.DueAt == nil || ag.DueAt.Format(time.DateOnly) != "2026-04-04" || ag.Status != candor.StatusOpen {
-		t.Errorf("AG copy after the notice: due %v status %s", ag.DueAt, ag.Status)
+	// Candor records no acquisition yet, so California's duties wait on it.
+	if ag.DueAt == nil || ag.DueAt.Format(time.DateOnly) != "2026-04-04" || ag.Status != candor.StatusConditional ||
+		!slices.Equal(ag.DependsOn, []string{candor.CondAcquired}) {
+		t.Errorf("AG copy after the notice: due %v status %s depends on %v", ag.DueAt, ag.Status, ag.DependsOn)
 	}
 	if people := find(rep, "us-ca-residents"); people.Status != candor.StatusMet || people.MetBy.SendID != "n1" {
 		t.Errorf("residents: %s %+v", people.Status, people.MetBy)

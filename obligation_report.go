@@ -65,7 +65,7 @@ func (in Incident) ObligationInput(countries, regions map[string]int) Obligation
 		}
 	}
 	if e := in.ReportingEntity; e != nil {
-		out.EntityCountry, out.ListedUS = e.Country, e.ListedUS
+		out.EntityCountry, out.ListedUS, out.Processor = e.Country, e.ListedUS, e.Processor
 	}
 	return out
 }

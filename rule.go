@@ -39,6 +39,14 @@ type Rule struct {
 	// ("!malicious"). An unknown fact leaves the obligation listed but
 	// conditional (Obligation.DependsOn).
 	Conditions []string `json:"conditions,omitempty"`
+	// Data limits the rule to incidents whose data categories include
+	// every category of at least one combination: the statutes' "name in
+	// combination with an SSN, ..., or a username or e-mail with its
+	// password" is [["name","national_id"], ..., ["credentials"]]. An item
+	// is a data category (KnownDataCategories) or a data condition
+	// (sensitive_data, health_data, financial_data). Empty: any personal
+	// data. No categories recorded leaves the obligation conditional.
+	Data [][]string `json:"data,omitempty"`
 	// Nexus says what ties an incident to the rule: NexusResidents (the
 	// default) or NexusEntity.
 	Nexus Nexus `json:"nexus,omitempty"`
@@ -72,6 +80,12 @@ const (
 	// AudienceInternal marks a duty owed to no one outside, such as
 	// finishing a risk assessment within a set time (Australia, Singapore).
 	AudienceInternal Audience = "internal"
+	// AudienceCreditBureaus are the nationwide consumer reporting agencies
+	// some US states require to be told of large breaches.
+	AudienceCreditBureaus Audience = "credit_bureaus"
+	// AudienceController is the organisation a processor (service
+	// provider, data intermediary) holds the data for.
+	AudienceController Audience = "controller"
 )
 
 // ClockStart is the moment a deadline is counted from; each maps to one
@@ -114,6 +128,14 @@ const (
 	// "real risk of significant harm", NDB "serious harm"); it is a legal
 	// assessment, so the engine only reads ObligationInput.HighRisk.
 	CondHighRisk = "high_risk"
+	// CondAcquired: the data were (reasonably believed to be) acquired by
+	// an unauthorized person, not only accessed (most US states, the
+	// Philippines); ObligationInput.Acquired.
+	CondAcquired = "acquired"
+	// CondProcessor: the reporting entity holds the data for another
+	// organisation (ReportingEntity.Processor), so it owes that
+	// organisation a notice.
+	CondProcessor = "processor"
 )
 
 // Threshold limits a rule to incidents affecting enough people in its area.
@@ -123,7 +145,9 @@ type Threshold struct {
 	Op    string `json:"op"` // ">", ">=" or "<" (a duty only for small breaches)
 	Count int    `json:"count"`
 	// Per "region" compares the largest single-region count in the area
-	// (HIPAA media notice: "more than 500 residents of a State").
+	// (HIPAA media notice: "more than 500 residents of a State"); Per
+	// "incident" counts every affected person wherever they live (Japan:
+	// "more than 1,000 persons", residents or not).
 	Per string `json:"per,omitempty"`
 	// Or lists conditions any of which satisfies the threshold whatever the
 	// count (Japan: over 1,000 people, or malicious, or sensitive data).

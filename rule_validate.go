@@ -26,7 +26,8 @@ func (r Rule) Validate() error {
 		}
 	}
 	switch r.Audience {
-	case AudienceRegulator, AudienceIndividuals, AudiencePublic, AudienceAttorneyGeneral, AudienceMedia, AudienceInternal:
+	case AudienceRegulator, AudienceIndividuals, AudiencePublic, AudienceAttorneyGeneral, AudienceMedia, AudienceInternal,
+		AudienceCreditBureaus, AudienceController:
 	default:
 		v.Add("notify", "unknown audience %q", r.Audience)
 	}
@@ -34,9 +35,15 @@ func (r Rule) Validate() error {
 		v.Add("deadline.amount", "must be positive, got %d", r.Deadline.Amount)
 	}
 	switch r.Deadline.Unit {
-	case UnitHours, UnitCalendarDays, UnitBusinessDays:
+	case UnitHours, UnitCalendarDays, UnitBusinessDays, UnitCalendarMonths:
 	default:
-		v.Add("deadline.unit", "must be hours, calendar_days or business_days, got %q", r.Deadline.Unit)
+		v.Add("deadline.unit", "must be hours, calendar_days, business_days or calendar_months, got %q", r.Deadline.Unit)
+	}
+	if r.Deadline.DayOne && r.Deadline.Unit != UnitCalendarDays {
+		v.Add("deadline.day_one", "applies to calendar_days only, got %q", r.Deadline.Unit)
+	}
+	if r.Deadline.NextOpenDay && r.Deadline.Unit == UnitHours {
+		v.Add("deadline.next_open_day", "applies to day and month deadlines, not hours")
 	}
 	switch r.ClockStart {
 	case ClockAwareness, ClockDiscovery, ClockDetermination, ClockNotifiableAssessment, ClockMateriality,
@@ -54,6 +61,16 @@ func (r Rule) Validate() error {
 			v.Add("conditions", "unknown condition %q", c)
 		}
 	}
+	for _, combo := range r.Data {
+		if len(combo) == 0 {
+			v.Add("data", "an empty combination would match any data; leave data out instead")
+		}
+		for _, c := range combo {
+			if !IsKnownDataCategory(c) && !dataCondition(c) {
+				v.Add("data", "unknown data category %q (see KnownDataCategories)", c)
+			}
+		}
+	}
 	if t := r.Threshold; t != nil {
 		if t.Op != ">" && t.Op != ">=" && t.Op != "<" {
 			v.Add("threshold.op", `must be ">", ">=" or "<", got %q`, t.Op)
@@ -61,8 +78,8 @@ func (r Rule) Validate() error {
 		if t.Count <= 0 {
 			v.Add("threshold.count", "must be positive, got %d", t.Count)
 		}
-		if t.Per != "" && t.Per != "region" {
-			v.Add("threshold.per", `must be "" or "region", got %q`, t.Per)
+		if t.Per != "" && t.Per != "region" && t.Per != "incident" {
+			v.Add("threshold.per", `must be "", "region" or "incident", got %q`, t.Per)
 		}
 		for _, c := range t.Or {
 			if !knownCondition(c) {
@@ -81,10 +98,17 @@ func (r Rule) Validate() error {
 
 func knownCondition(c string) bool {
 	switch c {
-	case CondUSListed, CondHealthData, CondSensitiveData, CondFinancialData, CondMalicious, CondHighRisk:
+	case CondUSListed, CondHealthData, CondSensitiveData, CondFinancialData, CondMalicious, CondHighRisk,
+		CondAcquired, CondProcessor:
 		return true
 	}
 	return false
+}
+
+// dataCondition reports whether c is a condition decided by the data
+// categories, which Rule.Data may name beside the categories themselves.
+func dataCondition(c string) bool {
+	return c == CondHealthData || c == CondSensitiveData || c == CondFinancialData
 }
 
 // validRuleID accepts lower-case letters, digits and inner dashes: IDs end

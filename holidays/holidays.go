@@ -11,7 +11,11 @@
 //     after Thanksgiving is a business day. Inauguration Day, a holiday
 //     only around Washington DC, is not included.
 //   - "JP": Japanese national holidays, substitute holidays and the
-//     one-off imperial holidays of 2019 (rickar/cal/jp).
+//     one-off imperial holidays of 2019 (rickar/cal/jp), with the 2020 and
+//     2021 Olympic moves of Mountain Day corrected (see japan).
+//   - "JP-GOV": "JP" plus the government offices' year-end closure, 29
+//     December to 3 January: the days a filing with a Japanese authority
+//     cannot fall due on (Japan's PPC reports).
 //   - any other name: Saturdays and Sundays only. No catalogue rule counts
 //     business days outside the US today; a rule that does should get its
 //     country's holidays added here first.
@@ -29,7 +33,6 @@ import (
 	_ "time/tzdata" // deadlines must not depend on the host's zone files
 
 	"github.com/rickar/cal/v2"
-	"github.com/rickar/cal/v2/jp"
 	"github.com/rickar/cal/v2/us"
 )
 
@@ -43,13 +46,14 @@ type Calendar struct {
 	zones map[string]*time.Location
 }
 
-// New returns a Calendar with the US and JP holiday sets.
+// New returns a Calendar with the US, JP and JP-GOV holiday sets.
 func New() *Calendar {
 	c := &Calendar{
 		holidays: map[string]*cal.BusinessCalendar{},
 		zones:    map[string]*time.Location{},
 	}
-	for name, hs := range map[string][]*cal.Holiday{"US": us.Holidays, "JP": jp.Holidays} {
+	sets := map[string][]*cal.Holiday{"US": us.Holidays, "JP": japan(), "JP-GOV": append(japan(), govClosure()...)}
+	for name, hs := range sets {
 		bc := cal.NewBusinessCalendar() // Monday to Friday
 		bc.AddHoliday(reentrant(hs)...)
 		// rickar/cal's cache is an unguarded map; leave it off so that

@@ -21,11 +21,12 @@ func at(t *testing.T, s string) time.Time {
 func ptr[T any](v T) *T { return &v }
 
 // everyFact is an incident that every rule can apply to: customers
-// everywhere, health and card data, a US-listed entity, every clock date.
+// everywhere, names with SSNs, health data and cards with their codes,
+// acquired, a US-listed entity acting as a processor, every clock date.
 // Discovered on Tuesday 2024-06-11 00:00 in Tokyo, which is still Monday
 // 2024-06-10 in the Americas.
 func everyFact(t *testing.T) candor.ObligationInput {
-	countries := map[string]int{"US": 12000}
+	countries := map[string]int{"US": 30000}
 	for _, c := range []string{"DE", "GB", "JP", "TH", "PH", "ID", "SG", "AU", "CA"} {
 		countries[c] = 2000
 	}
@@ -33,6 +34,7 @@ func everyFact(t *testing.T) candor.ObligationInput {
 	for _, r := range []string{"US-CA", "US-CO", "US-FL", "US-NY", "US-TX", "US-WA"} {
 		regions[r] = 2000
 	}
+	regions["US-NY"], regions["US-TX"] = 6000, 11000 // over the credit-bureau thresholds
 	return candor.ObligationInput{
 		DiscoveredAt:            at(t, "2024-06-11T00:00:00+09:00"),
 		DeterminedAt:            ptr(at(t, "2024-06-14T14:00:00Z")),      // Friday morning in the US
@@ -40,13 +42,15 @@ func everyFact(t *testing.T) candor.ObligationInput {
 		NotifiableAssessedAt:    ptr(at(t, "2024-06-20T10:00:00+08:00")),
 		NewInformationAt:        ptr(at(t, "2024-08-15T12:00:00-04:00")),
 		IndividualsNotifiedAt:   map[string]time.Time{"US-CA": at(t, "2024-07-05T12:00:00-07:00")},
-		DataCategories:          []string{"health", "payment_card"},
+		DataCategories:          []string{"name", "national_id", "health", "payment_card", "account_with_code"},
 		Countries:               countries,
 		Regions:                 regions,
 		EntityCountry:           "JP",
 		ListedUS:                true,
 		Malicious:               ptr(true),
 		HighRisk:                ptr(true),
+		Acquired:                ptr(true),
+		Processor:               true,
 	}
 }
 
@@ -64,10 +68,28 @@ func TestEveryRuleDueDate(t *testing.T) {
 		"eu-gdpr-34-individuals":      {due: "2024-06-13T17:00:00+02:00"},
 		"gb-ukgdpr-33-ico":            {due: "2024-06-13T16:00:00+01:00"},
 		"gb-ukgdpr-34-individuals":    {due: "2024-06-13T16:00:00+01:00"},
-		"jp-appi-ppc-preliminary":     {due: "2024-06-16T23:59:59+09:00"}, // 11 June + 5
-		"jp-appi-ppc-final":           {due: "2024-07-11T23:59:59+09:00", edit: notMalicious},
-		"jp-appi-ppc-final-malicious": {due: "2024-08-10T23:59:59+09:00"}, // 11 June + 60
+		"jp-appi-ppc-preliminary":     {due: "2024-06-16T23:59:59+09:00"},                     // 11 June + 5
+		"jp-appi-ppc-final":           {due: "2024-07-10T23:59:59+09:00", edit: notMalicious}, // 11 June is day 1 of 30
+		"jp-appi-ppc-final-malicious": {due: "2024-08-09T23:59:59+09:00"},                     // day 60, a Friday
 		"jp-appi-individuals":         {due: "2024-06-16T23:59:59+09:00"},
+		"jp-ppc-notice-2017":          {due: "2024-06-16T23:59:59+09:00"},
+		"eu-gdpr-33-processor":        {due: "2024-06-11T17:00:00+02:00"}, // 24 h target
+		"gb-ukgdpr-33-processor":      {due: "2024-06-11T16:00:00+01:00"},
+		"th-pdpa-processor":           {due: "2024-06-11T22:00:00+07:00"},
+		"sg-pdpa-intermediary":        {due: "2024-06-11T23:00:00+08:00"},
+		"ph-dpa-npc-annual":           {due: "2025-03-31T23:59:59+08:00"}, // 31 Dec + 3 months
+		"id-pdp-public":               {due: "2024-06-13T22:00:00+07:00"},
+		"id-kominfo-owners":           {due: "2024-06-24T23:59:59+07:00"}, // 10 June in Jakarta + 14
+		"us-ca-processor":             {due: "2024-06-11T08:00:00-07:00"},
+		"us-co-cra":                   {due: "2024-07-14T23:59:59-06:00"},
+		"us-fl-cra":                   {due: "2024-07-14T23:59:59-04:00"},
+		"us-fl-processor":             {due: "2024-06-24T23:59:59-04:00"}, // determined 14 June + 10
+		"us-ny-regulators-pre2024":    {due: "2024-07-10T23:59:59-04:00"},
+		"us-ny-cra":                   {due: "2024-07-10T23:59:59-04:00"},
+		"us-ny-processor":             {due: "2024-06-11T11:00:00-04:00"},
+		"us-tx-cra":                   {due: "2024-08-13T23:59:59-05:00"},
+		"us-tx-processor":             {due: "2024-06-15T09:00:00-05:00"}, // determined + 24 h
+		"us-wa-processor":             {due: "2024-06-11T08:00:00-07:00"},
 		"th-pdpa-office":              {due: "2024-06-13T22:00:00+07:00"},
 		"th-pdpa-office-late":         {due: "2024-06-25T23:59:59+07:00"}, // 10 June in Bangkok + 15
 		"th-pdpa-individuals":         {due: "2024-06-13T22:00:00+07:00"},
