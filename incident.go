@@ -9,22 +9,29 @@ import (
 
 // Incident is one security incident and the facts legal deadlines run from.
 type Incident struct {
-	ID                      string           `json:"id"`
-	Title                   string           `json:"title"`
-	Summary                 string           `json:"summary"`
-	DiscoveredAt            time.Time        `json:"discovered_at"`
-	OccurredFrom            *time.Time       `json:"occurred_from"`
-	OccurredTo              *time.Time       `json:"occurred_to"`
-	DeterminedAt            *time.Time       `json:"determined_at"`
-	MaterialityDeterminedAt *time.Time       `json:"materiality_determined_at"`
-	NotifiableAssessedAt    *time.Time       `json:"notifiable_assessed_at"`
-	Severity                string           `json:"severity"`
-	Cause                   string           `json:"cause,omitempty"`
-	Malicious               *bool            `json:"malicious"`
-	DataCategories          []string         `json:"data_categories"`
-	ReportingEntity         *ReportingEntity `json:"reporting_entity"`
-	OwnerEmail              string           `json:"owner_email,omitempty"`
-	LegalContacts           []string         `json:"legal_contacts"`
+	ID                      string     `json:"id"`
+	Title                   string     `json:"title"`
+	Summary                 string     `json:"summary"`
+	DiscoveredAt            time.Time  `json:"discovered_at"`
+	OccurredFrom            *time.Time `json:"occurred_from"`
+	OccurredTo              *time.Time `json:"occurred_to"`
+	DeterminedAt            *time.Time `json:"determined_at"`
+	MaterialityDeterminedAt *time.Time `json:"materiality_determined_at"`
+	NotifiableAssessedAt    *time.Time `json:"notifiable_assessed_at"`
+	Severity                string     `json:"severity"`
+	Cause                   string     `json:"cause,omitempty"`
+	Malicious               *bool      `json:"malicious"`
+	// Acquired says whether the data were (reasonably believed to be)
+	// acquired by an unauthorized person, not only accessed; HighRisk is
+	// the assessment of the harm to individuals (GDPR "high risk", the
+	// Philippines' "real risk of serious harm"). Nil: not assessed, and the
+	// duties that turn on them are conditional.
+	Acquired        *bool            `json:"acquired"`
+	HighRisk        *bool            `json:"high_risk"`
+	DataCategories  []string         `json:"data_categories"`
+	ReportingEntity *ReportingEntity `json:"reporting_entity"`
+	OwnerEmail      string           `json:"owner_email,omitempty"`
+	LegalContacts   []string         `json:"legal_contacts"`
 	// Timezone is the IANA zone the incident's dates are shown in
 	// (Asia/Tokyo); default the organisation's (CANDOR_ORG_TIMEZONE).
 	Timezone string `json:"timezone"`

@@ -19,6 +19,7 @@ func (in Incident) Clone() Incident {
 		*p = clonePtr(*p)
 	}
 	out.Malicious = clonePtr(in.Malicious)
+	out.Acquired, out.HighRisk = clonePtr(in.Acquired), clonePtr(in.HighRisk)
 	out.LawEnforcementDelay = clonePtr(in.LawEnforcementDelay)
 	out.ReportingEntity = clonePtr(in.ReportingEntity)
 	out.DataCategories = cloneSlice(in.DataCategories)

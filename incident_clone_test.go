@@ -12,7 +12,7 @@ func TestIncidentCloneSharesNothing(t *testing.T) {
 	at := time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC)
 	yes := true
 	in := Incident{OccurredFrom: &at, OccurredTo: &at, DeterminedAt: &at, MaterialityDeterminedAt: &at,
-		NotifiableAssessedAt: &at, ContainedAt: &at, Malicious: &yes, LawEnforcementDelay: &yes,
+		NotifiableAssessedAt: &at, ContainedAt: &at, Malicious: &yes, Acquired: &yes, HighRisk: &yes, LawEnforcementDelay: &yes,
 		DataCategories: []string{"a"}, LegalContacts: []string{"l@example.com"},
 		ReportingEntity: &ReportingEntity{Name: "X", Country: "JP"},
 		Translations:    map[string]IncidentText{"ja": {Title: "t"}}}

@@ -40,9 +40,8 @@ type ObligationReport struct {
 }
 
 // ObligationInput returns the engine's input for the incident, given its
-// customers per country and region. HighRisk is left unknown: Candor does
-// not record a harm assessment yet, so duties that depend on one are
-// listed as conditional.
+// customers per country and region. An acquisition or harm assessment not
+// recorded (nil) leaves the duties that depend on it conditional.
 func (in Incident) ObligationInput(countries, regions map[string]int) ObligationInput {
 	out := ObligationInput{
 		DiscoveredAt:            in.DiscoveredAt,
@@ -53,6 +52,8 @@ func (in Incident) ObligationInput(countries, regions map[string]int) Obligation
 		Countries:               map[string]int{},
 		Regions:                 map[string]int{},
 		Malicious:               in.Malicious,
+		Acquired:                in.Acquired,
+		HighRisk:                in.HighRisk,
 	}
 	for c, n := range countries {
 		if c != "" {

@@ -37,6 +37,8 @@ type incidentRequest struct {
 	Severity                string                         `json:"severity"`
 	Cause                   string                         `json:"cause"`
 	Malicious               *bool                          `json:"malicious"`
+	Acquired                *bool                          `json:"acquired"`
+	HighRisk                *bool                          `json:"high_risk"`
 	DataCategories          []string                       `json:"data_categories"`
 	ReportingEntity         *candor.ReportingEntity        `json:"reporting_entity"`
 	OwnerEmail              string                         `json:"owner_email"`
@@ -58,7 +60,7 @@ func toIncidentRequest(stored candor.Incident) incidentRequest {
 	return incidentRequest{Title: in.Title, Summary: in.Summary, DiscoveredAt: &d, OccurredFrom: in.OccurredFrom,
 		OccurredTo: in.OccurredTo, DeterminedAt: in.DeterminedAt, MaterialityDeterminedAt: in.MaterialityDeterminedAt,
 		NotifiableAssessedAt: in.NotifiableAssessedAt, Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
-		DataCategories: in.DataCategories, ReportingEntity: in.ReportingEntity, OwnerEmail: in.OwnerEmail,
+		Acquired: in.Acquired, HighRisk: in.HighRisk, DataCategories: in.DataCategories, ReportingEntity: in.ReportingEntity, OwnerEmail: in.OwnerEmail,
 		LegalContacts: in.LegalContacts, Timezone: in.Timezone, Language: in.DefaultLanguage,
 		Translations: in.Translations, ContainedAt: in.ContainedAt, LawEnforcementDelay: in.LawEnforcementDelay}
 }
@@ -72,6 +74,7 @@ func (r incidentRequest) apply(in *candor.Incident) {
 	in.OccurredFrom, in.OccurredTo, in.DeterminedAt = r.OccurredFrom, r.OccurredTo, r.DeterminedAt
 	in.MaterialityDeterminedAt, in.NotifiableAssessedAt = r.MaterialityDeterminedAt, r.NotifiableAssessedAt
 	in.Severity, in.Cause, in.Malicious = r.Severity, r.Cause, r.Malicious
+	in.Acquired, in.HighRisk = r.Acquired, r.HighRisk
 	in.DataCategories, in.ReportingEntity = r.DataCategories, r.ReportingEntity
 	in.OwnerEmail, in.LegalContacts = r.OwnerEmail, r.LegalContacts
 	in.Timezone, in.DefaultLanguage, in.Translations, in.ContainedAt = r.Timezone, r.Language, r.Translations, r.ContainedAt

@@ -15,7 +15,10 @@ import (
 )
 
 // kawasakiIncident is the seed case as a client would enter it: discovered
-// on 2020-06-11 in Tokyo (midnight there), malicious.
+// on 2020-06-11 in Tokyo (midnight there), malicious; here names with
+// Social Security numbers, acquired and a high risk, so that the US and
+// Philippine duties apply (they cover only such data; a name and an e-mail
+// address, the real case's, bring none: see jurisdictions.TestSeedCase).
 var kawasakiIncident = map[string]any{
 	"title":            "Unauthorized access to Kawasaki Group",
 	"summary":          "Connections from overseas offices to servers in Japan.",
@@ -23,7 +26,9 @@ var kawasakiIncident = map[string]any{
 	"severity":         "high",
 	"cause":            "unauthorized_access",
 	"malicious":        true,
-	"data_categories":  []string{"contact_details", "business_records"},
+	"acquired":         true,
+	"high_risk":        true,
+	"data_categories":  []string{"name", "national_id"},
 	"reporting_entity": map[string]any{"name": "Kawasaki Heavy Industries", "country": "JP"},
 	"owner_email":      "owner@example.com",
 	"legal_contacts":   []string{"legal@example.com"},

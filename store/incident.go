@@ -28,6 +28,8 @@ type incidentRow struct {
 	Severity                string
 	Cause                   string
 	Malicious               *bool
+	Acquired                *bool
+	HighRisk                *bool
 	DataCategories          jsonCol[[]string]
 	Entity                  jsonCol[*candor.ReportingEntity]
 	OwnerEmail              string
@@ -47,7 +49,7 @@ func toIncidentRow(in candor.Incident) incidentRow {
 	return incidentRow{ID: in.ID, Title: in.Title, Summary: in.Summary, DiscoveredAt: in.DiscoveredAt,
 		OccurredFrom: in.OccurredFrom, OccurredTo: in.OccurredTo, DeterminedAt: in.DeterminedAt,
 		MaterialityDeterminedAt: in.MaterialityDeterminedAt, NotifiableAssessedAt: in.NotifiableAssessedAt,
-		Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious,
+		Severity: in.Severity, Cause: in.Cause, Malicious: in.Malicious, Acquired: in.Acquired, HighRisk: in.HighRisk,
 		DataCategories: jsonCol[[]string]{in.DataCategories}, Entity: jsonCol[*candor.ReportingEntity]{in.ReportingEntity},
 		OwnerEmail: in.OwnerEmail, LegalContacts: jsonCol[[]string]{in.LegalContacts},
 		Timezone: in.Timezone, Language: in.DefaultLanguage, Translations: jsonCol[map[string]candor.IncidentText]{in.Translations},
@@ -72,7 +74,7 @@ func toIncident(r incidentRow) candor.Incident {
 	return candor.Incident{ID: r.ID, Title: r.Title, Summary: r.Summary, DiscoveredAt: r.DiscoveredAt.UTC(),
 		OccurredFrom: utcPtr(r.OccurredFrom), OccurredTo: utcPtr(r.OccurredTo), DeterminedAt: utcPtr(r.DeterminedAt),
 		MaterialityDeterminedAt: utcPtr(r.MaterialityDeterminedAt), NotifiableAssessedAt: utcPtr(r.NotifiableAssessedAt),
-		Severity: r.Severity, Cause: r.Cause, Malicious: r.Malicious, DataCategories: cats,
+		Severity: r.Severity, Cause: r.Cause, Malicious: r.Malicious, Acquired: r.Acquired, HighRisk: r.HighRisk, DataCategories: cats,
 		ReportingEntity: r.Entity.V, OwnerEmail: r.OwnerEmail, LegalContacts: contacts,
 		Timezone: r.Timezone, DefaultLanguage: r.Language, Translations: tr, ContainedAt: utcPtr(r.ContainedAt), LawEnforcementDelay: r.LawEnforcementDelay,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
