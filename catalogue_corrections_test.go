@@ -119,7 +119,9 @@ func TestRuleValidateCorrections(t *testing.T) {
 		{"per incident", func(r *candor.Rule) { r.Threshold = &candor.Threshold{Op: ">", Count: 1000, Per: "incident"} }, ""},
 		{"months", func(r *candor.Rule) { r.Deadline = candor.Deadline{Amount: 3, Unit: candor.UnitCalendarMonths} }, ""},
 		{"day one on hours", func(r *candor.Rule) { r.Deadline = candor.Deadline{Amount: 72, Unit: candor.UnitHours, DayOne: true} }, "deadline.day_one"},
-		{"next open day on hours", func(r *candor.Rule) { r.Deadline = candor.Deadline{Amount: 72, Unit: candor.UnitHours, NextOpenDay: true} }, "deadline.next_open_day"},
+		{"next open day on hours", func(r *candor.Rule) {
+			r.Deadline = candor.Deadline{Amount: 72, Unit: candor.UnitHours, NextOpenDay: true}
+		}, "deadline.next_open_day"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,7 +47,9 @@ func setup(t *testing.T, db *store.DB, rates api.RateLimits, redisOn bool) *env 
 	inc, err := db.CreateIncident(testenv.Actor(candor.RoleComms), candor.Incident{
 		Title: "Unauthorized access to overseas offices", Summary: "A connection from the Thai office to a server in Japan.",
 		DiscoveredAt: time.Date(2020, 6, 11, 1, 30, 0, 0, time.UTC), Timezone: "Asia/Tokyo", Severity: "high",
-		DataCategories: []string{"contact_details", "business_records"}, Cause: "unauthorized_access", Malicious: &yes,
+		// National IDs, acquired and a high risk: the Philippine duties apply (issue 21).
+		DataCategories: []string{"contact_details", "business_records", "national_id"}, Cause: "unauthorized_access", Malicious: &yes,
+		Acquired: &yes, HighRisk: &yes,
 		ReportingEntity: &candor.ReportingEntity{Name: "Kawasaki Heavy Industries", Country: "JP"},
 		Translations: map[string]candor.IncidentText{"ja": {Title: "海外拠点への不正アクセス",
 			Summary: "海外拠点（タイ）から日本国内のサーバーへの接続が判明。"}},

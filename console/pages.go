@@ -190,7 +190,7 @@ func (cs *Console) deadlines(c *gin.Context) {
 	d := deadlinesData{ID: rep.Incident.ID, Title: localTitle(rep.Incident, l), Timezone: loc.String(), At: formatTime(l, rep.At, loc)}
 	for _, st := range rep.Items {
 		r := dutyRow{Name: st.Name, Jurisdiction: st.Jurisdiction, Law: st.Law, Audience: string(st.Audience),
-			Soft: st.Soft, Missing: st.Missing, Status: tr(l, st.Status), StatusClass: st.Status}
+			Soft: st.Soft, Missing: joinNotes(st.Condition, st.Missing), Status: tr(l, st.Status), StatusClass: st.Status}
 		if st.DueAt != nil {
 			r.Due = formatTime(l, *st.DueAt, loc)
 		}
