@@ -13,17 +13,20 @@ const (
 	KindCustomerNotice  DisclosureKind = "customer_notice"  // mailed to each affected customer
 	KindRegulatorReport DisclosureKind = "regulator_report" // mailed to one regulator
 	KindPublicStatement DisclosureKind = "public_statement" // published at /statements/{slug}
+	// KindFAQ is questions and answers per language, for the public
+	// (published under the statement) and the call centre (exported).
+	KindFAQ DisclosureKind = "faq"
 )
 
 // DisclosureKinds lists every kind, in a stable order (for defaults and tests).
 func DisclosureKinds() []DisclosureKind {
-	return []DisclosureKind{KindCustomerNotice, KindRegulatorReport, KindPublicStatement}
+	return []DisclosureKind{KindCustomerNotice, KindRegulatorReport, KindPublicStatement, KindFAQ}
 }
 
 // Valid reports whether k is a known kind.
 func (k DisclosureKind) Valid() bool {
 	switch k {
-	case KindCustomerNotice, KindRegulatorReport, KindPublicStatement:
+	case KindCustomerNotice, KindRegulatorReport, KindPublicStatement, KindFAQ:
 		return true
 	}
 	return false

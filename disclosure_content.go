@@ -52,13 +52,16 @@ func NormalizeContentWith(kind DisclosureKind, c DisclosureContent, canon Locale
 	}
 	var v Validation
 	if !kind.Valid() {
-		v.Add("kind", "must be customer_notice, regulator_report or public_statement")
+		v.Add("kind", "must be customer_notice, regulator_report, public_statement or faq")
 	}
 	out := DisclosureContent{Title: strings.TrimSpace(c.Title)}
 	out.Title = v.Text("title", out.Title, true)
 	checkLine(&v, "title", out.Title, MaxTitleLength)
 
 	out.Variants = normalizeVariants(&v, c.Variants, canon, jur)
+	if kind == KindFAQ {
+		checkFAQ(&v, out.Variants)
+	}
 	switch def := strings.TrimSpace(c.DefaultLocale); {
 	case def == "":
 		v.Add("default_locale", "is required")
@@ -241,4 +244,18 @@ func normalizeRegulator(v *Validation, kind DisclosureKind, r *Regulator) *Regul
 		out.Email = addr.Address
 	}
 	return out
+}
+
+// checkFAQ requires each variant of a FAQ to hold its questions and answers
+// as a definition list, <dt> the question and <dd> its answer: that is
+// what the statement page shows and what the call-centre export reads
+// (package faq). The rendered HTML is checked again when it is published
+// or exported, where a template could have produced no pair after all.
+func checkFAQ(v *Validation, variants map[string]Variant) {
+	for _, loc := range slices.Sorted(maps.Keys(variants)) {
+		body := strings.ToLower(variants[loc].Body)
+		if !strings.Contains(body, "<dt") || !strings.Contains(body, "<dd") {
+			v.Add("variants."+loc+".body", "a FAQ holds its questions as <dt> and each answer as the <dd> after it, in a <dl>")
+		}
+	}
 }

@@ -56,6 +56,31 @@ type PublicationContent struct {
 	// TimeZone is the incident's IANA zone: the page shows its times there.
 	// Empty in publications made before zones: the site's zone then.
 	TimeZone string `json:"time_zone,omitempty"`
+	// FAQ is the approved questions and answers published under the
+	// statement with this version of it; nil without.
+	FAQ *PublishedFAQ `json:"faq,omitempty"`
+}
+
+// PublishedFAQ is a FAQ's approved revision as it is published: rendered
+// once, like the statement it accompanies.
+type PublishedFAQ struct {
+	DisclosureID  string             `json:"disclosure_id"`
+	Revision      int                `json:"revision"`
+	DefaultLocale string             `json:"default_locale"`
+	Variants      map[string]FAQText `json:"variants"`
+}
+
+// FAQText is one language of a rendered FAQ.
+type FAQText struct {
+	Title string    `json:"title"`
+	Items []FAQItem `json:"items"`
+}
+
+// FAQItem is one question and its answer.
+type FAQItem struct {
+	Question   string `json:"question"`
+	AnswerHTML string `json:"answer_html"` // sanitised
+	Answer     string `json:"answer"`      // as plain text, for the call centre
 }
 
 // StatementText is one language of a rendered statement.

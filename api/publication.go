@@ -65,6 +65,9 @@ func newSite(cfg Config) *pages.Site {
 type publicationRequest struct {
 	Slug      string     `json:"slug"`
 	PublishAt *time.Time `json:"publish_at"`
+	// FAQ is an approved faq disclosure of the same incident, published
+	// under this version of the statement (faq.go).
+	FAQ string `json:"faq"`
 }
 
 // publicationResponse is a publication as the API shows it: its state as of
@@ -88,7 +91,7 @@ func (s *Server) createPublication(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	p, err := s.publish(c.Request.Context(), c.Param("id"), req.Slug, req.PublishAt)
+	p, err := s.publishWith(c.Request.Context(), c.Param("id"), req.Slug, req.PublishAt, req.FAQ)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -101,6 +104,12 @@ func (s *Server) createPublication(c *gin.Context) {
 // when nil or past): the API's POST /disclosures/{id}/publications and the
 // console's statement forms.
 func (s *Server) publish(ctx context.Context, disclosureID, slug string, at *time.Time) (candor.Publication, error) {
+	return s.publishWith(ctx, disclosureID, slug, at, "")
+}
+
+// publishWith is publish with the approved FAQ faqID ("" none) rendered
+// under the statement (faq.go).
+func (s *Server) publishWith(ctx context.Context, disclosureID, slug string, at *time.Time, faqID string) (candor.Publication, error) {
 	if err := candor.ValidateSlug(slug); err != nil {
 		return candor.Publication{}, err
 	}
@@ -125,6 +134,9 @@ func (s *Server) publish(ctx context.Context, disclosureID, slug string, at *tim
 		PublishAt: candor.PublishTime(at, pc.now())}
 	content, err := pages.RenderContent(ctx, rev, &facts)
 	if err != nil {
+		return candor.Publication{}, err
+	}
+	if content.FAQ, err = s.faqToPublish(ctx, faqID, d.IncidentID, &facts); err != nil {
 		return candor.Publication{}, err
 	}
 	p, err := s.store.CreatePublication(ctx, store.NewPublication{DisclosureID: d.ID, IncidentID: d.IncidentID, Slug: slug,

@@ -76,6 +76,8 @@ func (s *Server) routes() {
 	v1.GET("/disclosures/:id/revisions", require(viewer), s.listRevisions)
 	v1.POST("/disclosures/:id/preview", require(viewer), s.previewDisclosure)
 	v1.GET("/disclosures/:id/checklist", require(viewer), s.getChecklist)
+	v1.GET("/disclosures/:id/call-centre.csv", require(comms), s.callCentreCSV)
+	v1.GET("/incidents/:id/call-volume", require(viewer), s.callVolume)
 	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
 	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
 	v1.POST("/disclosures/:id/reject", require(legal), s.rejectDisclosure)

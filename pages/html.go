@@ -54,6 +54,7 @@ type statementPage struct {
 	VersionNote *versionNote
 	Body        template.HTML
 	Events      []eventView
+	FAQ         *faqView
 	Versions    []versionItem
 }
 
@@ -178,6 +179,7 @@ func (s *Site) StatementHTML(st Statement, n int, loc string, l Links) ([]byte, 
 		// Rendered by html/template when scheduled, and sanitised then; once
 		// more here, for publications stored before the sanitiser.
 		page.Body = template.HTML(s.clean.clean(text.HTML))
+		page.FAQ = s.faqFor(p.Content, loc)
 		if !text.ShowsEvents {
 			events := p.Content.Events
 			if text.Events != nil { // the timeline in this language

@@ -26,7 +26,16 @@ type StatementDoc struct {
 	UpdatedAt       time.Time    `json:"updated_at"`   // the last visible change
 	WithdrawnAt     *time.Time   `json:"withdrawn_at"`
 	Events          []EventDoc   `json:"events"`
-	Versions        []VersionDoc `json:"versions"` // every version, oldest first
+	FAQ             *FAQDoc      `json:"faq,omitempty"` // published with this version; absent without
+	Versions        []VersionDoc `json:"versions"`      // every version, oldest first
+}
+
+// FAQDoc is the questions and answers published under a statement, in the
+// page's language when the FAQ has it.
+type FAQDoc struct {
+	Lang  string           `json:"lang"`
+	Title string           `json:"title"`
+	Items []candor.FAQItem `json:"items"`
 }
 
 // LangDoc is one language a page is offered in.
@@ -99,6 +108,13 @@ func (s *Site) StatementDoc(st Statement, n int, loc string, l Links) (Statement
 				d.Date = e.Date.UTC().Format(candor.DateLayout)
 			}
 			doc.Events = append(doc.Events, d)
+		}
+		if f := s.faqFor(p.Content, loc); f != nil {
+			fd := &FAQDoc{Lang: f.Lang, Title: f.Title}
+			for i, it := range p.Content.FAQ.Variants[f.Lang].Items {
+				fd.Items = append(fd.Items, candor.FAQItem{Question: it.Question, AnswerHTML: string(f.Items[i].Answer), Answer: it.Answer})
+			}
+			doc.FAQ = fd
 		}
 	}
 	for i, v := range st.Versions {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/internal/testenv"
@@ -215,7 +216,11 @@ func TestCreateFromDefaults(t *testing.T) {
 				if kind == candor.KindRegulatorReport {
 					c.Regulator = &candor.Regulator{Jurisdiction: "JP", Email: "report@example.com"}
 				}
-				c.Variants = map[string]candor.Variant{"EN": {Subject: "Custom", Body: "<p>custom</p>"}}
+				body := "<p>custom</p>"
+				if kind == candor.KindFAQ {
+					body = "<dl><dt>custom?</dt><dd>yes</dd></dl>"
+				}
+				c.Variants = map[string]candor.Variant{"EN": {Subject: "Custom", Body: body}}
 				d, err := db.CreateDisclosure(comms, in.ID, kind, c, true)
 				if err != nil {
 					t.Fatalf("%s: %v %+v", kind, err, candor.ErrorFields(err))
@@ -224,7 +229,7 @@ func TestCreateFromDefaults(t *testing.T) {
 				if kind == candor.KindRegulatorReport {
 					wantLocale = "ja" // a report to Japan's PPC defaults to Japanese
 				}
-				if d.Title != "Unauthorized access" || d.DefaultLocale != wantLocale || len(d.Variants) != 5 || d.Variants["en"].Body != "<p>custom</p>" {
+				if d.Title != "Unauthorized access" || d.DefaultLocale != wantLocale || len(d.Variants) != 5 || d.Variants["en"].Body != body {
 					t.Fatalf("%s: %+v", kind, d)
 				}
 			}
@@ -273,6 +278,34 @@ func TestConcurrentEdits(t *testing.T) {
 			got, _ := db.GetDisclosure(context.Background(), d.ID)
 			if len(p.Items) != n+1 || got.Revision != n+1 {
 				t.Fatalf("%d revisions, current %d; want %d", len(p.Items), got.Revision, n+1)
+			}
+		})
+	}
+}
+
+// TestDisclosureKindCheck: the migration that admits faq kept the CHECK on
+// kind (SQLite's edited definition included) and left SQLite's file whole.
+func TestDisclosureKindCheck(t *testing.T) {
+	for name, db := range testenv.Stores(t) {
+		t.Run(name, func(t *testing.T) {
+			in, _ := db.CreateIncident(comms, newIncident("Unauthorized access"))
+			insert := func(kind string) error {
+				now := time.Now().UTC()
+				return db.Gorm().Exec(`INSERT INTO disclosures (id, incident_id, kind, title, default_locale, state, revision,
+					last_editor, created_at, updated_at) VALUES (?, ?, ?, 't', 'en', 'draft', 1, 'x', ?, ?)`,
+					store.NewID(), in.ID, kind, now, now).Error
+			}
+			if err := insert("faq"); err != nil {
+				t.Errorf("faq refused by the schema: %v", err)
+			}
+			if err := insert("press_release"); err == nil {
+				t.Error("the schema admits any kind")
+			}
+			if name == "sqlite" {
+				var res string
+				if err := db.Gorm().Raw("PRAGMA integrity_check").Scan(&res).Error; err != nil || res != "ok" {
+					t.Errorf("integrity_check: %q %v", res, err)
+				}
 			}
 		})
 	}

@@ -75,6 +75,11 @@ func (db *DB) migrate(ctx context.Context) ([]string, error) {
 			if err := tx.Exec(string(sql)).Error; err != nil {
 				return err
 			}
+			if db.dialect == SQLite && strings.Contains(string(sql), "\n-- candor:schema-edited\n") {
+				if err := bumpSchemaVersion(tx); err != nil {
+					return err
+				}
+			}
 			return tx.Create(&schemaMigration{Version: m.Version, AppliedAt: db.now()}).Error
 		})
 		if err != nil {
@@ -142,4 +147,16 @@ func (db *DB) Pending(ctx context.Context) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// bumpSchemaVersion follows an edit of SQLite's stored schema (a migration
+// marked "-- candor:schema-edited"): a new schema version makes every
+// connection re-read the definitions, as SQLite's procedure for such edits
+// requires. PRAGMA takes no bind parameters; the value is a number.
+func bumpSchemaVersion(tx *gorm.DB) error {
+	var v int64
+	if err := tx.Raw("PRAGMA schema_version").Scan(&v).Error; err != nil {
+		return fmt.Errorf("read schema_version: %w", err)
+	}
+	return tx.Exec(fmt.Sprintf("PRAGMA schema_version = %d", v+1)).Error
 }

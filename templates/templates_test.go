@@ -47,6 +47,10 @@ var elements = map[candor.DisclosureKind][]string{
 	candor.KindRegulatorReport: {"title", "organisation", "notice_date", "reference", "what_happened", "breach_date",
 		"discovery_date", "cause", "data_involved", "affected_count", "consequences", "measures_taken", "contact",
 		"statement", "delay_reasons", "individual_notice", "signatory"},
+	// A FAQ answers what a reader asks; it is not a letter, so it has no
+	// title, date, signatory or reference block of its own.
+	candor.KindFAQ: {"what_happened", "discovery_date", "data_involved", "affected_count", "what_you_can_do",
+		"measures_taken", "contact"},
 }
 
 var extra = map[candor.DisclosureKind]map[string][]string{
