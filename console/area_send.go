@@ -114,7 +114,7 @@ func (cs *Console) renderSends(c *gin.Context, status int, typed sendForm) {
 		if ds.Kind != candor.KindCustomerNotice && ds.Kind != candor.KindRegulatorReport {
 			continue
 		}
-		r := noticeRow{ID: ds.ID, Title: ds.Title, Kind: string(ds.Kind), State: string(ds.State), Revision: ds.ApprovedRevision,
+		r := noticeRow{ID: ds.ID, Title: ds.Title, Kind: string(ds.Kind), State: tr(l, "send_dstate_"+string(ds.State)), Revision: ds.ApprovedRevision,
 			Approved: ds.State == candor.DisclosureApproved, Regulator: ds.Kind == candor.KindRegulatorReport,
 			Form: sendForm{DisclosureID: ds.ID}}
 		if typed.DisclosureID == ds.ID {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,7 @@ type statementRow struct {
 	Approved         bool
 	Form             pubForm
 	Update           bool // a slug is already in use: publishing adds a version
+	Already          bool // the approved revision is already scheduled or public
 }
 
 type statementData struct {
@@ -92,6 +94,7 @@ func (cs *Console) renderStatement(c *gin.Context, status int, incidentID string
 	versions := map[string]int{} // slug → public versions so far (the page's /v/{n})
 	latest := map[string]int{}   // slug → index in d.All of its current version
 	slug := ""
+	open := map[string]int{} // disclosure → a revision scheduled or public
 	for _, p := range pubs {
 		r := pubRow{ID: p.ID, Slug: p.Slug, URL: cs.cfg.Statements.StatementURL(p.Slug), Revision: p.Revision,
 			State: tr(l, "stmt_state_"+string(p.State)), StateClass: string(p.State), PublishAt: formatTime(l, p.PublishAt, loc),
@@ -119,6 +122,9 @@ func (cs *Console) renderStatement(c *gin.Context, status int, incidentID string
 		if p.State != candor.PublicationCancelled {
 			slug = p.Slug
 		}
+		if r.Open {
+			open[p.DisclosureID+"/"+strconv.Itoa(p.Revision)] = 1
+		}
 		d.All = append(d.All, r)
 	}
 	for i, r := range d.All {
@@ -133,7 +139,7 @@ func (cs *Console) renderStatement(c *gin.Context, status int, incidentID string
 			d.Live = append(d.Live, r)
 		}
 	}
-	if err := cs.statementRows(c, &d, in.ID, slug, typed); err != nil {
+	if err := cs.statementRows(c, &d, in.ID, slug, open, typed); err != nil {
 		cs.fail(c, err)
 		return
 	}
@@ -141,7 +147,7 @@ func (cs *Console) renderStatement(c *gin.Context, status int, incidentID string
 }
 
 // statementRows lists the incident's public statements with their forms.
-func (cs *Console) statementRows(c *gin.Context, d *statementData, incidentID, slug string, typed pubForm) error {
+func (cs *Console) statementRows(c *gin.Context, d *statementData, incidentID, slug string, open map[string]int, typed pubForm) error {
 	page, err := cs.store.ListDisclosures(c.Request.Context(), incidentID, "", 100)
 	if err != nil {
 		return err
@@ -150,8 +156,9 @@ func (cs *Console) statementRows(c *gin.Context, d *statementData, incidentID, s
 		if ds.Kind != candor.KindPublicStatement {
 			continue
 		}
-		r := statementRow{ID: ds.ID, Title: ds.Title, State: string(ds.State), Revision: ds.ApprovedRevision,
-			Approved: ds.State == candor.DisclosureApproved, Form: pubForm{ID: ds.ID, Slug: slug}, Update: slug != ""}
+		r := statementRow{ID: ds.ID, Title: ds.Title, State: tr(lang(c), "send_dstate_"+string(ds.State)), Revision: ds.ApprovedRevision,
+			Approved: ds.State == candor.DisclosureApproved, Form: pubForm{ID: ds.ID, Slug: slug}, Update: slug != "",
+			Already: open[ds.ID+"/"+strconv.Itoa(ds.ApprovedRevision)] == 1}
 		if typed.ID == ds.ID {
 			r.Form = typed
 		}

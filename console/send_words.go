@@ -38,11 +38,13 @@ func init() {
 		"stmt_reason_required": "Say why it is withdrawn.",
 		"stmt_state_scheduled": "embargoed", "stmt_state_published": "public", "stmt_state_cancelled": "cancelled",
 		"stmt_state_retracted": "retracted",
+		"send_dstate_draft":    "draft", "send_dstate_in_review": "in review", "send_dstate_approved": "approved",
+		"stmt_already": "Revision %d is already scheduled or public. To publish an update, edit the statement and have the new revision approved.",
 	}, map[string]string{
 		"send_sends": "送信", "send_progress": "送信の進捗", "send_at": "送信日時", "send_sent": "送信済み",
 		"send_failed": "失敗", "send_bounced": "不達（バウンス）", "send_pending": "未送信", "send_cancelled": "取消",
 		"send_rate": "速度", "send_eta": "完了見込み", "send_duplicates": "重複の可能性",
-		"send_per_minute": "毎分 %d 通", "send_progress_of": "%d / %d", "send_revision": "第%d版",
+		"send_per_minute": "毎分 %d 通", "send_progress_of": "%d / %d", "send_revision": "改訂 %d",
 		"send_none": "まだ送信していません。", "send_new": "新しい送信", "send_start": "送信を開始",
 		"send_at_help":   "空欄：今すぐ。過去の日時も今すぐになります。",
 		"send_filter":    "対象（空欄：メールアドレスのあるすべての顧客）",
@@ -61,7 +63,7 @@ func init() {
 		"send_no_delivery":     "配信なし（未処理、または対象外）",
 		"send_state_scheduled": "予約済み", "send_state_running": "送信中", "send_state_paused": "一時停止中",
 		"send_state_completed": "完了", "send_state_cancelled": "取消済み",
-		"stmt_title": "公表声明", "stmt_live": "公開中", "stmt_version": "版", "stmt_since": "公開日時",
+		"stmt_title": "公表声明", "stmt_live": "公開中", "stmt_version": "ページの版", "stmt_since": "公開日時",
 		"stmt_withdrawn": "取下げ", "stmt_nothing_live": "公開中のものはありません。", "stmt_embargoed": "公開前（エンバーゴ）",
 		"stmt_until": "公開予定", "stmt_in": "%s 後", "stmt_nothing_embargoed": "予約はありません。",
 		"stmt_publications": "公開履歴", "stmt_address": "アドレス", "stmt_publish_at": "公開日時",
@@ -74,5 +76,7 @@ func init() {
 		"stmt_reason_required": "取下げの理由を入力してください。",
 		"stmt_state_scheduled": "公開前", "stmt_state_published": "公開中", "stmt_state_cancelled": "取消済み",
 		"stmt_state_retracted": "取下げ済み",
+		"send_dstate_draft":    "下書き", "send_dstate_in_review": "レビュー中", "send_dstate_approved": "承認済み",
+		"stmt_already": "改訂 %d は公開予約済みまたは公開中です。更新を公開するには、声明を編集し新しい改訂の承認を受けてください。",
 	})
 }

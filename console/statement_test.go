@@ -85,7 +85,7 @@ func consoleStatement(t *testing.T, e *env) {
 	if res, _ := legal.form(pg, action, url.Values{"slug": {"breach-2020"}, "publish_at": {"2040-01-01T10:00"}, "now": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish now: %d", res.StatusCode)
 	}
-	page(t, legal, pg, "Live now", "/statements/breach-2020", "Nothing is scheduled.", "Publish the update now", "cancelled")
+	page(t, legal, pg, "Live now", "/statements/breach-2020", "Nothing is scheduled.", "Revision 1 is already scheduled or public", "cancelled")
 	if res, _ := legal.get("/statements/breach-2020"); res.StatusCode != 200 {
 		t.Fatalf("public page: %d", res.StatusCode)
 	}
@@ -110,6 +110,7 @@ func consoleStatement(t *testing.T, e *env) {
 	if _, err = e.db.ApproveDisclosure(testenv.Actor(candor.RoleLegal), st.ID, d.Revision); err != nil {
 		t.Fatal(err)
 	}
+	page(t, legal, pg, "Publish the update now", `value="breach-2020"`, "The address is already in use")
 	if res, _ := legal.form(pg, action, url.Values{"slug": {"breach-2020"}, "now": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish update: %d", res.StatusCode)
 	}
