@@ -46,7 +46,7 @@ func init() {
 		"draft_compare_button": "Compare", "draft_diff_truncated": "Some changed fields were too large to compare line by line.",
 		"draft_diff_too_large": "Changed; too large to compare line by line.", "draft_no_changes": "The two revisions are the same.",
 		"draft_no_revision": "There is no revision %d.", "draft_revision_number": "must be a revision number from 1",
-		"draft_list_link": "Disclosures",
+		"draft_list_link": "Disclosures", "draft_title": "Disclosure title",
 	}, map[string]string{
 		"draft_disclosures": "開示文書", "draft_none": "開示文書はまだありません。", "draft_new": "新しい開示文書",
 		"draft_kind": "種類", "draft_kind_customer_notice": "顧客への通知", "draft_kind_regulator_report": "当局への報告",
@@ -91,6 +91,6 @@ func init() {
 		"draft_compare_button": "比較", "draft_diff_truncated": "一部の変更箇所は大きすぎて行単位で比較できませんでした。",
 		"draft_diff_too_large": "変更あり（大きすぎて行単位で比較できません）。", "draft_no_changes": "2つの版は同じです。",
 		"draft_no_revision": "第 %d 版はありません。", "draft_revision_number": "1 以上の版番号を指定してください",
-		"draft_list_link": "開示文書",
+		"draft_list_link": "開示文書", "draft_title": "文書の名称",
 	})
 }
