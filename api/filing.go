@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/evidence"
 	"github.com/candor-dev/candor/filing"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/pdf"
@@ -25,6 +26,13 @@ type FilingStore interface {
 	GetFiling(ctx context.Context, id string) (candor.Filing, error)
 	FilingReceipt(ctx context.Context, id string) (candor.Filing, []byte, error)
 	CreateFiling(ctx context.Context, f candor.Filing, receipt []byte) (candor.Filing, error)
+	// The evidence bundle's reads.
+	IncidentDisclosures(ctx context.Context, incidentID string) ([]candor.Disclosure, error)
+	AllRevisions(ctx context.Context, disclosureID string) ([]candor.Revision, error)
+	ListSends(ctx context.Context, disclosureID string) ([]candor.Send, error)
+	ListPublications(ctx context.Context, incidentID string, now time.Time) ([]candor.Publication, error)
+	IncidentAudit(ctx context.Context, incidentID string) ([]candor.AuditEntry, error)
+	AuditHead(ctx context.Context) (seq int64, hash string, err error)
 }
 
 // Printer prints HTML to PDF (package pdf); nil answers 503.
@@ -246,4 +254,28 @@ func readFilingForm(r *http.Request) (candor.Filing, []byte, error) {
 		bad.Add("receipt", "is required: the authority's receipt or confirmation (PDF, PNG, JPEG, .eml or text)")
 	}
 	return f, receipt, bad.Err()
+}
+
+// evidenceBundle serves the incident's evidence bundle (package evidence):
+// its files, the report (PDF when a printer is configured) and the manifest.
+func (s *Server) evidenceBundle(c *gin.Context) {
+	cfg, err := s.filingConfig()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var printer evidence.Printer
+	if s.cfg.Printer != nil {
+		printer = s.cfg.Printer
+	}
+	out, err := evidence.Build(c.Request.Context(), s.store, c.Param("id"), cfg, printer, time.Now())
+	if errors.Is(err, pdf.ErrNoChromium) {
+		err = candor.Errorf(candor.EUNAVAILABLE, "%v", err)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="evidence-`+c.Param("id")+`.zip"`)
+	c.Data(http.StatusOK, "application/zip", out)
 }

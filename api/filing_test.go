@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -26,12 +25,16 @@ import (
 // and California, and two timeline entries.
 func filingEnv(t *testing.T, d testenv.DB, printer api.Printer) (*env, string) {
 	t.Helper()
+	return filingEnvWith(t, d, printer, seedIncident)
+}
+
+func filingEnvWith(t *testing.T, d testenv.DB, printer api.Printer, incident map[string]any) (*env, string) {
+	t.Helper()
 	e := newEnvWith(t, d, func(c *api.Config) {
 		c.Printer = printer
-		c.Logger = slog.Default()
 		c.Org = compose.Organisation{Name: "Kawasaki Heavy Industries", ContactEmail: "privacy@khi.example", ContactPhone: "+81 3 0000 0000"}
 	})
-	id := e.createIncident(seedIncident)
+	id := e.createIncident(incident)
 	for _, p := range []struct {
 		country, region string
 		n               int

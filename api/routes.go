@@ -96,6 +96,7 @@ func (s *Server) routes() {
 	v1.GET("/incidents/:id/filings", require(viewer), s.listFilingPacks)
 	v1.GET("/filings/:id", require(viewer), s.getFiling) // a pack (.pdf for its PDF) or a recorded filing
 	v1.GET("/filings/:id/receipt", require(legal), s.getFilingReceipt)
+	v1.GET("/incidents/:id/evidence.zip", require(legal), s.evidenceBundle)
 
 	v1.POST("/disclosures/:id/publications", require(legal), s.createPublication)
 	v1.GET("/publications/:id", require(viewer), s.getPublication)

@@ -44,6 +44,8 @@ Operations:
   demo [--customers N]        load the seed case: incident, timeline, customers, drafts
   obligations --incident ID [--as-of today|DATE] [--at TIME]
                       an incident's legal deadlines and their status
+  evidence verify FILE
+                      check an evidence bundle (evidence.zip) against its manifest
   config              print the configuration (secrets masked)
   version             print the version
 
@@ -79,6 +81,7 @@ func commands() map[string]command {
 			return err
 		},
 		"obligations": cmdObligations,
+		"evidence":    cmdEvidence,
 
 		"export-statements": cmdExportStatements,
 	}
