@@ -85,6 +85,11 @@ type Config struct {
 	// Drafts are the API's preview, checklist and submit (area_draft.go);
 	// nil leaves the draft pages without them (503).
 	Drafts DraftActions
+	// MaxImportBytes bounds a customer file uploaded in the console, as
+	// the API's import (0: 16 GiB); StreamBody is the API's middleware
+	// that ends an upload whose body stops arriving (nil: none).
+	MaxImportBytes int64
+	StreamBody     gin.HandlerFunc
 }
 
 // Console serves the pages.
@@ -145,15 +150,17 @@ func (cs *Console) Routes(e *gin.Engine, login gin.HandlerFunc) {
 }
 
 // headers keep the pages out of frames and caches, and allow nothing but
-// the console's own stylesheet and forms.
+// the console's own stylesheet, scripts (files it serves, never inline)
+// and forms.
 func headers(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // set-password links carry a secret
-	// script-src: the one vendored script (static/sends.js), which polls
-	// a send's progress (connect-src).
+	// script-src: the console's own script files, never inline:
+	// static/sends.js polls a send's progress (connect-src),
+	// static/customers.js uploads a customer file with a progress bar.
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "+
 		"frame-ancestors 'none'; base-uri 'none'")
 	c.Next()

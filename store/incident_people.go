@@ -121,7 +121,7 @@ func (db *DB) IncidentParticipants(ctx context.Context, incidentID string) ([]Pa
 // CustomerDelivery is one message sent (or to be sent) to a customer.
 type CustomerDelivery struct {
 	ID, SendID, DisclosureID, DisclosureTitle, DisclosureKind string
-	Status, LastError, MessageID                              string
+	Status, LastError, MessageID, Reference                   string
 	Attempts                                                  int
 	SentAt                                                    *time.Time
 	CreatedAt                                                 time.Time
@@ -154,20 +154,24 @@ func (db *DB) CustomerDeliveries(ctx context.Context, customerID string) ([]Cust
 	}
 	var rows []struct {
 		ID, SendID, DisclosureID, Status, LastError, MessageID string
+		Reference                                              *string
 		Attempts                                               int
 		SentAt                                                 *time.Time
 		CreatedAt                                              time.Time
 		PossibleDuplicate                                      bool
 	}
 	if err := g.Raw(`SELECT id, send_id, disclosure_id, status, last_error, message_id, attempts, sent_at, created_at,
-		possible_duplicate FROM deliveries WHERE disclosure_id IN ? AND recipient_key = ? ORDER BY created_at, id`,
+		possible_duplicate, reference FROM deliveries WHERE disclosure_id IN ? AND recipient_key = ? ORDER BY created_at, id`,
 		ids, customerID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("customer deliveries: %w", err)
 	}
 	for _, r := range rows {
-		d := byID[r.DisclosureID]
+		d, ref := byID[r.DisclosureID], ""
+		if r.Reference != nil {
+			ref = *r.Reference
+		}
 		out = append(out, CustomerDelivery{ID: r.ID, SendID: r.SendID, DisclosureID: r.DisclosureID, DisclosureTitle: d.Title,
-			DisclosureKind: d.Kind, Status: r.Status, LastError: r.LastError, MessageID: r.MessageID, Attempts: r.Attempts,
+			DisclosureKind: d.Kind, Status: r.Status, LastError: r.LastError, MessageID: r.MessageID, Reference: ref, Attempts: r.Attempts,
 			SentAt: utcPtr(r.SentAt), CreatedAt: r.CreatedAt.UTC(), PossibleDuplicate: r.PossibleDuplicate})
 	}
 	return out, nil
