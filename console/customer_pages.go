@@ -20,7 +20,7 @@ type customerFilter struct {
 
 type customerRow struct {
 	ID, ExternalID, Name, Email, Country, Region, Locale, Channel, Status string
-	Erased                                                               bool
+	Erased                                                                bool
 }
 
 type customersData struct {
