@@ -20,7 +20,7 @@ func (s *Server) newConsole(st Store) *console.Console {
 	return console.New(console.Config{SessionKey: s.cfg.Ops.SessionKey, Secure: s.cfg.Ops.SecureCookies,
 		Rules: s.cfg.Rules, Calendar: s.cfg.Calendar, Logger: s.cfg.Logger, Timezone: s.cfg.Timezone,
 		Sends: consoleActions{s}, Statements: consoleActions{s},
-		Drafts: consoleDrafts{s},
+		Drafts:         consoleDrafts{s},
 		MaxImportBytes: s.cfg.MaxImportBytes, StreamBody: streamBody(s.cfg.BodyStallTimeout)},
 		cst, consoleLimiter{s})
 }
