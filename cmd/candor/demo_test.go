@@ -69,4 +69,21 @@ func TestDemo(t *testing.T) {
 	if _, err := db.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
 	}
+
+	// Issue 21: discovery is stored as Japan's 11 June, and the seed's names
+	// and e-mail addresses bring no US notice; Japan's final report falls on
+	// 11 August 2020 (day 60 a Sunday, 10 August Mountain Day).
+	if got := in.DiscoveredAt.UTC().Format("2006-01-02T15:04Z"); got != "2020-06-10T15:00Z" {
+		t.Errorf("discovered_at stored as %s, want 2020-06-11 00:00 in Tokyo", got)
+	}
+	obs, stderr, err := runCLI(t, env, "obligations", "--incident", in.ID, "--as-of", "today", "--at", "2020-12-28T00:00:00+09:00")
+	if err != nil {
+		t.Fatalf("obligations: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(obs, "2020-08-11 23:59") || !strings.Contains(obs, "jp-appi-ppc-final-malicious") {
+		t.Errorf("Japan's final report not due 2020-08-11 23:59:59 JST:\n%s", obs)
+	}
+	if strings.Contains(obs, "US-") || strings.Contains(obs, "us-ny-regulators") {
+		t.Errorf("a US notice for names and e-mail addresses:\n%s", obs)
+	}
 }
