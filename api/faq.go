@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/faq"
 	"github.com/candor-dev/candor/pages"
+	"github.com/candor-dev/candor/pdf"
 	"github.com/gin-gonic/gin"
 )
 
@@ -97,6 +99,41 @@ func (s *Server) callCentreCSV(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="faq-`+d.ID+`-r`+strconv.Itoa(f.Revision)+`.csv"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
+}
+
+// callCentrePDF: GET /disclosures/{id}/call-centre.pdf, the pack to hand
+// to a call centre: the expected calls, then the questions and answers in
+// every language.
+func (s *Server) callCentrePDF(c *gin.Context) {
+	f, d, ok := s.approvedFAQ(c)
+	if !ok {
+		return
+	}
+	vol, err := s.expectedCalls(c, d.IncidentID)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if s.cfg.Printer == nil {
+		writeError(c, candor.Errorf(candor.EUNAVAILABLE, "PDF printing is not configured (install chromium or set CANDOR_CHROMIUM)"))
+		return
+	}
+	html, err := faq.PackHTML(d.Title, f, faq.Volume{TimeZone: vol.TimeZone, Model: faq.Model{Rate: vol.Model.Rate,
+		Profile: vol.Model.Profile, PostDays: vol.Model.PostDays}, Days: vol.Days, Total: vol.Total}, time.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := s.cfg.Printer.Print(c.Request.Context(), html, pdf.A4)
+	if errors.Is(err, pdf.ErrNoChromium) {
+		err = candor.Errorf(candor.EUNAVAILABLE, "%v", err)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="call-centre-`+d.ID+`-r`+strconv.Itoa(f.Revision)+`.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", out)
 }
 
 // volumeModel reads the estimate's assumptions from the query: rate (a

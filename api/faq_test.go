@@ -3,12 +3,17 @@ package api_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/api"
+	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/pdf"
 )
 
 // TestFAQ: a FAQ from the default templates is approved like any
@@ -165,5 +170,50 @@ func TestCallVolume(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCallCentrePDF: the pack prints with the expected calls and every
+// language's questions, Japanese and Thai found in the PDF's text.
+func TestCallCentrePDF(t *testing.T) {
+	if _, err := pdf.Find(""); err != nil && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	printer := pdf.NewLazy(pdf.Options{})
+	t.Cleanup(func() { printer.Close() })
+	e := newEnvWith(t, testenv.Databases(t)[0], func(c *api.Config) {
+		c.Printer = printer
+		c.Org = compose.Org("Kawasaki Heavy Industries", "privacy@example.com", "", "")
+	})
+	incidentID := e.createIncident(seedIncident)
+	customers := testenv.Customers(t, e.db, incidentID, "JP", "", "email", 50)
+	sendID, disc := testenv.Send(t, e.db, incidentID, "customer_notice", "")
+	testenv.Deliveries(t, e.db, testenv.NoticeTo(sendID, disc, incidentID, time.Date(2020, 12, 28, 1, 0, 0, 0, time.UTC), customers...)...)
+	r := e.do("POST", "/api/v1/incidents/"+incidentID+"/disclosures", candor.RoleComms,
+		map[string]any{"kind": "faq", "title": "Call centre pack", "from_default": true})
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Raw)
+	}
+	id := r.Body["id"].(string)
+	e.do("POST", "/api/v1/disclosures/"+id+"/submit", candor.RoleComms, map[string]any{})
+	if r := e.do("POST", "/api/v1/disclosures/"+id+"/approve", candor.RoleLegal, map[string]any{"revision": 1}); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Raw)
+	}
+	r = e.do("GET", "/api/v1/disclosures/"+id+"/call-centre.pdf?rate=0.1", candor.RoleComms, nil)
+	if r.Status != 200 || r.ContentType != "application/pdf" {
+		t.Fatalf("pdf: %d %s", r.Status, r.Raw)
+	}
+	text := strings.ReplaceAll(pdfText(t, r.Raw), "\n", "")
+	for _, w := range []string{"Expected calls (Asia/Tokyo)", "2020-12-28", "What happened?", "何が起きたのですか。",
+		"海外拠点から日本国内のサーバーへの接続。", "เกิดอะไรขึ้น", "การเชื่อมต่อจากสำนักงานต่างประเทศ", "Apa yang terjadi?"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("the pack's PDF lacks %q", w)
+		}
+	}
+	if dir := os.Getenv("CANDOR_PDF_ARTIFACTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "call-centre.pdf"), r.Raw, 0o644)
+	}
+	if r := e.do("GET", "/api/v1/disclosures/"+id+"/call-centre.pdf?rate=7", candor.RoleComms, nil); r.Status != 422 {
+		t.Errorf("bad rate: %d", r.Status)
 	}
 }

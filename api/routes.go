@@ -77,6 +77,7 @@ func (s *Server) routes() {
 	v1.POST("/disclosures/:id/preview", require(viewer), s.previewDisclosure)
 	v1.GET("/disclosures/:id/checklist", require(viewer), s.getChecklist)
 	v1.GET("/disclosures/:id/call-centre.csv", require(comms), s.callCentreCSV)
+	v1.GET("/disclosures/:id/call-centre.pdf", require(comms), s.callCentrePDF)
 	v1.GET("/incidents/:id/call-volume", require(viewer), s.callVolume)
 	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
 	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
