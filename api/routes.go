@@ -26,6 +26,11 @@ func (s *Server) routes() {
 		e.Handle(m, "/statements/:slug", public, s.statementPage)
 		e.Handle(m, "/statements/:slug/v/:n", public, s.statementVersion)
 	}
+	// The reference lookup (notice_check.go): per address as the pages, and
+	// per reference in the handler.
+	for _, m := range []string{"GET", "POST"} {
+		e.Handle(m, "/notices/check", public, limitBody(16<<10), s.checkNotice)
+	}
 
 	// The queue dashboard (admin.go): a cookie session, read-only below admin.
 	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), s.sameOrigin)

@@ -38,6 +38,7 @@ type Store interface {
 	ObligationStore
 	PublicationStore
 	FilingStore
+	NoticeCheckStore
 }
 
 // TokenStore authenticates and manages API tokens.

@@ -28,6 +28,7 @@ type frame struct {
 	Alternates          []langLink
 	Languages           []langLink
 	IndexHref, FeedHref string
+	CheckHref           string // the reference lookup page (check.go)
 	CSS                 template.CSS
 	CSP                 string // exported files only: the policy as a <meta>, there being no header
 	T                   map[string]string
@@ -94,7 +95,7 @@ func (s *Site) eventDate(zone, loc string, e candor.StatementEvent) dateView {
 
 func (s *Site) frame(loc, title string, l Links) frame {
 	f := frame{Lang: loc, Dir: direction(loc), Title: title, Org: s.cfg.Org, IndexHref: l.Index(loc),
-		FeedHref: l.Feed(), CSS: s.css, T: words(loc)}
+		FeedHref: l.Feed(), CheckHref: l.Check(loc), CSS: s.css, T: words(loc)}
 	if l.static {
 		f.CSP = s.metaPolicy()
 	}

@@ -13,7 +13,8 @@ import (
 // words around its own text.
 var messages = map[string]map[string]string{
 	"en": {
-		"published": "Published", "updated": "Last updated", "versions": "Earlier versions",
+		"check_link": "Received a notice from us? Check that it is genuine",
+		"published":  "Published", "updated": "Last updated", "versions": "Earlier versions",
 		"events": "Course of events", "withdrawn_title": "Statement withdrawn",
 		"withdrawn":    "This statement, published on %[1]s, was withdrawn on %[2]s.",
 		"statements":   "Statements",
@@ -24,7 +25,8 @@ var messages = map[string]map[string]string{
 		"notfound": "There is no statement at this address.",
 	},
 	"ja": {
-		"published": "公開日", "updated": "最終更新日", "versions": "過去の版",
+		"check_link": "当社からの通知が正規のものかどうかを確認する",
+		"published":  "公開日", "updated": "最終更新日", "versions": "過去の版",
 		"events": "経緯", "withdrawn_title": "お知らせの取り下げ",
 		"withdrawn":    "%[1]sに公開した本お知らせは、%[2]sに取り下げました。",
 		"statements":   "お知らせ一覧",
@@ -35,7 +37,8 @@ var messages = map[string]map[string]string{
 		"notfound": "このアドレスにお知らせはありません。",
 	},
 	"th": {
-		"published": "เผยแพร่เมื่อ", "updated": "ปรับปรุงล่าสุด", "versions": "ฉบับก่อนหน้า",
+		"check_link": "ตรวจสอบว่าหนังสือแจ้งที่ท่านได้รับออกโดยบริษัทฯ จริง",
+		"published":  "เผยแพร่เมื่อ", "updated": "ปรับปรุงล่าสุด", "versions": "ฉบับก่อนหน้า",
 		"events": "ลำดับเหตุการณ์", "withdrawn_title": "แถลงการณ์ถูกเพิกถอน",
 		"withdrawn":    "แถลงการณ์นี้ซึ่งเผยแพร่เมื่อ %[1]s ได้ถูกเพิกถอนเมื่อ %[2]s",
 		"statements":   "แถลงการณ์",
@@ -46,7 +49,8 @@ var messages = map[string]map[string]string{
 		"notfound": "ไม่มีแถลงการณ์ที่ที่อยู่นี้",
 	},
 	"id": {
-		"published": "Diterbitkan", "updated": "Terakhir diperbarui", "versions": "Versi sebelumnya",
+		"check_link": "Menerima pemberitahuan dari kami? Periksa keasliannya",
+		"published":  "Diterbitkan", "updated": "Terakhir diperbarui", "versions": "Versi sebelumnya",
 		"events": "Kronologi kejadian", "withdrawn_title": "Pernyataan ditarik",
 		"withdrawn":    "Pernyataan ini, yang diterbitkan pada %[1]s, telah ditarik pada %[2]s.",
 		"statements":   "Pernyataan",
@@ -57,7 +61,8 @@ var messages = map[string]map[string]string{
 		"notfound": "Tidak ada pernyataan di alamat ini.",
 	},
 	"fil": {
-		"published": "Inilathala", "updated": "Huling na-update", "versions": "Mga naunang bersyon",
+		"check_link": "Nakatanggap ng abiso mula sa amin? Tiyaking tunay ito",
+		"published":  "Inilathala", "updated": "Huling na-update", "versions": "Mga naunang bersyon",
 		"events": "Takbo ng mga pangyayari", "withdrawn_title": "Binawi ang pahayag",
 		"withdrawn":    "Ang pahayag na ito, na inilathala noong %[1]s, ay binawi noong %[2]s.",
 		"statements":   "Mga pahayag",
