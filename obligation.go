@@ -155,6 +155,9 @@ const (
 	// known hold (DependsOn, Condition say which): never due or overdue,
 	// because it may not exist; DueAt says when it would fall due.
 	StatusConditional = "conditional"
+	// StatusDecided: an approved decision says no notice is owed
+	// (not_required, exempt), so the duty is neither open nor overdue.
+	StatusDecided = "decided"
 )
 
 // Status returns the obligation's status at now. metAt is when the evidence

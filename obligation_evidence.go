@@ -100,6 +100,30 @@ type ObligationState struct {
 	LateByISO string        `json:"late_by,omitempty"`
 	// Reach is set on duties to individuals: how far notices got.
 	Reach *AreaReach `json:"reach,omitempty"`
+	// Decision is the current approved decision on the duty, if any.
+	Decision *Decision `json:"decision,omitempty"`
+}
+
+// ApplyDecisions attaches each obligation's current approved decision
+// (decided at or before at); one that says no notice is owed makes an
+// unmet duty StatusDecided.
+func ApplyDecisions(states []ObligationState, decisions []Decision, at time.Time) []ObligationState {
+	for _, d := range decisions {
+		if d.ApprovedAt == nil || d.ApprovedAt.After(at) {
+			continue
+		}
+		for i := range states {
+			if states[i].RuleID != d.ObligationID {
+				continue
+			}
+			dd := d
+			states[i].Decision = &dd
+			if Settles(d.Decision) && states[i].Status != StatusMet {
+				states[i].Status = StatusDecided
+			}
+		}
+	}
+	return states
 }
 
 // LateSpan is how late a duty was met, counted on the calendar of its
@@ -129,6 +153,8 @@ func CountStatuses(states []ObligationState) StatusCounts {
 			if st.Late {
 				c.MetLate++
 			}
+		case StatusDecided:
+			c.Decided++
 		}
 	}
 	return c
@@ -140,6 +166,8 @@ type StatusCounts struct {
 	Open, Overdue, Met, MetLate int
 	// Conditional are duties that apply only if facts not yet known hold.
 	Conditional int
+	// Decided are duties an approved decision says need no notice.
+	Decided int
 }
 
 // String is the summary people read: "8 overdue, 0 open, 9 met (7 of them
@@ -154,6 +182,9 @@ func (c StatusCounts) String() string {
 	}
 	if c.Conditional > 0 {
 		s += fmt.Sprintf(", %d conditional", c.Conditional)
+	}
+	if c.Decided > 0 {
+		s += fmt.Sprintf(", %d decided (no notice owed)", c.Decided)
 	}
 	return s
 }

@@ -150,6 +150,9 @@ func (f *fakeSource) GetIncident(context.Context, string) (candor.Incident, erro
 func (f *fakeSource) CustomerPlaceCounts(context.Context, string) (map[string]int, map[string]int, error) {
 	return f.countries, f.regions, nil
 }
+func (f *fakeSource) ApprovedDecisions(context.Context, string) ([]candor.Decision, error) {
+	return nil, nil
+}
 func (f *fakeSource) ScopeChanges(context.Context, string) ([]candor.ScopeChange, error) {
 	return f.scope, nil
 }

@@ -20,6 +20,9 @@ type ObligationSource interface {
 	// ScopeChanges lists when jurisdictions and data categories entered
 	// the incident's scope, oldest first.
 	ScopeChanges(ctx context.Context, incidentID string) ([]ScopeChange, error)
+	// ApprovedDecisions lists the incident's current approved decisions,
+	// one per obligation at most.
+	ApprovedDecisions(ctx context.Context, incidentID string) ([]Decision, error)
 }
 
 // ObligationReport is an incident's obligations with their status.
@@ -98,8 +101,12 @@ func AssessObligations(ctx context.Context, src ObligationSource, id string, rul
 		in.IndividualsNotifiedAt = notified
 		obs = ComputeObligations(in, rules, bc)
 	}
+	decisions, err := src.ApprovedDecisions(ctx, id)
+	if err != nil {
+		return ObligationReport{}, err
+	}
 	rep := ObligationReport{Incident: inc, RulesAsOf: asOf, At: at,
-		Items: ResolveObligations(obs, rules, ev, at), Countries: countries, Regions: regions, Scope: in.Scope}
+		Items: ApplyDecisions(ResolveObligations(obs, rules, ev, at), decisions, at), Countries: countries, Regions: regions, Scope: in.Scope}
 	if rep.RulesAsOf.IsZero() {
 		rep.RulesAsOf = inc.DiscoveredAt
 	}

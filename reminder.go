@@ -56,7 +56,7 @@ func (in Incident) ReminderRecipients() []string {
 // staleAfter ago (0: never stale), as for an incident recorded long after
 // the fact, whose list shows every duty overdue already.
 func (st ObligationState) ReminderMark(now time.Time, staleAfter time.Duration) (mark int, ok bool) {
-	if st.Status == StatusMet || st.DueAt == nil {
+	if st.Status == StatusMet || st.Status == StatusDecided || st.DueAt == nil {
 		return 0, false
 	}
 	if staleAfter > 0 && now.Sub(*st.DueAt) > staleAfter {

@@ -19,6 +19,7 @@ type ObligationStore interface {
 	CustomerPlaceCounts(ctx context.Context, incidentID string) (countries, regions map[string]int, err error)
 	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (candor.Evidence, error)
 	ScopeChanges(ctx context.Context, incidentID string) ([]candor.ScopeChange, error)
+	ApprovedDecisions(ctx context.Context, incidentID string) ([]candor.Decision, error)
 }
 
 // ruleResponse is a catalogue entry: the rule as its file states it, plus
@@ -68,13 +69,15 @@ type obligationResponse struct {
 	ClockAt      *time.Time          `json:"clock_at"`
 	ClockReason  string              `json:"clock_reason,omitempty"`
 	ClockScope   *candor.ScopeChange `json:"clock_scope,omitempty"`
-	Basis        string              `json:"basis"`
-	Missing      string              `json:"missing,omitempty"`
-	DependsOn    []string            `json:"depends_on,omitempty"`
-	TimeZone     string              `json:"time_zone"`
-	Source       string              `json:"source"`
-	Confirmed    bool                `json:"confirmed"`
-	Notes        string              `json:"notes,omitempty"`
+	// Decision is the current approved decision on the duty.
+	Decision  *candor.Decision `json:"decision,omitempty"`
+	Basis     string           `json:"basis"`
+	Missing   string           `json:"missing,omitempty"`
+	DependsOn []string         `json:"depends_on,omitempty"`
+	TimeZone  string           `json:"time_zone"`
+	Source    string           `json:"source"`
+	Confirmed bool             `json:"confirmed"`
+	Notes     string           `json:"notes,omitempty"`
 }
 
 // notifiedResponse is how far customer notices reached a duty's area.
@@ -106,7 +109,7 @@ func utc(t *time.Time) *time.Time {
 }
 
 func toObligationResponse(st candor.ObligationState) obligationResponse {
-	o := obligationResponse{ID: st.RuleID, RuleID: st.RuleID, ClockReason: st.ClockReason, ClockScope: st.ClockScope, Jurisdiction: st.Jurisdiction, Name: st.Name, Audience: st.Audience,
+	o := obligationResponse{ID: st.RuleID, RuleID: st.RuleID, ClockReason: st.ClockReason, ClockScope: st.ClockScope, Decision: st.Decision, Jurisdiction: st.Jurisdiction, Name: st.Name, Audience: st.Audience,
 		Law: st.Law, Stage: st.Stage, DueAt: utc(st.DueAt), Soft: st.Soft, Status: st.Status, MetBy: st.MetBy,
 		Deadline: st.Deadline, DeadlineText: st.Deadline.String(), ClockStarts: st.ClockStart, ClockAt: utc(st.ClockAt),
 		Basis: st.Basis, Missing: st.Missing, DependsOn: st.DependsOn, TimeZone: st.TimeZone, Source: st.Source,
@@ -179,6 +182,8 @@ func (s *Server) obligationsICS(c *gin.Context) {
 	var metLate []candor.ObligationState
 	for _, st := range rep.Items {
 		switch {
+		case st.Status == candor.StatusDecided:
+			// Decided that no notice is owed: no alarm to keep.
 		case st.Status != candor.StatusMet:
 			obs = append(obs, st.Obligation)
 		case st.Late:

@@ -98,6 +98,10 @@ func (s *Server) routes() {
 	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
 	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)
 	v1.GET("/incidents/:id/obligations.ics", require(viewer), s.obligationsICS)
+	v1.POST("/incidents/:id/obligations/:obligation_id/decisions", require(comms), s.proposeDecision)
+	v1.GET("/incidents/:id/obligations/:obligation_id/decisions", require(viewer), s.listDecisions)
+	v1.GET("/decisions/:id", require(viewer), s.getDecision)
+	v1.POST("/decisions/:id/approve", require(legal), s.approveDecision)
 
 	v1.GET("/incidents/:id/filings", require(viewer), s.listFilingPacks)
 	v1.GET("/filings/:id", require(viewer), s.getFiling) // a pack (.pdf for its PDF) or a recorded filing

@@ -36,6 +36,7 @@ type Store interface {
 	SendStore
 	DisclosureStore
 	ObligationStore
+	DecisionStore
 	PublicationStore
 	FilingStore
 	NoticeCheckStore
