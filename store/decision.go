@@ -145,7 +145,7 @@ func (db *DB) ApproveDecision(ctx context.Context, id string) (candor.Decision, 
 		row.State, row.ApprovedBy, row.ApprovedByPerson, row.ApprovedAt = candor.DecisionApproved, by.Name, person, &now
 		return audit{Action: "decision.approve", Resource: "decision", ResourceID: row.ID, IncidentID: row.IncidentID,
 			Summary: map[string]any{"obligation_id": row.ObligationID, "decision": row.Decision, "proposed_by": row.ProposedBy,
-				"state": candor.Change{Before: candor.DecisionProposed, After: candor.DecisionApproved},
+				"state":               candor.Change{Before: candor.DecisionProposed, After: candor.DecisionApproved},
 				"superseded_approved": res.RowsAffected}}, nil
 	})
 	if err != nil {
