@@ -166,6 +166,7 @@ func (cs *Console) room(c *gin.Context, status int, in candor.Incident, ef *even
 
 type dutyRow struct {
 	Name, Jurisdiction, Law, Audience, Due, DueZone, Status, StatusClass, Late, MetBy, Missing string
+	Condition                                                                                  string // what would decide a conditional duty
 	Soft                                                                                       bool
 }
 
@@ -190,7 +191,7 @@ func (cs *Console) deadlines(c *gin.Context) {
 	d := deadlinesData{ID: rep.Incident.ID, Title: localTitle(rep.Incident, l), Timezone: loc.String(), At: formatTime(l, rep.At, loc)}
 	for _, st := range rep.Items {
 		r := dutyRow{Name: st.Name, Jurisdiction: st.Jurisdiction, Law: st.Law, Audience: string(st.Audience),
-			Soft: st.Soft, Missing: joinNotes(st.Condition, st.Missing), Status: tr(l, st.Status), StatusClass: st.Status}
+			Soft: st.Soft, Missing: st.Missing, Condition: conditionNote(l, st.Obligation), Status: tr(l, st.Status), StatusClass: st.Status}
 		if st.DueAt != nil {
 			r.Due = formatTime(l, *st.DueAt, loc)
 		}
