@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/candor-dev/candor"
@@ -62,6 +63,7 @@ type importData struct {
 	Landed    *candor.ImportReport
 	Through   int
 	MaxBytes  int64
+	Limit     string // MaxBytes for people: "16 GiB"
 }
 
 func (cs *Console) importForm(c *gin.Context) {
@@ -71,7 +73,7 @@ func (cs *Console) importForm(c *gin.Context) {
 		return
 	}
 	cs.render(c, http.StatusOK, "customer_import", tr(lang(c), "cust_import"),
-		importData{ID: in.ID, Title: localTitle(in, lang(c)), MaxBytes: cs.maxImport()})
+		importData{ID: in.ID, Title: localTitle(in, lang(c)), MaxBytes: cs.maxImport(), Limit: humanBytes(cs.maxImport())})
 }
 
 func (cs *Console) maxImport() int64 {
@@ -92,14 +94,14 @@ func (cs *Console) importCustomers(c *gin.Context) {
 		cs.fail(c, err)
 		return
 	}
-	d := importData{ID: in.ID, Title: localTitle(in, l), Done: true, MaxBytes: cs.maxImport()}
+	d := importData{ID: in.ID, Title: localTitle(in, l), Done: true, MaxBytes: cs.maxImport(), Limit: humanBytes(cs.maxImport())}
 	again := func(status int, msg string) {
 		d.Failure = msg
 		cs.render(c, status, "customer_import", tr(l, "cust_import"), d)
 	}
 	if c.Request.ContentLength > d.MaxBytes {
 		c.Header("Connection", "close")
-		again(http.StatusRequestEntityTooLarge, tr(l, "cust_too_large", d.MaxBytes))
+		again(http.StatusRequestEntityTooLarge, tr(l, "cust_too_large", d.Limit))
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, d.MaxBytes)
@@ -137,12 +139,12 @@ func (cs *Console) importCustomers(c *gin.Context) {
 		// corrected file again is safe (rows upsert).
 		d.Landed, d.Through = &ie.Landed, ie.ThroughLine
 		if errors.As(ie.Err, &tooLarge) {
-			again(http.StatusRequestEntityTooLarge, tr(l, "cust_too_large", d.MaxBytes))
+			again(http.StatusRequestEntityTooLarge, tr(l, "cust_too_large", d.Limit))
 			return
 		}
 		again(http.StatusBadRequest, candor.ErrorMessage(ie.Err))
 	case errors.As(err, &tooLarge):
-		again(http.StatusRequestEntityTooLarge, tr(l, "cust_too_large", d.MaxBytes))
+		again(http.StatusRequestEntityTooLarge, tr(l, "cust_too_large", d.Limit))
 	case err != nil && candor.ErrorCode(err) != candor.EINTERNAL:
 		again(http.StatusBadRequest, candor.ErrorMessage(err))
 	case err != nil:
@@ -151,6 +153,19 @@ func (cs *Console) importCustomers(c *gin.Context) {
 		d.Report = rep
 		cs.render(c, http.StatusOK, "customer_import", tr(l, "cust_import"), d)
 	}
+}
+
+// humanBytes shows a size limit: "16 GiB", "400 bytes".
+func humanBytes(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + " " + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // fileType is the media type the import reads a file as: by its name's
@@ -202,7 +217,7 @@ func init() {
 	words(map[string]string{
 		"cust_list": "Customers", "cust_import": "Import customers", "cust_export": "Export CSV",
 		"cust_file": "CSV or JSON file", "cust_upload": "Upload and import",
-		"cust_file_help": "Columns as in the API's import (external_id, name, email, country, region, locale, data_categories, ...). Rows are checked and stored as the file arrives; importing the same file again updates, never duplicates. At most %d bytes.",
+		"cust_file_help": "Columns as in the API's import (external_id, name, email, country, region, locale, data_categories, ...). Rows are checked and stored as the file arrives; importing the same file again updates, never duplicates. At most %s.",
 		"cust_progress":  "Upload progress", "cust_sent": "Sent %d%%; the server checks and stores the rows as they arrive.",
 		"cust_processing": "All sent; the server is finishing the last rows…", "cust_done": "Done.",
 		"cust_net_error": "The upload failed (the connection broke). Rows already stored stay; import the file again.",
@@ -211,7 +226,7 @@ func init() {
 		"cust_message": "Message", "cust_truncated": "Only the first 1,000 errors are listed.",
 		"cust_failed":    "The import stopped: %s",
 		"cust_landed":    "Lines up to %d were stored (%d new, %d updated); the rest were not. Correct the file and import it again.",
-		"cust_too_large": "The file is larger than %d bytes.", "cust_not_multipart": "Send the form with a file (multipart/form-data).",
+		"cust_too_large": "The file is larger than %s.", "cust_not_multipart": "Send the form with a file (multipart/form-data).",
 		"cust_no_file": "Choose a file to import.", "cust_search": "Search", "cust_q": "E-mail or external ID",
 		"cust_country": "Country", "cust_region": "Region", "cust_locale": "Language", "cust_status": "Status",
 		"cust_any": "any", "cust_filter": "Filter", "cust_none": "No customers match.", "cust_name": "Name",
@@ -229,7 +244,7 @@ func init() {
 	}, map[string]string{
 		"cust_list": "顧客", "cust_import": "顧客の取り込み", "cust_export": "CSV を書き出す",
 		"cust_file": "CSV または JSON ファイル", "cust_upload": "アップロードして取り込む",
-		"cust_file_help": "列は API の取り込みと同じです（external_id、name、email、country、region、locale、data_categories など）。行は届いた順に検査・保存されます。同じファイルを再度取り込んでも重複せず更新されます。上限 %d バイト。",
+		"cust_file_help": "列は API の取り込みと同じです（external_id、name、email、country、region、locale、data_categories など）。行は届いた順に検査・保存されます。同じファイルを再度取り込んでも重複せず更新されます。上限 %s。",
 		"cust_progress":  "アップロードの進捗", "cust_sent": "%d%% 送信済み。サーバーは届いた行から検査・保存しています。",
 		"cust_processing": "送信完了。サーバーが最後の行を処理しています…", "cust_done": "完了しました。",
 		"cust_net_error": "アップロードに失敗しました（接続が切れました）。保存済みの行はそのままです。もう一度取り込んでください。",
@@ -238,7 +253,7 @@ func init() {
 		"cust_message": "内容", "cust_truncated": "最初の 1,000 件のエラーのみ表示しています。",
 		"cust_failed":    "取り込みが中断しました: %s",
 		"cust_landed":    "%d 行目までは保存されました（新規 %d 件、更新 %d 件）。以降は保存されていません。ファイルを修正して再度取り込んでください。",
-		"cust_too_large": "ファイルが %d バイトを超えています。", "cust_not_multipart": "ファイルを添えてフォームを送信してください（multipart/form-data）。",
+		"cust_too_large": "ファイルが %s を超えています。", "cust_not_multipart": "ファイルを添えてフォームを送信してください（multipart/form-data）。",
 		"cust_no_file": "取り込むファイルを選んでください。", "cust_search": "検索", "cust_q": "メールアドレスまたは外部 ID",
 		"cust_country": "国", "cust_region": "地域", "cust_locale": "言語", "cust_status": "状態",
 		"cust_any": "すべて", "cust_filter": "絞り込む", "cust_none": "該当する顧客はいません。", "cust_name": "氏名",

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/candor-dev/candor"
@@ -69,7 +70,7 @@ func (cs *Console) history(c *gin.Context) {
 	d := historyData{ID: in.ID, Title: localTitle(in, l), Timezone: loc.String()}
 	for _, e := range page.Items {
 		d.Items = append(d.Items, historyRow{When: formatTime(l, e.At, loc), Who: e.ActorName, Action: e.Action,
-			Resource: e.Resource, Changes: summaryChanges(e.Summary)})
+			Resource: e.Resource, Changes: summaryChanges(e.Summary, l, loc)})
 	}
 	if page.NextCursor != nil {
 		d.Next = "/console/incidents/" + in.ID + "/history?cursor=" + *page.NextCursor
@@ -79,11 +80,13 @@ func (cs *Console) history(c *gin.Context) {
 
 // summaryChanges reads an audit summary: {field: {before, after}} for an
 // update, {after: {...}} for a creation, other shapes as field: value.
-// Values are shown as compact JSON, cut at 300 characters.
-func summaryChanges(raw json.RawMessage) []changeRow {
+// Values are shown as compact JSON, cut at 300 characters; a time is shown
+// in the incident's zone; a creation's empty fields are left out.
+func summaryChanges(raw json.RawMessage, l string, loc *time.Location) []changeRow {
+	short := func(s string) string { return shortValue(s, l, loc) }
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil {
-		return []changeRow{{After: short(string(raw))}}
+		return []changeRow{{After: shortValue(string(raw), l, loc)}}
 	}
 	if after, ok := m["after"]; ok && len(m) == 1 {
 		var inner map[string]json.RawMessage
@@ -108,14 +111,19 @@ func summaryChanges(raw json.RawMessage) []changeRow {
 			out = append(out, changeRow{Field: k, Before: short(string(*ch.Before)), After: short(string(*ch.After))})
 			continue
 		}
-		out = append(out, changeRow{Field: k, After: short(string(m[k]))})
+		if v := string(m[k]); v != "null" && v != `""` && v != "[]" && v != "{}" {
+			out = append(out, changeRow{Field: k, After: short(v)})
+		}
 	}
 	return out
 }
 
-func short(s string) string {
+func shortValue(s, l string, loc *time.Location) string {
 	if uq, err := strconv.Unquote(s); err == nil {
 		s = uq
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return formatTime(l, t, loc)
+		}
 	}
 	if utf8.RuneCountInString(s) > 300 {
 		r := []rune(s)
