@@ -304,6 +304,39 @@ func TestDrafts(t *testing.T) {
 				}
 			})
 
+			t.Run("regulator report", func(t *testing.T) {
+				status, loc, body := comms.draftForm(list, list, url.Values{"kind": {"regulator_report"}, "from_default": {"1"},
+					"locale": {"en"}, "jurisdiction": {"JP"}, "email": {"ppc@example.go.jp"}})
+				m := draftLink.FindStringSubmatch(loc)
+				if status != http.StatusSeeOther || m == nil {
+					t.Fatalf("create report: %d %q\n%s", status, loc, body)
+				}
+				rep := "/console/disclosures/" + m[1]
+				page(t, comms, rep, `name="jurisdiction" value="JP"`, `value="ppc@example.go.jp"`, `aria-current="page" class="tag">ja<`)
+				res, body := comms.get(rep + "/preview?variant=ja")
+				if res.StatusCode != 200 || !strings.Contains(body, `id="preview-locale">ja`) || !strings.Contains(body, "個人情報保護委員会") {
+					t.Fatalf("report preview: %d\n%s", res.StatusCode, body)
+				}
+			})
+
+			t.Run("no CSRF token, or a viewer", func(t *testing.T) {
+				for _, path := range []string{draftEditor, draftEditor + "/submit", draftEditor + "/approve", draftEditor + "/variants", list} {
+					if res, _ := legal.post(path, url.Values{"revision": {"5"}, "key": {"ko"}}); res.StatusCode != http.StatusForbidden {
+						t.Errorf("%s without a CSRF token: %d, want 403", path, res.StatusCode)
+					}
+				}
+				viewer := e.draftPerson(t, "vera@example.com", "Vera Viewer", candor.RoleViewer)
+				body := page(t, viewer, draftEditor, "Preview, exactly as sent")
+				if strings.Contains(body, `id="draft-save"`) {
+					t.Error("a viewer sees Save")
+				}
+				for _, path := range []string{draftEditor, draftEditor + "/variants", draftEditor + "/submit", list} {
+					if status, _, _ := viewer.draftForm(draftEditor, path, url.Values{"key": {"ko"}, "kind": {"customer_notice"}}); status != http.StatusForbidden {
+						t.Errorf("viewer POST %s: %d, want 403", path, status)
+					}
+				}
+			})
+
 			t.Run("Japanese pages", func(t *testing.T) {
 				b := e.browser(t, "ja")
 				if res := b.signIn("carl@example.com", password); res.StatusCode != http.StatusSeeOther {
