@@ -21,7 +21,8 @@ func (s *Server) newConsole(st Store) *console.Console {
 		Rules: s.cfg.Rules, Calendar: s.cfg.Calendar, Logger: s.cfg.Logger, Timezone: s.cfg.Timezone,
 		Sends: consoleActions{s}, Statements: consoleActions{s},
 		Drafts:         consoleDrafts{s},
-		MaxImportBytes: s.cfg.MaxImportBytes, StreamBody: streamBody(s.cfg.BodyStallTimeout)},
+		MaxImportBytes: s.cfg.MaxImportBytes, StreamBody: streamBody(s.cfg.BodyStallTimeout),
+		Filings: consoleFilings{s}},
 		cst, consoleLimiter{s})
 }
 

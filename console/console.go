@@ -90,6 +90,9 @@ type Config struct {
 	// that ends an upload whose body stops arriving (nil: none).
 	MaxImportBytes int64
 	StreamBody     gin.HandlerFunc
+	// Filings are the API's filing packs and filing record (area_filing.go);
+	// nil leaves the filing pages unavailable (503).
+	Filings FilingActions
 }
 
 // Console serves the pages.
