@@ -275,7 +275,7 @@ func init() {
 	words(map[string]string{
 		"room_forbidden": "Your role may not do this.", "room_new": "New incident", "room_edit": "Edit the facts",
 		"room_create": "Create the incident", "room_save": "Save the facts", "room_title": "Title", "room_summary": "Summary",
-		"room_discovered_at": "Discovered at", "room_discovered_help": "Date and time in the incident's time zone (the field above), not your computer's.",
+		"room_discovered_at": "Discovered at", "room_discovered_help": "Date and time in the incident's time zone (the time-zone field), not your computer's.",
 		"room_timezone": "Time zone (IANA, e.g. Asia/Tokyo)", "room_language": "Language of the title and summary (e.g. en, ja)",
 		"room_severity": "Severity", "room_cause": "Cause", "room_cause_unknown": "not known yet", "room_malicious": "Malicious",
 		"room_unknown": "not determined", "room_yes": "yes", "room_no": "no", "room_categories": "Data categories",
@@ -296,7 +296,7 @@ func init() {
 	}, map[string]string{
 		"room_forbidden": "この操作はあなたの役割では行えません。", "room_new": "インシデントの新規作成", "room_edit": "事実の編集",
 		"room_create": "インシデントを作成", "room_save": "事実を保存", "room_title": "件名", "room_summary": "概要",
-		"room_discovered_at": "発覚日時", "room_discovered_help": "上のタイムゾーン（インシデントのタイムゾーン）での日時です。お使いのコンピューターのタイムゾーンではありません。",
+		"room_discovered_at": "発覚日時", "room_discovered_help": "タイムゾーン欄（インシデントのタイムゾーン）での日時です。お使いのコンピューターのタイムゾーンではありません。",
 		"room_timezone": "タイムゾーン（IANA、例: Asia/Tokyo）", "room_language": "件名と概要の言語（例: en、ja）",
 		"room_severity": "重大度", "room_cause": "原因", "room_cause_unknown": "未判明", "room_malicious": "悪意の有無",
 		"room_unknown": "未確定", "room_yes": "あり", "room_no": "なし", "room_categories": "データ分類",

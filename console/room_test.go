@@ -89,7 +89,8 @@ func seedForm() url.Values {
 
 func roomCreate(t *testing.T, e *env, b *browser, p candor.Person) string {
 	page(t, b, "/console/incidents", `href="/console/incidents/new"`)
-	page(t, b, "/console/incidents/new", `type="datetime-local"`, "in the incident&#39;s time zone", `value="UTC"`)
+	page(t, b, "/console/incidents/new", `type="datetime-local"`, "in the incident&#39;s time zone", `value="UTC"`,
+		`<button type="submit">Create the incident</button>`)
 	res, body := b.form("/console/incidents/new", "/console/incidents", seedForm())
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", res.StatusCode, body)
