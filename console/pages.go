@@ -168,6 +168,9 @@ type dutyRow struct {
 	Name, Jurisdiction, Law, Audience, Due, DueZone, Status, StatusClass, Late, MetBy, Missing string
 	Condition                                                                                  string // what would decide a conditional duty
 	Soft                                                                                       bool
+	// ID links the obligation's page (decisions); RunsFrom and RunsWhy say
+	// when its clock started and why (area_obligation.go).
+	ID, RunsFrom, RunsWhy, Decision string
 }
 
 type deadlinesData struct {
@@ -195,7 +198,14 @@ func (cs *Console) deadlines(c *gin.Context) {
 		if st.DueAt != nil {
 			r.Due = formatTime(l, *st.DueAt, loc)
 		}
+		r.ID = st.RuleID
+		r.RunsFrom, r.RunsWhy = runsFrom(l, st, loc)
+		if st.Decision != nil {
+			r.Decision = tr(l, "ob_"+st.Decision.Decision)
+		}
 		switch {
+		case st.Status == candor.StatusDecided:
+			r.Status = tr(l, "decided")
 		case st.Status == candor.StatusOverdue && st.DueAt != nil:
 			r.Status, r.StatusClass = tr(l, "overdue"), "late"
 			r.Late = candor.SpanBetween(*st.DueAt, rep.At).Short()
