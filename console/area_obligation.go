@@ -36,8 +36,8 @@ func init() {
 		"ob_state_proposed": "proposed", "ob_state_approved": "approved", "ob_state_superseded": "superseded",
 		"ob_notify": "notify", "ob_not_required": "not required", "ob_exempt": "exempt", "ob_postpone": "postpone",
 		"ob_substitute_notice": "substitute notice", "ob_current": "Current decision", "ob_none": "none approved",
-		"ob_own": "You proposed this decision: another legal person must approve it (four eyes compares people, not tokens).",
-		"ob_need_legal": "Only a legal person other than the proposer can approve it.",
+		"ob_own":            "You proposed this decision: another legal person must approve it (four eyes compares people, not tokens).",
+		"ob_need_legal":     "Only a legal person other than the proposer can approve it.",
 		"ob_scope_event":    "%s entered the scope at %s (timeline event)",
 		"ob_scope_import":   "%s entered the scope at %s, with a customer import",
 		"ob_scope_category": "data category %s entered the scope at %s: the duty applies from then",
@@ -51,8 +51,8 @@ func init() {
 		"ob_state_proposed": "提案中", "ob_state_approved": "承認済み", "ob_state_superseded": "差し替え済み",
 		"ob_notify": "通知する", "ob_not_required": "不要", "ob_exempt": "適用除外", "ob_postpone": "延期",
 		"ob_substitute_notice": "代替通知", "ob_current": "現在の判断", "ob_none": "承認済みの判断なし",
-		"ob_own": "この判断はあなたが提案したものです。別の法務担当者が承認する必要があります（ダブルチェックはトークンではなく人で比較します）。",
-		"ob_need_legal": "承認できるのは提案者以外の法務担当者だけです。",
+		"ob_own":            "この判断はあなたが提案したものです。別の法務担当者が承認する必要があります（ダブルチェックはトークンではなく人で比較します）。",
+		"ob_need_legal":     "承認できるのは提案者以外の法務担当者だけです。",
 		"ob_scope_event":    "%s が対象範囲に加わった時点（経緯の記録）: %s",
 		"ob_scope_import":   "%s が顧客の取り込みで対象範囲に加わった時点: %s",
 		"ob_scope_category": "データ分類 %s が対象範囲に加わった時点: %s（この時点から義務が適用）",
@@ -63,8 +63,8 @@ func init() {
 
 type decisionRow struct {
 	ID, Decision, Rationale, DelayReasons, State, StateLabel, ProposedBy, ProposedAt, ApprovedBy, ApprovedAt string
-	CanApprove                                                                                              bool
-	Refusal                                                                                                 string
+	CanApprove                                                                                               bool
+	Refusal                                                                                                  string
 }
 
 type decisionForm struct {
@@ -74,12 +74,12 @@ type decisionForm struct {
 
 type obligationData struct {
 	IncidentID, Title, ID, Name, Jurisdiction, Law, Audience, Due, Status, StatusClass, RunsFrom, RunsWhy string
-	Current                                                                                             string
-	Late, CanPropose                                                                                    bool
-	Kinds                                                                                               []kindOption
-	Items                                                                                               []decisionRow
-	Form                                                                                                decisionForm
-	Notice                                                                                              string
+	Current                                                                                               string
+	Late, CanPropose                                                                                      bool
+	Kinds                                                                                                 []kindOption
+	Items                                                                                                 []decisionRow
+	Form                                                                                                  decisionForm
+	Notice                                                                                                string
 }
 
 type kindOption struct {
