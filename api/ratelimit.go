@@ -43,6 +43,8 @@ var costly = map[string]bool{
 	"/api/v1/incidents/:id/customers/import":     true,
 	"/api/v1/incidents/:id/obligations":          true,
 	"/api/v1/incidents/:id/obligations.ics":      true,
+	"/api/v1/letter-batches/:id/letters.pdf":     true,
+	"/api/v1/letter-batches/:id/manifest.csv":    true,
 }
 
 // limiter takes units from Redis buckets. Redis being away must not take

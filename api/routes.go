@@ -96,6 +96,14 @@ func (s *Server) routes() {
 	v1.POST("/sends/:id/cancel", require(legal), s.changeSend("cancel"))
 	v1.GET("/sends/:id/deliveries", require(viewer), s.listDeliveries)
 
+	v1.POST("/disclosures/:id/letters", require(legal), s.createLetterBatch)
+	v1.GET("/incidents/:id/letter-batches", require(viewer), s.listLetterBatches)
+	v1.GET("/letter-batches/:id", require(viewer), s.getLetterBatch)
+	v1.GET("/letter-batches/:id/letters.pdf", require(comms), s.lettersPDF)
+	v1.GET("/letter-batches/:id/manifest.csv", require(comms), s.lettersManifest)
+	v1.POST("/letter-batches/:id/mailed", require(legal), s.lettersMailed)
+	v1.POST("/letter-batches/:id/returned", require(legal), s.lettersReturned)
+
 	v1.GET("/jurisdictions", require(viewer), s.listJurisdictions)
 	v1.GET("/incidents/:id/obligations", require(viewer), s.listObligations)
 	v1.GET("/incidents/:id/obligations.ics", require(viewer), s.obligationsICS)

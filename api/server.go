@@ -40,6 +40,7 @@ type Store interface {
 	PublicationStore
 	FilingStore
 	NoticeCheckStore
+	LetterStore
 }
 
 // TokenStore authenticates and manages API tokens.

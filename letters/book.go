@@ -1,0 +1,131 @@
+package letters
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/render"
+)
+
+// Source is what a book needs of storage: the incident's facts and the
+// notice's pinned revision.
+type Source interface {
+	compose.Source
+	GetRevision(ctx context.Context, disclosureID string, number int) (candor.Revision, error)
+}
+
+// Recipient is one letter to print: its reference and its customer.
+type Recipient struct {
+	Reference string
+	Customer  candor.Customer
+}
+
+// Book renders the letters of one batch: the notice's approved revision
+// compiled once per variant, as a send compiles it.
+type Book struct {
+	content candor.DisclosureContent
+	facts   compose.Facts
+	org     string
+	byLoc   map[string]*render.Bound
+}
+
+// Open loads the batch's notice and facts as of now.
+func Open(ctx context.Context, src Source, b candor.LetterBatch, org compose.Organisation, baseURL string, now time.Time) (*Book, error) {
+	rev, err := src.GetRevision(ctx, b.DisclosureID, b.Revision)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := compose.Load(ctx, src, b.IncidentID, org, baseURL, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Book{content: rev.Content, facts: facts, byLoc: map[string]*render.Bound{}}, nil
+}
+
+// Letter renders one recipient's notice: its variant (the customer's
+// language, or their jurisdiction's variant), with the letter's reference
+// as .Notice.Reference. It returns the body's HTML and the variant's
+// locale.
+func (b *Book) Letter(ctx context.Context, r Recipient) (string, string, error) {
+	c := &r.Customer
+	loc, v := render.PickVariantFor(b.content.Variants, b.content.DefaultLocale, c.Locale, c.Country, c.Region)
+	t, ok := b.byLoc[loc]
+	if !ok {
+		tpl, err := render.Compile(loc, v)
+		if err != nil {
+			return "", "", err
+		}
+		base, _ := b.facts.Base(loc)
+		t = tpl.Bind(base)
+		b.byLoc[loc] = t
+	}
+	out, err := t.ExecuteNotice(ctx, compose.Customer(c), r.Reference)
+	if err != nil {
+		return "", "", err
+	}
+	return out.HTML, loc, nil
+}
+
+// Document is the HTML of the letters, one after another, each starting on
+// a new sheet with its address block in the envelope's window. All the
+// letters must share a paper (PaperFor). Fonts are the system's, chosen by
+// each letter's lang; nothing is loaded from anywhere.
+// It returns the document and each letter's language.
+func (b *Book) DocumentFor(ctx context.Context, paper Paper, rs []Recipient) ([]byte, []string, error) {
+	var sb strings.Builder
+	// The printer's margin is 15 mm on A4 and 19.05 mm on Letter
+	// (pdf.A4, pdf.Letter): the block is placed from the content box.
+	margin := 15.0
+	if paper.Name == "Letter" {
+		margin = 19.05
+	}
+	mm := func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) + "mm" }
+	sb.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>letters</title><style>
+body{margin:0;font:10.5pt/1.55 "Noto Sans","Noto Sans CJK JP","Noto Sans Thai","Loma","DejaVu Sans",sans-serif;color:#000}
+section.letter{position:relative;break-before:page}
+section.letter:first-child{break-before:auto}
+.window{position:absolute;top:` + mm(paper.Top-margin) + `;left:` + mm(paper.Left-margin) + `;width:` + mm(paper.Width) + `;height:` + mm(paper.Height) + `;overflow:hidden;font-size:10.5pt;line-height:1.35}
+.window p{margin:0}
+.ref{position:absolute;top:` + mm(paper.Top-margin) + `;right:0;font-size:9pt;text-align:right}
+.body{padding-top:` + mm(paper.Top-margin+paper.Height+8) + `}
+.body h1{font-size:14pt}.body h2{font-size:11.5pt;margin:1em 0 .3em}
+:lang(ja) .body,:lang(th) .body{line-height:1.75}
+a{color:#000;text-decoration:none}
+</style></head><body>`)
+	locs := make([]string, 0, len(rs))
+	for _, r := range rs {
+		body, loc, err := b.Letter(ctx, r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("letter %s: %w", r.Reference, err)
+		}
+		lang := loc
+		if i := strings.IndexByte(lang, '@'); i >= 0 {
+			lang = lang[:i]
+		}
+		sb.WriteString(`<section class="letter" lang="` + html.EscapeString(lang) + `"><div class="window">`)
+		for _, l := range AddressLines(r.Customer) {
+			sb.WriteString("<p>" + html.EscapeString(l) + "</p>")
+		}
+		sb.WriteString(`</div><div class="ref">` + html.EscapeString(r.Reference) + `</div><div class="body">`)
+		sb.WriteString(body)
+		sb.WriteString("</div></section>\n")
+		locs = append(locs, lang)
+	}
+	sb.WriteString("</body></html>")
+	return []byte(sb.String()), locs, nil
+}
+
+// Language is the language a customer's letter is written in.
+func (b *Book) Language(c candor.Customer) string {
+	loc, _ := render.PickVariantFor(b.content.Variants, b.content.DefaultLocale, c.Locale, c.Country, c.Region)
+	if i := strings.IndexByte(loc, '@'); i >= 0 {
+		loc = loc[:i]
+	}
+	return loc
+}
