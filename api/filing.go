@@ -33,6 +33,7 @@ type FilingStore interface {
 	ListPublications(ctx context.Context, incidentID string, now time.Time) ([]candor.Publication, error)
 	IncidentAudit(ctx context.Context, incidentID string) ([]candor.AuditEntry, error)
 	AuditHead(ctx context.Context) (seq int64, hash string, err error)
+	ListDecisions(ctx context.Context, incidentID, obligationID string) ([]candor.Decision, error)
 }
 
 // Printer prints HTML to PDF (package pdf); nil answers 503.

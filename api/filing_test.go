@@ -322,3 +322,26 @@ func TestPackPDF(t *testing.T) {
 		}
 	}
 }
+
+// A late duty's pack carries the reasons for the delay from its approved
+// decision; before one is recorded the field is missing and says how.
+func TestPackDelayReasons(t *testing.T) {
+	e, id := filingEnv(t, testenv.Databases(t)[0], nil)
+	field := func() filing.Field {
+		return fieldMap(e.packs(id, "")["eu-gdpr-33-authority/DE"])["delay_reasons"]
+	}
+	if f := field(); !f.Missing || !strings.Contains(f.Source, "record a decision") {
+		t.Fatalf("before a decision: %+v", f)
+	}
+	r := e.do("POST", "/api/v1/incidents/"+id+"/obligations/eu-gdpr-33-authority/decisions", candor.RoleComms, map[string]any{
+		"decision": "notify", "rationale": "German customers affected.", "delay_reasons": "The Thai office's logs were only recovered on 20 June."})
+	if r.Status != 201 {
+		t.Fatalf("propose: %d %s", r.Status, r.Raw)
+	}
+	if r := e.do("POST", "/api/v1/decisions/"+r.Body["id"].(string)+"/approve", candor.RoleLegal, map[string]any{}); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Raw)
+	}
+	if f := field(); f.Missing || f.Value != "The Thai office's logs were only recovered on 20 June." || !strings.HasPrefix(f.Source, "decision ") {
+		t.Errorf("after the decision: %+v", f)
+	}
+}

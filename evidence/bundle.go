@@ -33,6 +33,7 @@ type Source interface {
 	FilingReceipt(ctx context.Context, id string) (candor.Filing, []byte, error)
 	IncidentAudit(ctx context.Context, incidentID string) ([]candor.AuditEntry, error)
 	AuditHead(ctx context.Context) (seq int64, hash string, err error)
+	ListDecisions(ctx context.Context, incidentID, obligationID string) ([]candor.Decision, error)
 }
 
 // Printer prints the report; nil leaves report.pdf out (report.html stays).
@@ -134,6 +135,10 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 	if err != nil {
 		return nil, err
 	}
+	decisions, err := src.ListDecisions(ctx, id, "")
+	if err != nil {
+		return nil, err
+	}
 	audit, err := src.IncidentAudit(ctx, id)
 	if err != nil {
 		return nil, err
@@ -159,8 +164,7 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 		{"incident.json", inc},
 		{"timeline.json", in.Facts.Events},
 		{"scope.json", scope},
-		{"decisions.json", map[string]any{"recorded": false,
-			"note": "Candor records no decisions for this incident (the decisions of issue 21 item 2 are not in this build)."}},
+		{"decisions.json", decisions},
 		{"obligations.json", in.Obligations},
 		{"disclosures.json", discl},
 		{"sends.json", map[string]any{"customers_per_country": in.Facts.Countries, "customers_per_region": in.Facts.Regions,

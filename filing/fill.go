@@ -215,10 +215,17 @@ func (f *filler) fill(kind string) filled {
 		}
 		return filled{"", "missing: no earlier filing with a reference is recorded"}
 	case "delay_reasons":
+		if d := f.ob.Decision; d != nil && strings.TrimSpace(d.DelayReasons) != "" {
+			src := "decision " + d.ID + " (" + d.Decision
+			if d.ApprovedAt != nil {
+				src += ", approved by " + d.ApprovedBy + " " + d.ApprovedAt.UTC().Format("2006-01-02")
+			}
+			return filled{d.DelayReasons, src + ")"}
+		}
 		if !f.pack.Late {
 			return filled{f.w("not_late"), "obligation " + f.ob.RuleID + ": " + f.ob.Status + ", not late"}
 		}
-		return filled{"", "missing: the duty is late; record a decision with the reasons for the delay"}
+		return filled{"", "missing: the duty is late; record a decision with the reasons for the delay (POST .../obligations/" + f.ob.RuleID + "/decisions)"}
 	case "approved_notice":
 		for _, dl := range f.in.Approved {
 			if dl.Kind != candor.KindCustomerNotice || dl.ApprovedAt == nil {
