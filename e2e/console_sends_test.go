@@ -160,6 +160,9 @@ func TestConsoleSendsInBrowser(t *testing.T) {
 	if m, _ := p.eval(`window.candorMarker`).(float64); m != 42 {
 		t.Fatal("the progress view reloaded to reach completed")
 	}
+	if f, _ := p.eval(`document.querySelector('[data-field="finished"]').textContent`).(string); !strings.HasPrefix(f, "· finished ") {
+		t.Errorf("finished shown as %q", f)
+	}
 	if n := p.number(`[data-field="sent"]`); n != 6 {
 		t.Errorf("completed with %d sent, want 6", n)
 	}

@@ -30,7 +30,7 @@
           if (empty) empty.hidden = (v || []).length > 0;
           return;
         }
-        if (k === "finished") { el.textContent = v ? "· " + v : ""; return; }
+        if (k === "finished") { el.textContent = v ? "· " + el.dataset.label + " " + v : ""; return; }
         if (v !== undefined && v !== null) el.textContent = String(v);
       });
       box.dataset.state = p.state;
