@@ -22,8 +22,8 @@ type obligationStore interface {
 // why, its decisions with their history, the form to propose one and the
 // button to approve one (legal, not the proposer: four eyes).
 func (cs *Console) obligationRoutes(in *gin.RouterGroup) {
-	in.GET("/incidents/:id/obligations/:obligation_id", cs.obligationPage)
-	in.POST("/incidents/:id/obligations/:obligation_id/decisions", limitForm, cs.checkCSRF, cs.need(candor.RoleComms), cs.proposeDecision)
+	in.GET("/incidents/:id/obligations/:ob", cs.obligationPage)
+	in.POST("/incidents/:id/obligations/:ob/decisions", limitForm, cs.checkCSRF, cs.need(candor.RoleComms), cs.proposeDecision)
 	in.POST("/decisions/:id/approve", limitForm, cs.checkCSRF, cs.approveDecision)
 }
 
@@ -119,7 +119,7 @@ func (cs *Console) renderObligation(c *gin.Context, status int, form decisionFor
 		return
 	}
 	now := time.Now().UTC()
-	st, err := candor.FindObligation(ctx, cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("obligation_id"), now)
+	st, err := candor.FindObligation(ctx, cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("ob"), now)
 	if err != nil {
 		cs.fail(c, err)
 		return
@@ -184,11 +184,11 @@ func (cs *Console) proposeDecision(c *gin.Context) {
 		cs.renderError(c, http.StatusServiceUnavailable, "error")
 		return
 	}
-	_, err := candor.ProposeDecision(c.Request.Context(), cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("obligation_id"),
+	_, err := candor.ProposeDecision(c.Request.Context(), cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("ob"),
 		candor.DecisionInput{Decision: form.Decision, Rationale: form.Rationale, DelayReasons: form.DelayReasons}, time.Now().UTC())
 	switch candor.ErrorCode(err) {
 	case "":
-		c.Redirect(http.StatusSeeOther, "/console/incidents/"+c.Param("id")+"/obligations/"+c.Param("obligation_id"))
+		c.Redirect(http.StatusSeeOther, "/console/incidents/"+c.Param("id")+"/obligations/"+c.Param("ob"))
 	case candor.EINVALID:
 		form.Errors = map[string]string{}
 		for _, f := range candor.ErrorFields(err) {
@@ -208,7 +208,7 @@ func (cs *Console) approveDecision(c *gin.Context) {
 		return
 	}
 	// The page the decision belongs to is where the answer is shown.
-	c.Params = gin.Params{{Key: "id", Value: dec.IncidentID}, {Key: "obligation_id", Value: dec.ObligationID}}
+	c.Params = gin.Params{{Key: "id", Value: dec.IncidentID}, {Key: "ob", Value: dec.ObligationID}}
 	l := lang(c)
 	_, err = cs.store.ApproveDecision(ctx, dec.ID)
 	switch code := candor.ErrorCode(err); code {
