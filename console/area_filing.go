@@ -38,7 +38,7 @@ func (cs *Console) filingRoutes(in *gin.RouterGroup) {
 	in.GET("/filings.js", cs.filingScript)
 	in.GET("/incidents/:id/filings", cs.filingsPage)
 	in.GET("/filings/:id/pdf", cs.filingPDF)
-	in.POST("/incidents/:id/obligations/:obligation_id/filings", limitUpload, cs.checkCSRF, cs.need(candor.RoleLegal), cs.recordFiling)
+	in.POST("/incidents/:id/obligations/:ob/filings", limitUpload, cs.checkCSRF, cs.need(candor.RoleLegal), cs.recordFiling)
 }
 
 // limitUpload is limitForm for the multipart filing form.
@@ -160,7 +160,7 @@ func (cs *Console) recordFiling(c *gin.Context) {
 		cs.renderError(c, http.StatusServiceUnavailable, "filing_unavailable")
 		return
 	}
-	f := filingForm{ObligationID: c.Param("obligation_id"), FiledAt: strings.TrimSpace(c.PostForm("filed_at")),
+	f := filingForm{ObligationID: c.Param("ob"), FiledAt: strings.TrimSpace(c.PostForm("filed_at")),
 		Channel: c.PostForm("channel"), Reference: c.PostForm("reference"), Errors: map[string]string{}}
 	if c.GetBool("filing_too_large") {
 		f.Errors["receipt"] = tr(l, "filing_too_large")
