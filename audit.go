@@ -58,4 +58,9 @@ type AuditFilter struct {
 	IncidentID string
 	Cursor     string
 	Limit      int
+	// The console's audit page narrows further: the actor's name, the
+	// action (exact), and [Since, Until) (zero: unbounded).
+	ActorName    string
+	Action       string
+	Since, Until time.Time
 }

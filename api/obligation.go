@@ -178,6 +178,17 @@ func (s *Server) obligationsICS(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	var buf bytes.Buffer
+	if err := ical.Write(&buf, feedOf(rep)); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `inline; filename="incident-`+rep.Incident.ID+`.ics"`)
+	c.Data(http.StatusOK, ical.ContentType, buf.Bytes())
+}
+
+// feedOf is an incident's feed: what is not met, and what was met late.
+func feedOf(rep candor.ObligationReport) ical.Feed {
 	var obs []candor.Obligation
 	var metLate []candor.ObligationState
 	for _, st := range rep.Items {
@@ -190,13 +201,6 @@ func (s *Server) obligationsICS(c *gin.Context) {
 			metLate = append(metLate, st)
 		}
 	}
-	var buf bytes.Buffer
-	feed := ical.Feed{IncidentID: rep.Incident.ID, IncidentTitle: rep.Incident.Title, Obligations: obs, MetLate: metLate,
+	return ical.Feed{IncidentID: rep.Incident.ID, IncidentTitle: rep.Incident.Title, Obligations: obs, MetLate: metLate,
 		Stamp: rep.Incident.UpdatedAt}
-	if err := ical.Write(&buf, feed); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `inline; filename="incident-`+rep.Incident.ID+`.ics"`)
-	c.Data(http.StatusOK, ical.ContentType, buf.Bytes())
 }

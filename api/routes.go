@@ -31,6 +31,9 @@ func (s *Server) routes() {
 	for _, m := range []string{"GET", "POST"} {
 		e.Handle(m, "/notices/check", public, limitBody(16<<10), s.checkNotice)
 	}
+	// A person's calendar subscription (calendar.go): the secret in the
+	// URL is the credential; counted per address like the public pages.
+	e.GET("/calendar/:file", public, s.personCalendar)
 
 	// The queue dashboard (admin.go): a cookie session, read-only below admin.
 	adm := e.Group("/admin", adminHeaders, limitBody(s.cfg.MaxBodyBytes), s.sameOrigin)

@@ -56,6 +56,9 @@ func (cs *Console) signIn(c *gin.Context) {
 		cs.renderSignIn(c, http.StatusUnauthorized, tr(l, "bad_credentials"), email)
 		return
 	}
+	if cs.codeStep(c, p, ver) { // TOTP on: the code first (signin_code.go)
+		return
+	}
 	exp := time.Now().Add(cs.cfg.SessionTTL)
 	cs.setCookie(c, sessionCookie, cs.sessionValue(p.ID, ver, exp), int(cs.cfg.SessionTTL.Seconds()))
 	cs.cfg.Logger.InfoContext(c.Request.Context(), "console sign-in", "person_id", p.ID, "role", string(p.Role))

@@ -93,6 +93,13 @@ type Config struct {
 	// Filings are the API's filing packs and filing record (area_filing.go);
 	// nil leaves the filing pages unavailable (503).
 	Filings FilingActions
+	// BaseURL (CANDOR_BASE_URL) starts the links the console shows to be
+	// used elsewhere: set-password links, calendar URLs. "" is the
+	// request's own scheme and host.
+	BaseURL string
+	// OpenAPI is the API's OpenAPI document (YAML), shown at /console/api;
+	// the api package passes it, since console cannot import api.
+	OpenAPI []byte
 }
 
 // Console serves the pages.

@@ -51,6 +51,15 @@ func Write(w io.Writer, f Feed) error {
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetXWRCalName("Deadlines: " + f.IncidentTitle)
 	cal.SetXWRCalDesc(jurisdictions.Disclaimer)
+	addEvents(cal, f)
+	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
+		return fmt.Errorf("write calendar: %w", err)
+	}
+	return nil
+}
+
+// addEvents adds f's dated duties to cal.
+func addEvents(cal *ics.Calendar, f Feed) {
 	events := make([]candor.ObligationState, 0, len(f.Obligations)+len(f.MetLate))
 	for _, o := range f.Obligations {
 		events = append(events, candor.ObligationState{Obligation: o})
@@ -77,10 +86,6 @@ func Write(w io.Writer, f Feed) error {
 		a.SetTrigger("-P1D")
 		a.SetProperty(ics.ComponentPropertyDescription, summary(o))
 	}
-	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
-		return fmt.Errorf("write calendar: %w", err)
-	}
-	return nil
 }
 
 // UID returns the event UID for an obligation of an incident. It uses only

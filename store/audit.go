@@ -117,6 +117,18 @@ func (db *DB) ListAudit(ctx context.Context, f candor.AuditFilter) (Page[candor.
 	if f.IncidentID != "" {
 		q = q.Where("incident_id = ?", f.IncidentID)
 	}
+	if f.ActorName != "" {
+		q = q.Where("actor_name = ?", f.ActorName)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("at < ?", f.Until.UTC())
+	}
 	if f.Cursor != "" {
 		var seq int64
 		if _, err := fmt.Sscanf(f.Cursor, "%d", &seq); err != nil || seq <= 0 {
@@ -152,11 +164,11 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
 				e := toAuditEntry(r)
 				switch {
 				case e.Seq != last+1:
-					bad = fmt.Errorf("audit entry %d: expected sequence %d (an entry was removed)", e.Seq, last+1)
+					bad = &ChainBreak{Seq: e.Seq, Reason: fmt.Sprintf("expected sequence %d (an entry was removed)", last+1)}
 				case e.PrevHash != prev:
-					bad = fmt.Errorf("audit entry %d: previous hash does not match entry %d", e.Seq, last)
+					bad = &ChainBreak{Seq: e.Seq, Reason: fmt.Sprintf("previous hash does not match entry %d", last)}
 				case e.ComputeHash() != e.Hash:
-					bad = fmt.Errorf("audit entry %d: content does not match its hash (the row was changed)", e.Seq)
+					bad = &ChainBreak{Seq: e.Seq, Reason: "content does not match its hash (the row was changed)"}
 				}
 				if bad != nil {
 					return bad
@@ -177,7 +189,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
 		return n, fmt.Errorf("read audit head: %w", err)
 	}
 	if head.Seq != last || head.Hash != prev {
-		return n, fmt.Errorf("audit head says entry %d, chain ends at %d (entries were removed from the end)", head.Seq, last)
+		return n, &ChainBreak{Seq: last + 1, Reason: fmt.Sprintf("audit head says entry %d, chain ends at %d (entries were removed from the end)", head.Seq, last)}
 	}
 	return n, nil
 }
