@@ -13,10 +13,10 @@ import (
 
 // "My account": the person's TOTP enrolment and calendar subscription URL.
 
-// totpIssuer names Candor in the person's authenticator app.
-const totpIssuer = "Candor"
+// admTOTPIssuer names Candor in the person's authenticator app.
+const admTOTPIssuer = "Candor"
 
-type accountData struct {
+type admAccountData struct {
 	Name, Email, Role string
 	TOTP, Pending     bool
 	Secret, URI       string // of the pending key
@@ -25,17 +25,17 @@ type accountData struct {
 	CalendarURL       string // shown once, when made
 }
 
-var accountDone = map[string]string{"totp": "acct_done_totp", "calendar_revoked": "acct_done_cal_revoked"}
+var admAccountDone = map[string]string{"totp": "acct_done_totp", "calendar_revoked": "acct_done_cal_revoked"}
 
 func (cs *Console) account(c *gin.Context) {
-	d := accountData{}
-	if k, ok := accountDone[c.Query("done")]; ok {
+	d := admAccountData{}
+	if k, ok := admAccountDone[c.Query("done")]; ok {
 		d.Notice = tr(lang(c), k)
 	}
 	cs.renderAccount(c, http.StatusOK, d)
 }
 
-func (cs *Console) renderAccount(c *gin.Context, status int, d accountData) {
+func (cs *Console) renderAccount(c *gin.Context, status int, d admAccountData) {
 	ctx := c.Request.Context()
 	me, _ := cs.session(c)
 	a, err := cs.store.GetAccount(ctx, me.ID)
@@ -62,7 +62,7 @@ func (cs *Console) renderAccount(c *gin.Context, status int, d accountData) {
 
 func (cs *Console) beginTOTP(c *gin.Context) {
 	me, _ := cs.session(c)
-	if _, err := cs.store.BeginTOTP(c.Request.Context(), me.ID, totpIssuer); err != nil {
+	if _, err := cs.store.BeginTOTP(c.Request.Context(), me.ID, admTOTPIssuer); err != nil {
 		cs.fail(c, err)
 		return
 	}
@@ -101,7 +101,7 @@ func (cs *Console) confirmTOTP(c *gin.Context) {
 	code := strings.ReplaceAll(strings.TrimSpace(c.PostForm("code")), " ", "")
 	if err := cs.store.ConfirmTOTP(c.Request.Context(), me.ID, code); err != nil {
 		if candor.ErrorCode(err) == candor.EINVALID {
-			cs.renderAccount(c, http.StatusUnprocessableEntity, accountData{CodeError: tr(lang(c), "acct_code_wrong")})
+			cs.renderAccount(c, http.StatusUnprocessableEntity, admAccountData{CodeError: tr(lang(c), "acct_code_wrong")})
 			return
 		}
 		cs.fail(c, err)
@@ -119,7 +119,7 @@ func (cs *Console) newCalendar(c *gin.Context) {
 		cs.fail(c, err)
 		return
 	}
-	cs.renderAccount(c, http.StatusOK, accountData{CalendarURL: cs.base(c) + "/calendar/" + secret + ".ics"})
+	cs.renderAccount(c, http.StatusOK, admAccountData{CalendarURL: cs.linkBase(c) + "/calendar/" + secret + ".ics"})
 }
 
 func (cs *Console) revokeCalendar(c *gin.Context) {

@@ -12,11 +12,11 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// inviteTTL is how long a set-password link works (as `candor person
+// admInviteTTL is how long a set-password link works (as `candor person
 // invite`'s).
-const inviteTTL = 24 * time.Hour
+const admInviteTTL = 24 * time.Hour
 
-var roleNames = []string{string(candor.RoleViewer), string(candor.RoleComms), string(candor.RoleLegal), string(candor.RoleAdmin)}
+var admRoles = []string{string(candor.RoleViewer), string(candor.RoleComms), string(candor.RoleLegal), string(candor.RoleAdmin)}
 
 type admTokenRow struct {
 	ID, Name, Role, Created, LastUsed string
@@ -45,7 +45,7 @@ type admPeopleData struct {
 }
 
 // base is the start of absolute links the console hands out.
-func (cs *Console) base(c *gin.Context) string {
+func (cs *Console) linkBase(c *gin.Context) string {
 	if cs.cfg.BaseURL != "" {
 		return strings.TrimRight(cs.cfg.BaseURL, "/")
 	}
@@ -56,7 +56,7 @@ func (cs *Console) base(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
-func (cs *Console) zone() *time.Location {
+func (cs *Console) admZone() *time.Location {
 	if cs.cfg.Timezone != "" {
 		if loc, err := time.LoadLocation(cs.cfg.Timezone); err == nil {
 			return loc
@@ -65,13 +65,13 @@ func (cs *Console) zone() *time.Location {
 	return time.UTC
 }
 
-// peopleDone maps ?done= after a change to its notice (post, redirect, get).
-var peopleDone = map[string]string{"role": "adm_done_role", "disable": "adm_done_disable", "enable": "adm_done_enable",
+// admPeopleDone maps ?done= after a change to its notice (post, redirect, get).
+var admPeopleDone = map[string]string{"role": "adm_done_role", "disable": "adm_done_disable", "enable": "adm_done_enable",
 	"sessions": "adm_done_sessions", "totp": "adm_done_totp", "revoke": "adm_done_revoke"}
 
 func (cs *Console) people(c *gin.Context) {
 	d := admPeopleData{FormRole: string(candor.RoleViewer)}
-	if k, ok := peopleDone[c.Query("done")]; ok {
+	if k, ok := admPeopleDone[c.Query("done")]; ok {
 		d.Notice = tr(lang(c), k)
 	}
 	cs.renderPeople(c, http.StatusOK, d)
@@ -90,7 +90,7 @@ func (cs *Console) renderPeople(c *gin.Context, status int, d admPeopleData) {
 		return
 	}
 	me, _ := cs.session(c)
-	loc := cs.zone()
+	loc := cs.admZone()
 	byPerson := map[string][]admTokenRow{}
 	for _, t := range tokens {
 		r := admTokenRow{ID: t.ID, Name: t.Name, Role: string(t.Role), Created: formatTime(l, t.CreatedAt, loc), Revoked: t.RevokedAt != nil}
@@ -99,7 +99,7 @@ func (cs *Console) renderPeople(c *gin.Context, status int, d admPeopleData) {
 		}
 		byPerson[t.PersonID] = append(byPerson[t.PersonID], r)
 	}
-	d.Roles = roleNames
+	d.Roles = admRoles
 	for _, a := range accounts {
 		r := admPersonRow{ID: a.ID, Name: a.Name, Email: a.Email, Role: string(a.Role), Disabled: a.DisabledAt != nil,
 			TOTP: a.TOTP, TOTPPending: a.TOTPPending, Self: a.ID == me.ID, Tokens: byPerson[a.ID], LastSignIn: tr(l, "adm_never")}
@@ -163,24 +163,24 @@ func (cs *Console) invitePerson(c *gin.Context) { cs.showLink(c, c.Param("pid"))
 
 func (cs *Console) showLink(c *gin.Context, id string) {
 	d := admPeopleData{FormRole: string(candor.RoleViewer)}
-	if !validPath(id) {
+	if !admPathID(id) {
 		cs.renderError(c, http.StatusNotFound, "not_found")
 		return
 	}
-	p, secret, err := cs.store.CreatePasswordLink(c.Request.Context(), id, inviteTTL)
+	p, secret, err := cs.store.CreatePasswordLink(c.Request.Context(), id, admInviteTTL)
 	if err != nil {
 		cs.peopleError(c, d, err)
 		return
 	}
-	d.LinkFor, d.Link = p.Name, cs.base(c)+"/console/set-password?token="+url.QueryEscape(secret)
+	d.LinkFor, d.Link = p.Name, cs.linkBase(c)+"/console/set-password?token="+url.QueryEscape(secret)
 	cs.renderPeople(c, http.StatusOK, d)
 }
 
 // validPath keeps a path parameter that is no id away from the store's
 // e-mail lookups (findPerson takes an id or an e-mail).
-func validPath(id string) bool { return len(id) == 36 && !strings.Contains(id, "@") }
+func admPathID(id string) bool { return len(id) == 36 && !strings.Contains(id, "@") }
 
-func (cs *Console) done(c *gin.Context, key string) {
+func (cs *Console) admDone(c *gin.Context, key string) {
 	c.Redirect(http.StatusSeeOther, "/console/admin/people?done="+key)
 }
 
@@ -189,7 +189,7 @@ func (cs *Console) setRole(c *gin.Context) {
 		cs.peopleError(c, admPeopleData{FormRole: string(candor.RoleViewer)}, err)
 		return
 	}
-	cs.done(c, "role")
+	cs.admDone(c, "role")
 }
 
 func (cs *Console) setDisabled(disabled bool) gin.HandlerFunc {
@@ -198,13 +198,13 @@ func (cs *Console) setDisabled(disabled bool) gin.HandlerFunc {
 			cs.peopleError(c, admPeopleData{FormRole: string(candor.RoleViewer)}, err)
 			return
 		}
-		cs.done(c, map[bool]string{true: "disable", false: "enable"}[disabled])
+		cs.admDone(c, map[bool]string{true: "disable", false: "enable"}[disabled])
 	}
 }
 
 func (cs *Console) endSessions(c *gin.Context) {
 	id := c.Param("pid")
-	if !validPath(id) {
+	if !admPathID(id) {
 		cs.renderError(c, http.StatusNotFound, "not_found")
 		return
 	}
@@ -212,7 +212,7 @@ func (cs *Console) endSessions(c *gin.Context) {
 		cs.peopleError(c, admPeopleData{FormRole: string(candor.RoleViewer)}, err)
 		return
 	}
-	cs.done(c, "sessions")
+	cs.admDone(c, "sessions")
 }
 
 func (cs *Console) resetTOTP(c *gin.Context) {
@@ -220,14 +220,14 @@ func (cs *Console) resetTOTP(c *gin.Context) {
 		cs.peopleError(c, admPeopleData{FormRole: string(candor.RoleViewer)}, err)
 		return
 	}
-	cs.done(c, "totp")
+	cs.admDone(c, "totp")
 }
 
 // createToken makes a token for the person and shows its secret once.
 func (cs *Console) createToken(c *gin.Context) {
 	id := c.Param("pid")
 	d := admPeopleData{FormRole: string(candor.RoleViewer)}
-	if !validPath(id) {
+	if !admPathID(id) {
 		cs.renderError(c, http.StatusNotFound, "not_found")
 		return
 	}
@@ -246,5 +246,5 @@ func (cs *Console) revokeToken(c *gin.Context) {
 		cs.peopleError(c, admPeopleData{FormRole: string(candor.RoleViewer)}, err)
 		return
 	}
-	cs.done(c, "revoke")
+	cs.admDone(c, "revoke")
 }

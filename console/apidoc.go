@@ -36,15 +36,15 @@ type apiDocData struct {
 	Schemas                     []apiSchema
 }
 
-var methods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true}
+var apiMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true}
 
 // mapOf returns v as an ordered map (nil if it is none).
-func mapOf(v any) yaml.MapSlice {
+func ymap(v any) yaml.MapSlice {
 	m, _ := v.(yaml.MapSlice)
 	return m
 }
 
-func get(m yaml.MapSlice, key string) any {
+func yget(m yaml.MapSlice, key string) any {
 	for _, it := range m {
 		if fmt.Sprint(it.Key) == key {
 			return it.Value
@@ -53,7 +53,7 @@ func get(m yaml.MapSlice, key string) any {
 	return nil
 }
 
-func str(v any) string {
+func ystr(v any) string {
 	if v == nil {
 		return ""
 	}
@@ -62,24 +62,24 @@ func str(v any) string {
 
 // refName is the last part of a $ref ("#/components/schemas/Incident" is
 // "Incident").
-func refName(ref string) string { return ref[strings.LastIndexByte(ref, '/')+1:] }
+func yrefName(ref string) string { return ref[strings.LastIndexByte(ref, '/')+1:] }
 
 // resolve follows a $ref into components (parameters, responses).
-func resolve(root, v yaml.MapSlice) yaml.MapSlice {
-	ref := str(get(v, "$ref"))
+func yresolve(root, v yaml.MapSlice) yaml.MapSlice {
+	ref := ystr(yget(v, "$ref"))
 	if !strings.HasPrefix(ref, "#/") {
 		return v
 	}
 	cur := root
 	for _, part := range strings.Split(ref[2:], "/") {
-		cur = mapOf(get(cur, part))
+		cur = ymap(yget(cur, part))
 	}
 	return cur
 }
 
-func schemaText(s yaml.MapSlice) string {
-	if ref := str(get(s, "$ref")); ref != "" {
-		return refName(ref)
+func yschema(s yaml.MapSlice) string {
+	if ref := ystr(yget(s, "$ref")); ref != "" {
+		return yrefName(ref)
 	}
 	b, err := yaml.MarshalWithOptions(s, yaml.Flow(true))
 	if err != nil {
@@ -93,46 +93,46 @@ func parseAPIDoc(doc []byte) (apiDocData, error) {
 	if err := yaml.UnmarshalWithOptions(doc, &root, yaml.UseOrderedMap()); err != nil {
 		return apiDocData{}, fmt.Errorf("parse openapi: %w", err)
 	}
-	info := mapOf(get(root, "info"))
-	d := apiDocData{Title: str(get(info, "title")), Version: str(get(info, "version")), Description: str(get(info, "description"))}
-	for _, p := range mapOf(get(root, "paths")) {
-		path, item := str(p.Key), mapOf(p.Value)
-		shared := get(item, "parameters")
+	info := ymap(yget(root, "info"))
+	d := apiDocData{Title: ystr(yget(info, "title")), Version: ystr(yget(info, "version")), Description: ystr(yget(info, "description"))}
+	for _, p := range ymap(yget(root, "paths")) {
+		path, item := ystr(p.Key), ymap(p.Value)
+		shared := yget(item, "parameters")
 		for _, m := range item {
-			method := str(m.Key)
-			if !methods[method] {
+			method := ystr(m.Key)
+			if !apiMethods[method] {
 				continue
 			}
-			op := mapOf(m.Value)
-			o := apiOp{Method: strings.ToUpper(method), Path: path, Summary: str(get(op, "summary")),
-				Description: str(get(op, "description")), Role: str(get(op, "x-candor-role"))}
+			op := ymap(m.Value)
+			o := apiOp{Method: strings.ToUpper(method), Path: path, Summary: ystr(yget(op, "summary")),
+				Description: ystr(yget(op, "description")), Role: ystr(yget(op, "x-candor-role"))}
 			o.Anchor = strings.ToLower(method) + strings.NewReplacer("/", "-", "{", "", "}", "", ".", "-").Replace(path)
 			params, _ := shared.([]any)
-			own, _ := get(op, "parameters").([]any)
+			own, _ := yget(op, "parameters").([]any)
 			for _, pv := range append(append([]any{}, params...), own...) {
-				pm := resolve(root, mapOf(pv))
-				o.Params = append(o.Params, apiParam{Name: str(get(pm, "name")), In: str(get(pm, "in")),
-					Description: str(get(pm, "description")), Type: schemaText(mapOf(get(pm, "schema"))),
-					Required: get(pm, "required") == true})
+				pm := yresolve(root, ymap(pv))
+				o.Params = append(o.Params, apiParam{Name: ystr(yget(pm, "name")), In: ystr(yget(pm, "in")),
+					Description: ystr(yget(pm, "description")), Type: yschema(ymap(yget(pm, "schema"))),
+					Required: yget(pm, "required") == true})
 			}
-			if rb := resolve(root, mapOf(get(op, "requestBody"))); rb != nil {
-				for _, ct := range mapOf(get(rb, "content")) {
-					o.Body += str(ct.Key) + ": " + schemaText(mapOf(get(mapOf(ct.Value), "schema"))) + "\n"
+			if rb := yresolve(root, ymap(yget(op, "requestBody"))); rb != nil {
+				for _, ct := range ymap(yget(rb, "content")) {
+					o.Body += ystr(ct.Key) + ": " + yschema(ymap(yget(ymap(ct.Value), "schema"))) + "\n"
 				}
 			}
-			for _, r := range mapOf(get(op, "responses")) {
-				rm := resolve(root, mapOf(r.Value))
-				o.Responses = append(o.Responses, apiResp{Code: str(r.Key), Description: str(get(rm, "description"))})
+			for _, r := range ymap(yget(op, "responses")) {
+				rm := yresolve(root, ymap(r.Value))
+				o.Responses = append(o.Responses, apiResp{Code: ystr(r.Key), Description: ystr(yget(rm, "description"))})
 			}
 			d.Ops = append(d.Ops, o)
 		}
 	}
-	for _, s := range mapOf(get(mapOf(get(root, "components")), "schemas")) {
+	for _, s := range ymap(yget(ymap(yget(root, "components")), "schemas")) {
 		b, err := yaml.Marshal(s.Value)
 		if err != nil {
 			return d, fmt.Errorf("schema %v: %w", s.Key, err)
 		}
-		d.Schemas = append(d.Schemas, apiSchema{Name: str(s.Key), YAML: string(b)})
+		d.Schemas = append(d.Schemas, apiSchema{Name: ystr(s.Key), YAML: string(b)})
 	}
 	return d, nil
 }

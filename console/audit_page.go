@@ -17,23 +17,23 @@ import (
 // first, 50 a page, with the state of the whole chain: the log is one hash
 // chain across every incident, so it is verified whole.
 
-type auditRow struct {
+type admAuditRow struct {
 	Seq                                              int64
 	At, Actor, Action, Resource, ResourceID, Summary string
 }
 
-type auditData struct {
+type admAuditData struct {
 	ID, Title, Timezone     string
 	Actor, Action, From, To string
 	Errs                    map[string]string
-	Items                   []auditRow
+	Items                   []admAuditRow
 	Next                    string
 	ChainOK                 bool
 	Checked, BrokenAt       int64
 	Reason                  string
 }
 
-const auditPageSize = 50
+const admAuditPageSize = 50
 
 func (cs *Console) auditPage(c *gin.Context) {
 	l, ctx := lang(c), c.Request.Context()
@@ -43,10 +43,10 @@ func (cs *Console) auditPage(c *gin.Context) {
 		return
 	}
 	loc := cs.location(in)
-	d := auditData{ID: in.ID, Title: localTitle(in, l), Timezone: loc.String(), Errs: map[string]string{},
+	d := admAuditData{ID: in.ID, Title: localTitle(in, l), Timezone: loc.String(), Errs: map[string]string{},
 		Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")),
 		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to"))}
-	f := candor.AuditFilter{IncidentID: in.ID, ActorName: d.Actor, Action: d.Action, Cursor: c.Query("cursor"), Limit: auditPageSize}
+	f := candor.AuditFilter{IncidentID: in.ID, ActorName: d.Actor, Action: d.Action, Cursor: c.Query("cursor"), Limit: admAuditPageSize}
 	day := func(field, v string) time.Time {
 		if v == "" {
 			return time.Time{}
@@ -73,7 +73,7 @@ func (cs *Console) auditPage(c *gin.Context) {
 			return
 		}
 		for _, e := range page.Items {
-			d.Items = append(d.Items, auditRow{Seq: e.Seq, At: formatTime(l, e.At, loc), Actor: e.ActorName, Action: e.Action,
+			d.Items = append(d.Items, admAuditRow{Seq: e.Seq, At: formatTime(l, e.At, loc), Actor: e.ActorName, Action: e.Action,
 				Resource: e.Resource, ResourceID: e.ResourceID, Summary: string(e.Summary)})
 		}
 		if page.NextCursor != nil {

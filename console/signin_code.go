@@ -54,7 +54,7 @@ func (cs *Console) codePending(c *gin.Context) (string, int, bool) {
 		return "", 0, false
 	}
 	i := strings.LastIndexByte(v, '.')
-	if i < 0 || !hmacEqual(v[i+1:], cs.mac("code", v[:i])) {
+	if i < 0 || !admHMACEqual(v[i+1:], cs.mac("code", v[:i])) {
 		return "", 0, false
 	}
 	p := strings.Split(v[:i], ".")
@@ -69,7 +69,7 @@ func (cs *Console) codePending(c *gin.Context) (string, int, bool) {
 	return p[1], ver, true
 }
 
-type codeData struct {
+type admCodeData struct {
 	Next, Message string
 }
 
@@ -78,7 +78,7 @@ func (cs *Console) codeForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/console/sign-in?next="+url.QueryEscape(localPath(c.Query("next"))))
 		return
 	}
-	cs.render(c, http.StatusOK, "sign_in_code", tr(lang(c), "acct_code_title"), codeData{Next: localPath(c.Query("next"))})
+	cs.render(c, http.StatusOK, "sign_in_code", tr(lang(c), "acct_code_title"), admCodeData{Next: localPath(c.Query("next"))})
 }
 
 func (cs *Console) checkCode(c *gin.Context) {
@@ -93,7 +93,7 @@ func (cs *Console) checkCode(c *gin.Context) {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(secs))
 		cs.render(c, http.StatusTooManyRequests, "sign_in_code", tr(l, "acct_code_title"),
-			codeData{Next: next, Message: tr(l, "rate_limited", secs)})
+			admCodeData{Next: next, Message: tr(l, "rate_limited", secs)})
 		return
 	}
 	code := strings.ReplaceAll(strings.TrimSpace(c.PostForm("code")), " ", "")
@@ -103,7 +103,7 @@ func (cs *Console) checkCode(c *gin.Context) {
 			return
 		}
 		cs.limit.Failed(c)
-		cs.render(c, http.StatusUnauthorized, "sign_in_code", tr(l, "acct_code_title"), codeData{Next: next, Message: tr(l, "acct_code_wrong")})
+		cs.render(c, http.StatusUnauthorized, "sign_in_code", tr(l, "acct_code_title"), admCodeData{Next: next, Message: tr(l, "acct_code_wrong")})
 		return
 	}
 	if err := cs.store.RecordSignIn(ctx, id); err != nil {
@@ -116,4 +116,4 @@ func (cs *Console) checkCode(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, next)
 }
 
-func hmacEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
+func admHMACEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
