@@ -42,7 +42,8 @@ func cmdBench(ctx context.Context, cfg Config, args []string, out io.Writer) err
 
 // benches holds the benchmarks of other files of this package.
 var benches = map[string]command{
-	"send": benchSend,
+	"send":    benchSend,
+	"letters": benchLetters,
 }
 
 func benchImport(ctx context.Context, cfg Config, args []string, out io.Writer) error {

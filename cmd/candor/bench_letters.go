@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/letters"
+	"github.com/candor-dev/candor/pdf"
+	"github.com/candor-dev/candor/roster"
+	"github.com/candor-dev/candor/store"
+)
+
+// benchLetters measures a letter batch end to end: n postal customers in
+// Japan, Thailand and the US (ja, th, en), one batch of the approved
+// default notice, every part printed to PDF by Chromium and the manifest
+// written, into --out. It reports the time of the batch and of the
+// printing, pages, letters/s, this process's peak RSS and Chromium's
+// largest process's (RUSAGE_CHILDREN once it has exited).
+//
+//	candor bench letters --letters 100000 --tabs 2 --out var/bench-letters
+func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("bench letters", flag.ContinueOnError)
+	n := fs.Int("letters", 100_000, "postal customers (letters)")
+	tabs := fs.Int("tabs", 2, "parts printed at once (Chromium tabs)")
+	dir := fs.String("out", "var/bench-letters", "directory for the PDFs and manifest.csv")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		return err
+	}
+	db, err := openCustomerDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	comms := candor.NewContextWithActor(ctx, candor.Actor{TokenID: "bench-comms", Name: "bench comms", Role: candor.RoleComms})
+	legal := candor.NewContextWithActor(ctx, candor.Actor{TokenID: "bench-legal", Name: "bench legal", Role: candor.RoleLegal})
+	in, err := db.CreateIncident(comms, seedIncident())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("external_id,name,email,country,region,locale,address_lines,city,postal_code\n")
+	for i := range *n {
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&buf, "jp%d,山田 太郎%d,,JP,JP-13,ja,丸の内%d-1-1|丸の内ビル %d階,千代田区,100-%04d\n", i, i, i%9+1, i%40+1, i%10000)
+		case 1:
+			fmt.Fprintf(&buf, "th%d,สมชาย ใจดี %d,,TH,TH-10,th,%d ถนนพระราม 1,เขตปทุมวัน,10330\n", i, i, i%999+1)
+		default:
+			fmt.Fprintf(&buf, "us%d,Ann Lee %d,,US,US-CA,en,%d Market St|Suite %d,San Francisco,94105\n", i, i, i%999+1, i%500)
+		}
+	}
+	rd, err := roster.NewReader("text/csv", &buf, roster.Options{})
+	if err != nil {
+		return err
+	}
+	if rep, err := db.ImportCustomers(comms, in.ID, rd, nil); err != nil || rep.Accepted != *n {
+		return fmt.Errorf("import: %+v %v", rep, err)
+	}
+	d, err := db.CreateDisclosure(comms, in.ID, candor.KindCustomerNotice, candor.DisclosureContent{Title: "Notice"}, true)
+	if err != nil {
+		return err
+	}
+	if d, err = db.SubmitDisclosure(comms, d.ID, d.Revision); err != nil {
+		return err
+	}
+	if d, err = db.ApproveDisclosure(legal, d.ID, d.Revision); err != nil {
+		return err
+	}
+
+	resetPeakRSS()
+	start := time.Now()
+	batch, err := db.CreateLetterBatch(legal, d.ID, candor.SendFilter{})
+	if err != nil {
+		return err
+	}
+	made := time.Since(start)
+	printer, err := pdf.New(ctx, pdf.Options{Tabs: *tabs})
+	if err != nil {
+		return err
+	}
+	a4, us, err := db.CountLetters(ctx, batch.ID)
+	if err != nil {
+		return err
+	}
+	parts := letters.Parts(a4, us)
+	mf, err := os.Create(filepath.Join(*dir, "manifest.csv"))
+	if err != nil {
+		return err
+	}
+	defer mf.Close()
+	mw := csv.NewWriter(mf)
+	mw.Write(letters.ManifestHeader) //nolint:errcheck // flushed below
+	var (
+		mu           sync.Mutex
+		pages, bytes int
+		firstErr     error
+	)
+	pageRE := regexp.MustCompile(`/Type\s*/Page[^s]`)
+	work := make(chan letters.Part)
+	var wg sync.WaitGroup
+	for range *tabs {
+		wg.Go(func() {
+			book, err := letters.Open(ctx, db, batch, cfg.organisation(), cfg.BaseURL, time.Now())
+			for p := range work {
+				if err == nil {
+					var np, nb int
+					np, nb, err = printPart(ctx, db, printer, book, batch.ID, p, *dir, mw, &mu, pageRE)
+					mu.Lock()
+					pages, bytes = pages+np, bytes+nb
+					mu.Unlock()
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("part %d: %w", p.Part, err)
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, p := range parts {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	mw.Flush()
+	el := time.Since(start)
+	printer.Close()
+	if firstErr != nil {
+		return firstErr
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru) //nolint:errcheck // reported as 0 then
+	fmt.Fprintf(out, "bench letters: db=%s letters=%d parts=%d pages=%d pdf_mb=%.1f batch=%s total=%s letters/s=%.0f peak_rss_mb=%.1f chromium_peak_rss_mb=%.1f out=%s\n",
+		db.Dialect(), batch.Total, len(parts), pages, float64(bytes)/(1<<20), made.Round(time.Millisecond), el.Round(time.Second),
+		float64(batch.Total)/el.Seconds(), peakRSSMB(), float64(ru.Maxrss)/1024, *dir)
+	return nil
+}
+
+// printPart prints one part to its PDF and appends its manifest rows.
+func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *letters.Book, batchID string, p letters.Part, dir string, mw *csv.Writer, mu *sync.Mutex, pageRE *regexp.Regexp) (int, int, error) {
+	rows, err := db.BatchLetters(ctx, batchID, p.Paper == "Letter", p.Offset, p.Letters)
+	if err != nil {
+		return 0, 0, err
+	}
+	rs := make([]letters.Recipient, len(rows))
+	for i, r := range rows {
+		rs[i] = letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer}
+	}
+	paper, layout := pdf.A4, letters.PaperFor("")
+	if p.Paper == "Letter" {
+		paper, layout = pdf.Letter, letters.PaperFor("US")
+	}
+	html, langs, err := book.DocumentFor(ctx, layout, rs)
+	if err != nil {
+		return 0, 0, err
+	}
+	doc, err := printer.Print(ctx, html, paper)
+	if err != nil {
+		return 0, 0, err
+	}
+	name := fmt.Sprintf("letters-part%03d-%s.pdf", p.Part, strings.ToLower(p.Paper))
+	if err := os.WriteFile(filepath.Join(dir, name), doc, 0o644); err != nil {
+		return 0, 0, err
+	}
+	statuses := make([]string, len(rs))
+	for i := range statuses {
+		statuses[i] = candor.LettersGenerated
+	}
+	mu.Lock()
+	err = letters.WriteManifest(mw, p, rs, langs, statuses)
+	mu.Unlock()
+	return len(pageRE.FindAll(doc, -1)), len(doc), err
+}
