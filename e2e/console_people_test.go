@@ -67,6 +67,7 @@ func TestConsolePeopleInBrowser(t *testing.T) {
 	cole.typeInto("#code", code)
 	cole.click(`form[action="/console/account/totp/confirm"] button`, "/console/account?done=totp")
 	cole.screenshot(1024, filepath.Join(artifacts, "console-account-totp-en-1024.png"))
+	cole.accessible("my account with TOTP on")
 	cole.signOut()
 
 	// Signing in now asks for a code (the next step's: a code works once).
@@ -76,6 +77,7 @@ func TestConsolePeopleInBrowser(t *testing.T) {
 	cole.click(`form[action="/console/sign-in"] button`, "/console/sign-in/code")
 	used := time.Now().Add(30 * time.Second)
 	next, _ := totp.GenerateCode(secret, used)
+	cole.accessible("the sign-in code step")
 	cole.typeInto("#code", next)
 	cole.click(`form[action="/console/sign-in/code"] button`, "/console/incidents")
 
@@ -118,6 +120,11 @@ func TestConsolePeopleInBrowser(t *testing.T) {
 			t.Errorf("Japanese admin page lacks %q", want)
 		}
 	}
+	admin.eval(`document.querySelectorAll("details").forEach(d => d.open = true)`)
+	admin.accessible("the admin page in Japanese")
+	admin.navigate(base+"/console/api", "/console/api")
+	admin.accessible("the API reference")
+	admin.navigate(base+"/console/lang?l=ja&next=/console/admin/people", "/console/admin/people")
 	admin.eval(`document.querySelectorAll("details").forEach(d => d.open = true)`)
 	admin.screenshot(1280, filepath.Join(artifacts, "console-people-ja-1280.png"))
 	admin.screenshot(390, filepath.Join(artifacts, "console-people-ja-390.png"))
