@@ -259,20 +259,27 @@ func readFilingForm(r *http.Request) (candor.Filing, []byte, error) {
 
 // evidenceBundle serves the incident's evidence bundle (package evidence):
 // its files, the report (PDF when a printer is configured) and the manifest.
+// buildEvidence builds the incident's evidence bundle, for the API and the
+// console alike.
+func (s *Server) buildEvidence(ctx context.Context, incidentID string, cfg filing.Config) ([]byte, error) {
+	var printer evidence.Printer
+	if s.cfg.Printer != nil {
+		printer = s.cfg.Printer
+	}
+	out, err := evidence.Build(ctx, s.store, incidentID, cfg, printer, time.Now())
+	if errors.Is(err, pdf.ErrNoChromium) {
+		err = candor.Errorf(candor.EUNAVAILABLE, "%v", err)
+	}
+	return out, err
+}
+
 func (s *Server) evidenceBundle(c *gin.Context) {
 	cfg, err := s.filingConfig()
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	var printer evidence.Printer
-	if s.cfg.Printer != nil {
-		printer = s.cfg.Printer
-	}
-	out, err := evidence.Build(c.Request.Context(), s.store, c.Param("id"), cfg, printer, time.Now())
-	if errors.Is(err, pdf.ErrNoChromium) {
-		err = candor.Errorf(candor.EUNAVAILABLE, "%v", err)
-	}
+	out, err := s.buildEvidence(c.Request.Context(), c.Param("id"), cfg)
 	if err != nil {
 		writeError(c, err)
 		return

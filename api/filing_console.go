@@ -48,3 +48,11 @@ func (a consoleFilings) RecordFiling(ctx context.Context, incidentID, obligation
 	out, _, err := filing.Record(ctx, a.s.store, cfg, incidentID, obligationID, f, receipt, time.Now())
 	return out, err
 }
+
+func (a consoleFilings) EvidenceBundle(ctx context.Context, incidentID string) ([]byte, error) {
+	cfg, err := a.s.filingConfig()
+	if err != nil {
+		return nil, err
+	}
+	return a.s.buildEvidence(ctx, incidentID, cfg)
+}

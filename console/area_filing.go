@@ -28,6 +28,8 @@ type FilingActions interface {
 	PackPDF(ctx context.Context, packID string) (name string, pdf []byte, err error)
 	// RecordFiling is POST /incidents/{id}/obligations/{obligation_id}/filings.
 	RecordFiling(ctx context.Context, incidentID, obligationID string, f candor.Filing, receipt []byte) (candor.Filing, error)
+	// EvidenceBundle is GET /incidents/{id}/evidence.zip.
+	EvidenceBundle(ctx context.Context, incidentID string) ([]byte, error)
 }
 
 // filingUpload bounds the filing form's body: the receipt and a few fields.
@@ -38,6 +40,7 @@ func (cs *Console) filingRoutes(in *gin.RouterGroup) {
 	in.GET("/filings.js", cs.filingScript)
 	in.GET("/incidents/:id/filings", cs.filingsPage)
 	in.GET("/filings/:id/pdf", cs.filingPDF)
+	in.GET("/incidents/:id/evidence.zip", cs.need(candor.RoleLegal), cs.evidenceZip)
 	in.POST("/incidents/:id/obligations/:ob/filings", limitUpload, cs.checkCSRF, cs.need(candor.RoleLegal), cs.recordFiling)
 }
 
@@ -152,6 +155,27 @@ func (cs *Console) filingPDF(c *gin.Context) {
 	c.Data(http.StatusOK, "application/pdf", b)
 }
 
+// evidenceZip downloads the incident's evidence bundle (legal, as the
+// API's GET /incidents/{id}/evidence.zip): the same bundle, built by the
+// same code.
+func (cs *Console) evidenceZip(c *gin.Context) {
+	if cs.cfg.Filings == nil {
+		cs.renderError(c, http.StatusServiceUnavailable, "filing_unavailable")
+		return
+	}
+	b, err := cs.cfg.Filings.EvidenceBundle(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		if candor.ErrorCode(err) == candor.EUNAVAILABLE {
+			cs.renderError(c, http.StatusServiceUnavailable, "filing_no_pdf")
+			return
+		}
+		cs.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="evidence-`+c.Param("id")+`.zip"`)
+	c.Data(http.StatusOK, "application/zip", b)
+}
+
 // recordFiling records the filing from the form: the time in the
 // incident's zone, the receipt file.
 func (cs *Console) recordFiling(c *gin.Context) {
@@ -221,69 +245,73 @@ func (cs *Console) filingScript(c *gin.Context) {
 
 func init() {
 	words(map[string]string{
-		"filing_title":       "Filings",
-		"filing_intro":       "For each regulator duty, the authority's form filled from the incident, in the authority's language. Copy each field into the regulator's portal, or download the PDF. Fields marked missing must be written by you.",
-		"filing_today":       "Show today's rules",
-		"filing_then":        "Show the rules in force at discovery",
-		"filing_none":        "No duty of this incident has a filing form.",
-		"filing_authority":   "Authority",
-		"filing_due":         "Due",
-		"filing_version":     "Pack version",
-		"filing_missing":     "missing",
-		"filing_missing_n":   "%d required fields missing",
-		"filing_source":      "Source",
-		"filing_copy":        "Copy",
-		"filing_copied":      "Copied",
-		"filing_pdf":         "Download PDF",
-		"filing_portal":      "Authority's portal",
-		"filing_filed":       "Filings recorded",
-		"filing_record":      "Record the filing",
-		"filing_filed_at":    "Filed at",
-		"filing_channel":     "Channel",
-		"filing_reference":   "Authority's reference",
-		"filing_receipt":     "Receipt or confirmation (PDF, PNG, JPEG, .eml or text, up to 10 MiB)",
-		"filing_submit":      "Record filing",
-		"filing_follows":     "follow-up of",
-		"filing_legal_only":  "Only a legal person can record a filing.",
-		"filing_bad_time":    "Give a date and time.",
-		"filing_no_receipt":  "Attach the authority's receipt or confirmation.",
-		"filing_too_large":   "The receipt is larger than 10 MiB.",
-		"filing_unavailable": "Filings are not available on this server.",
-		"filing_no_pdf":      "PDF printing is not available on this server (no Chromium).",
-		"filing_status_open": "open", "filing_status_met": "met", "filing_status_overdue": "overdue",
+		"filing_title":         "Filings",
+		"filing_evidence":      "Download the evidence bundle",
+		"filing_evidence_help": "a zip of the timeline, scope, decisions, approved texts, sends, filings with receipts, publications and audit entries, with a report PDF and a manifest of SHA-256 sums (check it with candor evidence verify)",
+		"filing_intro":         "For each regulator duty, the authority's form filled from the incident, in the authority's language. Copy each field into the regulator's portal, or download the PDF. Fields marked missing must be written by you.",
+		"filing_today":         "Show today's rules",
+		"filing_then":          "Show the rules in force at discovery",
+		"filing_none":          "No duty of this incident has a filing form.",
+		"filing_authority":     "Authority",
+		"filing_due":           "Due",
+		"filing_version":       "Pack version",
+		"filing_missing":       "missing",
+		"filing_missing_n":     "%d required fields missing",
+		"filing_source":        "Source",
+		"filing_copy":          "Copy",
+		"filing_copied":        "Copied",
+		"filing_pdf":           "Download PDF",
+		"filing_portal":        "Authority's portal",
+		"filing_filed":         "Filings recorded",
+		"filing_record":        "Record the filing",
+		"filing_filed_at":      "Filed at",
+		"filing_channel":       "Channel",
+		"filing_reference":     "Authority's reference",
+		"filing_receipt":       "Receipt or confirmation (PDF, PNG, JPEG, .eml or text, up to 10 MiB)",
+		"filing_submit":        "Record filing",
+		"filing_follows":       "follow-up of",
+		"filing_legal_only":    "Only a legal person can record a filing.",
+		"filing_bad_time":      "Give a date and time.",
+		"filing_no_receipt":    "Attach the authority's receipt or confirmation.",
+		"filing_too_large":     "The receipt is larger than 10 MiB.",
+		"filing_unavailable":   "Filings are not available on this server.",
+		"filing_no_pdf":        "PDF printing is not available on this server (no Chromium).",
+		"filing_status_open":   "open", "filing_status_met": "met", "filing_status_overdue": "overdue",
 		"filing_channel_portal": "portal", "filing_channel_email": "e-mail", "filing_channel_post": "post", "filing_channel_fax": "fax",
 		"filing_unconfirmed": "label not confirmed against the authority's own text",
 	}, map[string]string{
-		"filing_title":       "報告・届出",
-		"filing_intro":       "規制当局への報告義務ごとに、当局の様式をインシデントの情報で当局の言語により記入したものです。各項目を当局のウェブフォームにコピーするか、PDFをダウンロードしてください。「未記入」の項目はご自身で記入してください。",
-		"filing_today":       "現在の規則で表示",
-		"filing_then":        "発覚時点の規則で表示",
-		"filing_none":        "このインシデントには報告様式のある義務がありません。",
-		"filing_authority":   "報告先",
-		"filing_due":         "期限",
-		"filing_version":     "パック版",
-		"filing_missing":     "未記入",
-		"filing_missing_n":   "必須項目のうち%d件が未記入",
-		"filing_source":      "出典",
-		"filing_copy":        "コピー",
-		"filing_copied":      "コピーしました",
-		"filing_pdf":         "PDFをダウンロード",
-		"filing_portal":      "当局の報告窓口",
-		"filing_filed":       "記録された報告",
-		"filing_record":      "報告を記録する",
-		"filing_filed_at":    "報告日時",
-		"filing_channel":     "方法",
-		"filing_reference":   "当局の受付番号",
-		"filing_receipt":     "受付証・確認（PDF、PNG、JPEG、.eml、テキスト、10 MiB まで）",
-		"filing_submit":      "報告を記録",
-		"filing_follows":     "追加報告・初回:",
-		"filing_legal_only":  "報告を記録できるのは法務担当者のみです。",
-		"filing_bad_time":    "日付と時刻を入力してください。",
-		"filing_no_receipt":  "当局の受付証または確認を添付してください。",
-		"filing_too_large":   "受付証が10 MiBを超えています。",
-		"filing_unavailable": "このサーバーでは報告機能を利用できません。",
-		"filing_no_pdf":      "このサーバーではPDFを作成できません（Chromiumがありません）。",
-		"filing_status_open": "未対応", "filing_status_met": "履行済み", "filing_status_overdue": "期限超過",
+		"filing_title":         "報告・届出",
+		"filing_evidence":      "証跡一式をダウンロード",
+		"filing_evidence_help": "経緯、対象範囲、判断、承認済みの文面、送信、受領証付きの報告、公表、監査記録をまとめたzip（報告書PDFとSHA-256の一覧付き。candor evidence verify で検証できます）",
+		"filing_intro":         "規制当局への報告義務ごとに、当局の様式をインシデントの情報で当局の言語により記入したものです。各項目を当局のウェブフォームにコピーするか、PDFをダウンロードしてください。「未記入」の項目はご自身で記入してください。",
+		"filing_today":         "現在の規則で表示",
+		"filing_then":          "発覚時点の規則で表示",
+		"filing_none":          "このインシデントには報告様式のある義務がありません。",
+		"filing_authority":     "報告先",
+		"filing_due":           "期限",
+		"filing_version":       "パック版",
+		"filing_missing":       "未記入",
+		"filing_missing_n":     "必須項目のうち%d件が未記入",
+		"filing_source":        "出典",
+		"filing_copy":          "コピー",
+		"filing_copied":        "コピーしました",
+		"filing_pdf":           "PDFをダウンロード",
+		"filing_portal":        "当局の報告窓口",
+		"filing_filed":         "記録された報告",
+		"filing_record":        "報告を記録する",
+		"filing_filed_at":      "報告日時",
+		"filing_channel":       "方法",
+		"filing_reference":     "当局の受付番号",
+		"filing_receipt":       "受付証・確認（PDF、PNG、JPEG、.eml、テキスト、10 MiB まで）",
+		"filing_submit":        "報告を記録",
+		"filing_follows":       "追加報告・初回:",
+		"filing_legal_only":    "報告を記録できるのは法務担当者のみです。",
+		"filing_bad_time":      "日付と時刻を入力してください。",
+		"filing_no_receipt":    "当局の受付証または確認を添付してください。",
+		"filing_too_large":     "受付証が10 MiBを超えています。",
+		"filing_unavailable":   "このサーバーでは報告機能を利用できません。",
+		"filing_no_pdf":        "このサーバーではPDFを作成できません（Chromiumがありません）。",
+		"filing_status_open":   "未対応", "filing_status_met": "履行済み", "filing_status_overdue": "期限超過",
 		"filing_channel_portal": "ウェブフォーム", "filing_channel_email": "電子メール", "filing_channel_post": "郵送", "filing_channel_fax": "FAX",
 		"filing_unconfirmed": "当局の原文で未確認の項目名",
 	})

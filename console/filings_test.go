@@ -42,7 +42,7 @@ func TestConsoleFilings(t *testing.T) {
 			page(t, legal, "/console/incidents/"+id, `href="/console/incidents/`+id+`/filings"`)
 			body := page(t, legal, list, "Filings", "個人情報保護委員会への漏えい等報告（速報）", "報告者の氏名又は名称",
 				`data-copy="v-`+id+`.jp-appi-ppc-preliminary-reporter_name"`, `href="/console/filings/`+id+`.jp-appi-ppc-preliminary/pdf"`,
-				"Record the filing", `enctype="multipart/form-data"`, `<script src="/console/filings.js" defer>`,
+				"Record the filing", `enctype="multipart/form-data"`, `href="/console/incidents/`+id+`/evidence.zip"`, `<script src="/console/filings.js" defer>`,
 				"Personal data breach notification to the NPC")
 			if !strings.Contains(body, `lang="ja"`) {
 				t.Error("the Japanese pack is not marked lang=ja")
@@ -50,6 +50,14 @@ func TestConsoleFilings(t *testing.T) {
 			page(t, signedIn(t, e, "ja"), list, "報告・届出", "報告を記録する", "コピー")
 			if b := page(t, e.signedInAs(t, "carl@example.com", "en"), list, "Only a legal person"); strings.Contains(b, "Record filing") {
 				t.Error("comms sees the filing form")
+			}
+			// The evidence bundle, as the API builds it: legal only.
+			if res, zip := legal.get("/console/incidents/" + id + "/evidence.zip"); res.StatusCode != 200 ||
+				res.Header.Get("Content-Type") != "application/zip" || !strings.Contains(zip, "manifest.json") {
+				t.Errorf("evidence bundle: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			if res, _ := e.signedInAs(t, "carl@example.com", "en").get("/console/incidents/" + id + "/evidence.zip"); res.StatusCode != 403 {
+				t.Errorf("comms downloads the evidence: %d", res.StatusCode)
 			}
 			if res, js := legal.get("/console/filings.js"); res.StatusCode != 200 || !strings.Contains(js, "clipboard") {
 				t.Errorf("filings.js: %d", res.StatusCode)

@@ -1,7 +1,7 @@
 // Package pdf prints HTML to PDF with Debian's headless Chromium, driven
 // through its DevTools protocol. Chromium shapes Thai and lays out Japanese
 // with the system's fonts (fonts-noto-cjk, fonts-thai-tlwg), which the pure-Go
-// PDF libraries cannot; see docs/dependencies.md.
+// PDF libraries cannot; see the README's "Dependencies".
 //
 // One Printer owns one browser process; each Print opens its own tab, so a
 // Printer is safe for concurrent use. The page never reaches the network: the
