@@ -164,10 +164,14 @@ var errFormInvalid = candor.Errorf(candor.EINVALID, "the form has errors")
 // eventForm is the timeline form as typed.
 type eventForm struct {
 	OccurredOn, OccurredAt, Description, Public string
-	Translations                                []eventText
-	NewLang, NewText                            string
-	Errors                                      map[string]string
-	Unplaced                                    []string
+	// ScopeJurisdictions and ScopeCategories widen the scope from the
+	// event's time, as the API's scope {jurisdictions, data_categories}:
+	// codes separated by commas or spaces, as typed.
+	ScopeJurisdictions, ScopeCategories string
+	Translations                        []eventText
+	NewLang, NewText                    string
+	Errors                              map[string]string
+	Unplaced                            []string
 }
 
 type eventText struct{ Lang, Text string }
@@ -192,9 +196,13 @@ func (cs *Console) createEvent(c *gin.Context) {
 	form := c.Request.PostForm
 	f := eventForm{OccurredOn: strings.TrimSpace(form.Get("occurred_on")), OccurredAt: strings.TrimSpace(form.Get("occurred_at")),
 		Description: textarea(form.Get("description")), Public: form.Get("public"), Errors: map[string]string{},
-		NewLang: strings.TrimSpace(form.Get("event_new_lang")), NewText: textarea(form.Get("event_new_text"))}
+		NewLang: strings.TrimSpace(form.Get("event_new_lang")), NewText: textarea(form.Get("event_new_text")),
+		ScopeJurisdictions: strings.TrimSpace(form.Get("scope.jurisdictions")), ScopeCategories: strings.TrimSpace(form.Get("scope.data_categories"))}
 	e := candor.Event{OccurredOn: f.OccurredOn, Description: f.Description, Public: f.Public == "true",
 		Translations: map[string]candor.EventText{}}
+	if js, cs := codes(f.ScopeJurisdictions), codes(f.ScopeCategories); len(js)+len(cs) > 0 {
+		e.Scope = &candor.EventScope{Jurisdictions: js, DataCategories: cs}
+	}
 	var errs []candor.FieldError
 	for _, k := range form["event_translation"] {
 		t := textarea(form.Get("translations." + k + ".description"))
@@ -242,7 +250,8 @@ func (cs *Console) createEvent(c *gin.Context) {
 // place puts each error beside its field; a new translation's errors go
 // beside its language and text.
 func (f *eventForm) place(errs []candor.FieldError) {
-	fields := map[string]bool{"occurred_on": true, "occurred_at": true, "description": true, "public": true, "event_new_lang": true}
+	fields := map[string]bool{"occurred_on": true, "occurred_at": true, "description": true, "public": true, "event_new_lang": true,
+		"scope.jurisdictions": true, "scope.data_categories": true}
 	for _, t := range f.Translations {
 		fields["translations."+t.Lang+".description"] = true
 	}
@@ -288,6 +297,8 @@ func init() {
 		"room_occurred_at": "Or date and time, in the incident's time zone", "room_description": "Description",
 		"room_public": "May it appear in notices and public statements?", "room_public_yes": "public", "room_public_no": "private (internal only)",
 		"room_private": "private", "room_event_translation": "Description in", "room_add": "Add the event",
+		"room_scope": "Scope learned from this event", "room_scope_help": "Countries or regions (JP, PH, US-CA, EU) and data categories (national_id, credentials …) known from this moment to be affected; each country's duties run from then. Leave empty if the event widens nothing.",
+		"room_scope_jurisdictions": "Jurisdictions", "room_scope_categories": "Data categories",
 		"room_on_it": "Who is on it", "room_nobody": "Nobody has changed this incident yet.", "room_changes": "changes",
 		"room_last": "last", "room_history": "History", "room_when": "When", "room_who": "Who", "room_what": "What",
 		"room_changed": "Changed", "room_older": "Older entries", "room_no_history": "No entries.", "room_role_unknown": "role unknown",
@@ -309,10 +320,17 @@ func init() {
 		"room_occurred_at": "または日時（インシデントのタイムゾーン）", "room_description": "内容",
 		"room_public": "通知や公表文に掲載してよいですか？", "room_public_yes": "公開", "room_public_no": "非公開（社内のみ）",
 		"room_private": "非公開", "room_event_translation": "内容の翻訳:", "room_add": "経緯を追加",
+		"room_scope": "この経緯で判明した対象範囲", "room_scope_help": "この時点で影響が判明した国・地域（JP、PH、US-CA、EU）とデータ分類（national_id、credentials など）。各国の義務の期限はこの時点から数えます。範囲が広がらない場合は空欄のまま。",
+		"room_scope_jurisdictions": "法域", "room_scope_categories": "データ分類",
 		"room_on_it": "担当者", "room_nobody": "このインシデントを変更した人はまだいません。", "room_changes": "件の変更",
 		"room_last": "最終", "room_history": "履歴", "room_when": "日時", "room_who": "実行者", "room_what": "操作",
 		"room_changed": "変更内容", "room_older": "古い項目", "room_no_history": "項目はありません。", "room_role_unknown": "役割不明",
 		"room_history_note": "インシデントの監査記録（新しい順、日時はインシデントのタイムゾーン）。チェーンは candor audit verify で検証できます。",
 		"room_new_link":     "インシデントの新規作成", "room_edit_link": "事実と翻訳を編集", "room_timeline_all": "経緯",
 	})
+}
+
+// codes splits a typed list of codes ("ID, PH" or "ID PH"); empty: none.
+func codes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '、' })
 }

@@ -312,6 +312,26 @@ func roomEvents(t *testing.T, e *env, b *browser, id string) {
 		!strings.Contains(body, `id="occurred_on-err">occurred_on (YYYY-MM-DD) or occurred_at (RFC 3339) is required`) {
 		t.Errorf("empty event: %d", res.StatusCode)
 	}
+	// Scope learned from an event: Indonesia and the Philippines on 24 June.
+	f = url.Values{"occurred_on": {"2020-06-24"}, "description": {"Access from Indonesia and the Philippines identified"},
+		"public": {"true"}, "scope.jurisdictions": {"ID, PH"}}
+	if res, body := b.form(room, room+"/events", f); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("event with scope: %d %s", res.StatusCode, body)
+	}
+	evs, _ = e.db.ListEvents(testenv.Actor(candor.RoleViewer), id, false)
+	if len(evs) != 2 || evs[1].Scope == nil || strings.Join(evs[1].Scope.Jurisdictions, ",") != "ID,PH" {
+		t.Fatalf("scope not stored: %+v", evs)
+	}
+	f.Set("scope.jurisdictions", "ZZ")
+	f.Set("scope.data_categories", "gossip")
+	res, body = b.form(room, room+"/events", f)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="scope.jurisdictions-err"`) ||
+		!strings.Contains(body, `id="scope.data_categories-err"`) || !strings.Contains(body, `value="ZZ"`) {
+		t.Errorf("bad scope: %d\n%s", res.StatusCode, body)
+	}
+	if evs, _ := e.db.ListEvents(testenv.Actor(candor.RoleViewer), id, false); len(evs) != 2 {
+		t.Errorf("%d events after a refused scope", len(evs))
+	}
 }
 
 func roomHistory(t *testing.T, e *env, comms *browser, id string) {

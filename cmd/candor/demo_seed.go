@@ -97,10 +97,20 @@ type seedEvent struct {
 	translations map[string]candor.EventText
 }
 
+// seedScope is when each country entered the seed case's scope, as the
+// statement tells it: Thailand on discovery, Indonesia and the Philippines
+// on 24 June, the United States on 8 July. The events of those days carry
+// it, so each country's duties run from its own day.
+var seedScope = map[string][]string{"2020-06-11": {"TH"}, "2020-06-24": {"ID", "PH"}, "2020-07-08": {"US"}}
+
 // event is the date-only, public timeline entry the demo creates.
 func (e seedEvent) event() candor.Event {
-	return candor.Event{OccurredOn: e.on.Format(candor.DateLayout), Description: e.description,
+	ev := candor.Event{OccurredOn: e.on.Format(candor.DateLayout), Description: e.description,
 		Translations: e.translations, Public: true}
+	if js, ok := seedScope[ev.OccurredOn]; ok {
+		ev.Scope = &candor.EventScope{Jurisdictions: js}
+	}
+	return ev
 }
 
 // tr builds an event's translations from its descriptions in ja, th, id

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/internal/testenv"
@@ -85,5 +86,21 @@ func TestDemo(t *testing.T) {
 	}
 	if strings.Contains(obs, "US-") || strings.Contains(obs, "us-ny-regulators") {
 		t.Errorf("a US notice for names and e-mail addresses:\n%s", obs)
+	}
+	// The timeline carries the scope as it grew: the Philippines from 24 June.
+	changes, err := db.ScopeChanges(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered := map[string]string{}
+	for _, c := range changes { // in time order: the first is when it entered
+		if _, seen := entered[c.Code]; !seen && c.Kind == candor.ScopeJurisdiction {
+			entered[c.Code] = c.At.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02")
+		}
+	}
+	for code, day := range map[string]string{"TH": "2020-06-11", "ID": "2020-06-24", "PH": "2020-06-24", "US": "2020-07-08"} {
+		if entered[code] != day {
+			t.Errorf("%s entered the scope on %q, want %s (%v)", code, entered[code], day, entered)
+		}
 	}
 }
