@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,54 +27,9 @@ func TestConsoleSendsInBrowser(t *testing.T) {
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d := testenv.SQLite(t)
-	redis := testenv.StartRedis(t)
 	mail := smtptest.Start(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
 	// One message a second: the send lasts long enough to pause it.
-	env := append(os.Environ(), "CANDOR_DATABASE_URL="+d.URL, "CANDOR_REDIS_URL="+redis.URL(), "CANDOR_LISTEN="+addr,
-		"CANDOR_BASE_URL="+base, "CANDOR_DATA_KEY="+testKey, "CANDOR_ORG_NAME=Kawasaki Heavy Industries, Ltd.",
-		"CANDOR_ORG_CONTACT_EMAIL=privacy@example.com", "CANDOR_ORG_TIMEZONE=Asia/Tokyo", "CANDOR_LOG_LEVEL=warn",
-		"CANDOR_SMTP_URL="+mail.URL(), "CANDOR_MAIL_RATE=1", "CANDOR_MAIL_FROM=notices@example.com")
-	cli := func(args ...string) string {
-		c := exec.Command(bin, args...)
-		c.Env = env
-		out, err := c.CombinedOutput()
-		if err != nil {
-			t.Fatalf("candor %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	cmd := exec.Command(bin, "run")
-	cmd.Env = env
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-		}
-		if t.Failed() {
-			t.Logf("candor output:\n%s", tail(logs.String(), 4000))
-		}
-	})
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		if s, _, _ := getQuiet(base + "/readyz"); s == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("candor run not ready:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	base, cli := startCandor(t, bin, testenv.SQLite(t), "CANDOR_SMTP_URL="+mail.URL(), "CANDOR_MAIL_RATE=1", "CANDOR_MAIL_FROM=notices@example.com")
 
 	// The incident, its customers, an approved notice and an approved
 	// statement, through the API (comms drafts, another person approves).

@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,50 +26,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := testenv.SQLite(t)
-	redis := testenv.StartRedis(t)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	env := append(os.Environ(), "CANDOR_DATABASE_URL="+d.URL, "CANDOR_REDIS_URL="+redis.URL(), "CANDOR_LISTEN="+addr,
-		"CANDOR_BASE_URL="+base, "CANDOR_DATA_KEY="+testKey, "CANDOR_ORG_NAME=Kawasaki Heavy Industries, Ltd.",
-		"CANDOR_ORG_CONTACT_EMAIL=privacy@example.com", "CANDOR_ORG_TIMEZONE=Asia/Tokyo", "CANDOR_LOG_LEVEL=warn")
-	cli := func(args ...string) string {
-		c := exec.Command(bin, args...)
-		c.Env = env
-		out, err := c.CombinedOutput()
-		if err != nil {
-			t.Fatalf("candor %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	cmd := exec.Command(bin, "run")
-	cmd.Env = env
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-		}
-		if t.Failed() {
-			t.Logf("candor output:\n%s", tail(logs.String(), 4000))
-		}
-	})
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		if s, _, _ := getQuiet(base + "/readyz"); s == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("candor run not ready:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	base, cli := startCandor(t, bin, d)
 
 	// The incident through the API, its customers straight into the database.
 	cli("person", "create", "--email", "rita@example.com", "--name", "Rita Tanaka", "--role", "legal")
