@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -144,7 +143,7 @@ func benchConsole(ctx context.Context, cfg Config, args []string, out io.Writer)
 		}
 	}()
 	loadStart := time.Now()
-	results := consoleLoad(lctx, c, targets, *clients, *rate)
+	results := runLoad(lctx, c, targets, *clients, *rate)
 	elapsed := time.Since(loadStart)
 	var final candor.Send
 	if err := c.get("/api/v1/sends/"+sendID, &final); err != nil {
@@ -167,58 +166,6 @@ func benchConsole(ctx context.Context, cfg Config, args []string, out io.Writer)
 		return fmt.Errorf("the send did not complete within %s", *duration)
 	}
 	return nil
-}
-
-type consoleResult struct {
-	lat, service []time.Duration
-	errors       int
-}
-
-// consoleLoad is runLoad (bench_load.go) keeping both latencies of each
-// request: from when it was due (an open loop, so a stall shows in every
-// request that waited behind it) and from when it was sent (the page's own
-// service time, which the machine's other load inflates less).
-func consoleLoad(ctx context.Context, c *apiClient, targets []loadTarget, clients int, rate float64) []consoleResult {
-	var every time.Duration
-	if rate > 0 {
-		every = time.Duration(float64(clients) * float64(time.Second) / rate)
-	}
-	var mu sync.Mutex
-	results := make([]consoleResult, len(targets))
-	var wg sync.WaitGroup
-	for w := range clients {
-		wg.Go(func() {
-			local := make([]consoleResult, len(targets))
-			due := time.Now().Add(every * time.Duration(w) / time.Duration(clients))
-			for i := w; ctx.Err() == nil; i++ {
-				k := i % len(targets)
-				if every > 0 {
-					time.Sleep(time.Until(due))
-				}
-				sent := time.Now()
-				t0 := sent
-				if every > 0 {
-					t0 = due
-					due = due.Add(every)
-				}
-				if c.fetch(targets[k].path, targets[k].auth) {
-					local[k].lat = append(local[k].lat, time.Since(t0))
-					local[k].service = append(local[k].service, time.Since(sent))
-				} else if ctx.Err() == nil {
-					local[k].errors++
-				}
-			}
-			mu.Lock()
-			for k := range local {
-				results[k].lat = append(results[k].lat, local[k].lat...)
-				results[k].service = append(results[k].service, local[k].service...)
-				results[k].errors += local[k].errors
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return results
 }
 
 var benchCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -166,9 +166,13 @@ type loadTarget struct {
 	auth       bool
 }
 
+// loadResult is one target's requests: lat from when each was due (an open
+// loop, so a stall shows in every request that waited behind it), service
+// from when it was sent (the page's own time, which the machine's other
+// load inflates less).
 type loadResult struct {
-	lat    []time.Duration
-	errors int
+	lat, service []time.Duration
+	errors       int
 }
 
 // runLoad runs clients, each cycling over the targets until ctx ends: paced
@@ -192,14 +196,15 @@ func runLoad(ctx context.Context, c *apiClient, targets []loadTarget, clients in
 				if every > 0 {
 					time.Sleep(time.Until(due))
 				}
-				t0 := time.Now()
+				sent := time.Now()
+				t0 := sent
 				if every > 0 {
 					t0 = due
 					due = due.Add(every)
 				}
-				ok := c.fetch(targets[k].path, targets[k].auth)
-				if ok {
+				if c.fetch(targets[k].path, targets[k].auth) {
 					local[k].lat = append(local[k].lat, time.Since(t0))
+					local[k].service = append(local[k].service, time.Since(sent))
 				} else if ctx.Err() == nil {
 					local[k].errors++
 				}
@@ -207,6 +212,7 @@ func runLoad(ctx context.Context, c *apiClient, targets []loadTarget, clients in
 			mu.Lock()
 			for k := range local {
 				results[k].lat = append(results[k].lat, local[k].lat...)
+				results[k].service = append(results[k].service, local[k].service...)
 				results[k].errors += local[k].errors
 			}
 			mu.Unlock()
