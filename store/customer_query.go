@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/geo"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -88,7 +90,29 @@ func (db *DB) ListCustomers(ctx context.Context, f candor.CustomerFilter) (Page[
 // erased, so an erasure racing an edit either comes after it and blanks
 // it, or comes first and the edit is refused. A plain read and a
 // whole-row save put the name and address back on 46 of 150 erased rows.
-func (db *DB) UpdateCustomer(ctx context.Context, id string, change func(*candor.CustomerInput) error) (candor.Customer, error) {
+//
+// A change of place or channel moves the customer between two of the
+// incident's kept counts (the customer_counts migration); an import
+// moving others at the same time may take the same counts in the other
+// order, and PostgreSQL then aborts one of the two: the edit is run again
+// from a fresh read, as the import's batch is (change must not mind).
+func (db *DB) UpdateCustomer(ctx context.Context, id string, change func(*candor.CustomerInput) error) (out candor.Customer, err error) {
+	for attempt := 1; ; attempt++ {
+		out, err = db.updateCustomer(ctx, id, change)
+		if attempt == maxBatchAttempts || !deadlocked(err) {
+			return out, err
+		}
+	}
+}
+
+// deadlocked reports whether PostgreSQL aborted a transaction to end a
+// deadlock (or a serialisation failure): running it again resolves it.
+func deadlocked(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+func (db *DB) updateCustomer(ctx context.Context, id string, change func(*candor.CustomerInput) error) (candor.Customer, error) {
 	kr, err := db.keyring()
 	if err != nil {
 		return candor.Customer{}, err
@@ -227,14 +251,15 @@ func (db *DB) EachCustomer(ctx context.Context, incidentID string, fn func(cando
 	}
 }
 
-// CountCustomers counts an incident's customers by channel.
+// CountCustomers counts an incident's customers by channel, from the
+// counts the customers' triggers keep (the customer_counts migration).
 func (db *DB) CountCustomers(ctx context.Context, incidentID string) (map[string]int64, error) {
 	var rows []struct {
 		Channel string
 		N       int64
 	}
-	err := db.gorm.WithContext(ctx).Model(&customerRow{}).Select("channel, count(*) AS n").
-		Where("incident_id = ?", incidentID).Group("channel").Find(&rows).Error
+	err := db.gorm.WithContext(ctx).Raw(`SELECT channel, CAST(SUM(n) AS BIGINT) AS n FROM customer_counts
+		WHERE incident_id = ? GROUP BY channel`, incidentID).Scan(&rows).Error
 	out := map[string]int64{}
 	for _, r := range rows {
 		out[r.Channel] = r.N

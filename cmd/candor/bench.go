@@ -83,7 +83,8 @@ func benchImport(ctx context.Context, cfg Config, args []string, out io.Writer) 
 	return nil
 }
 
-// startProfile writes a CPU profile to $CANDOR_CPUPROFILE when set.
+// startProfile writes a CPU profile to $CANDOR_CPUPROFILE when set (bench
+// import, and candor run: the benchmarks' child server inherits it).
 func startProfile() func() {
 	path := os.Getenv("CANDOR_CPUPROFILE")
 	if path == "" {

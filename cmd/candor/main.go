@@ -58,6 +58,7 @@ type command func(ctx context.Context, cfg Config, args []string, out io.Writer)
 func commands() map[string]command {
 	return map[string]command{
 		"run": func(ctx context.Context, c Config, a []string, o io.Writer) error {
+			defer startProfile()() // the server's side of bench console / bench load
 			return runService(ctx, c, a, o, true, true)
 		},
 		"serve": func(ctx context.Context, c Config, a []string, o io.Writer) error {
