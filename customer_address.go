@@ -70,7 +70,7 @@ func normalizeAddress(in CustomerInput, c *Customer, countryGiven bool) []FieldE
 	} else if c.Phone != "" && strings.IndexFunc(c.Phone, func(r rune) bool {
 		return !unicode.IsDigit(r) && !strings.ContainsRune("+-() .", r)
 	}) >= 0 {
-		bad("phone", quoteShort(c.Phone)+" is not a phone number: digits, spaces and + - ( ) . only")
+		bad("phone", QuoteShort(c.Phone)+" is not a phone number: digits, spaces and + - ( ) . only")
 	}
 	if len(c.AddressLines) == 0 && c.City == "" && c.PostalCode == "" {
 		return errs
@@ -113,7 +113,7 @@ func normalizeAddress(in CustomerInput, c *Customer, countryGiven bool) []FieldE
 			lenOK = lenOK || len(code) == n
 		}
 		if !ok || !lenOK {
-			bad("postal_code", quoteShort(c.PostalCode)+" is not "+rule.codeName)
+			bad("postal_code", QuoteShort(c.PostalCode)+" is not "+rule.codeName)
 			return errs
 		}
 		switch c.Country { // the form the post prints

@@ -28,7 +28,7 @@ func (f CustomerFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (Cust
 	if f.Locale = strings.TrimSpace(f.Locale); f.Locale != "" {
 		l, err := loc.CanonicalLocale(f.Locale)
 		if err != nil {
-			v.Add("locale", "%s is not a BCP 47 language tag", quoteShort(f.Locale))
+			v.Add("locale", "%s is not a BCP 47 language tag", QuoteShort(f.Locale))
 		}
 		f.Locale = l
 	}

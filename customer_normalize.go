@@ -71,7 +71,7 @@ func NormalizeCustomer(in CustomerInput, geo GeoChecker, loc LocaleCanonicalizer
 	if tag := strings.TrimSpace(in.Locale); tag != "" {
 		var err error
 		if c.Locale, err = loc.CanonicalLocale(tag); err != nil {
-			bad("locale", quoteShort(tag)+" is not a BCP 47 language tag such as en, ja or en-US ("+err.Error()+")")
+			bad("locale", QuoteShort(tag)+" is not a BCP 47 language tag such as en, ja or en-US ("+err.Error()+")")
 		}
 	}
 	var catErrs []FieldError
@@ -95,7 +95,7 @@ func normalizePlace(country, region string, geo GeoChecker) (string, string, *Fi
 	if country != "" {
 		cc, ok := geo.Country(country)
 		if !ok {
-			return fail("country", quoteShort(country)+" is not an ISO 3166-1 alpha-2 country code such as US or JP")
+			return fail("country", QuoteShort(country)+" is not an ISO 3166-1 alpha-2 country code such as US or JP")
 		}
 		country = cc
 	}
@@ -111,7 +111,7 @@ func normalizePlace(country, region string, geo GeoChecker) (string, string, *Fi
 	}
 	rc, ok := geo.Region(full)
 	if !ok {
-		return fail("region", quoteShort(region)+" is not an ISO 3166-2 subdivision code such as US-CA or JP-13")
+		return fail("region", QuoteShort(region)+" is not an ISO 3166-2 subdivision code such as US-CA or JP-13")
 	}
 	owner := rc[:strings.IndexByte(rc, '-')]
 	switch {

@@ -116,7 +116,7 @@ func NormalizeDataCategories(in []string) ([]string, []FieldError) {
 			continue
 		case !isSlug(c):
 			errs = append(errs, FieldError{Field: "data_categories",
-				Message: "category " + quoteShort(raw) + " must be letters, digits and _ (like date_of_birth)"})
+				Message: "category " + QuoteShort(raw) + " must be letters, digits and _ (like date_of_birth)"})
 			continue
 		}
 		if !slices.Contains(out, c) {
@@ -187,9 +187,9 @@ func isSlug(s string) bool {
 	return s != ""
 }
 
-// quoteShort quotes s for an error message, cut to a readable length so a
+// QuoteShort quotes s for an error message, cut to a readable length so a
 // hostile cell cannot blow up the report.
-func quoteShort(s string) string {
+func QuoteShort(s string) string {
 	const max = 40
 	if len(s) > max {
 		cut := max
@@ -202,3 +202,37 @@ func quoteShort(s string) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// Classes of data that some laws single out: a rule's condition names the
+// class, and a category satisfies it through DataCategoryConditions.
+const (
+	DataClassHealth    = "health_data"    // health and medical data
+	DataClassSensitive = "sensitive_data" // special-category data (GDPR Art. 9, APPI)
+	DataClassFinancial = "financial_data" // card or account data
+)
+
+// DataCategoryConditions returns the classes of data a category belongs to,
+// which rules name as conditions (deadline.CondHealthData and its kin).
+// Categories are free text on the incident, so the common spellings are
+// accepted ("health", "Medical", "payment-card"); anything else satisfies
+// none. Health data is also sensitive data, as in GDPR Art. 9 and APPI.
+func DataCategoryConditions(category string) []string {
+	c := strings.ToLower(strings.TrimSpace(category))
+	c = strings.NewReplacer("-", "_", " ", "_").Replace(c)
+	switch c {
+	case "health", "medical", "health_data", "phi", "medical_records":
+		return []string{DataClassHealth, DataClassSensitive}
+	case "sensitive", "special_category", "biometric", "genetic", "race", "ethnicity",
+		"racial_or_ethnic_origin", "religion", "religious_beliefs", "political_opinions",
+		"trade_union", "sexual_orientation", "sex_life", "criminal_record", "criminal_records":
+		return []string{DataClassSensitive}
+	case "financial", "financial_account", "bank_account", "payment_card", "credit_card", "card",
+		"account_with_code":
+		return []string{DataClassFinancial}
+	}
+	return nil
+}
+
+// CanonicalDataCategory returns the known name of a category label (its
+// slug, with the common aliases mapped), or "" when the label is empty.
+func CanonicalDataCategory(c string) string { return categoryAlias(slugify(c)) }

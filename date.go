@@ -7,7 +7,7 @@ import (
 
 // Date is a calendar day with no time or zone, as laws state effective
 // dates ("in force from 2022-04-01"). Which instant a Date covers depends on
-// the zone it is read in, so a Rule reads its dates in its own TimeZone.
+// the zone it is read in, so a deadline.Rule reads its dates in its own TimeZone.
 // The zero Date means "not set" and encodes as "".
 type Date struct {
 	Year  int

@@ -87,10 +87,10 @@ func normalizeEmail(s string) (string, string) {
 func checkMailDomain(d string) string {
 	dot := strings.LastIndexByte(d, '.')
 	if dot < 0 {
-		return "domain " + quoteShort(d) + " has no dot; a mail domain looks like example.com"
+		return "domain " + QuoteShort(d) + " has no dot; a mail domain looks like example.com"
 	}
 	if tld := d[dot+1:]; tld != "" && tld[0] >= '0' && tld[0] <= '9' {
-		return "domain " + quoteShort(d) + " is a number, not a mail domain"
+		return "domain " + QuoteShort(d) + " is a number, not a mail domain"
 	}
 	for label := range strings.SplitSeq(d, ".") {
 		if len(label) > 63 {

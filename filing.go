@@ -11,7 +11,7 @@ import (
 // Filing records that a report was filed with an authority outside Candor
 // (on its portal, by e-mail, post or fax): when, how, the authority's case
 // reference, the receipt it gave, and which version of the filing pack was
-// filed. A filing meets the obligation it was made for (MetBy.Filing).
+// filed. A filing meets the obligation it was made for (deadline.MetBy.Filing).
 type Filing struct {
 	ID           string    `json:"id"`
 	IncidentID   string    `json:"incident_id"`
@@ -51,14 +51,6 @@ const (
 	maxFilingReference = 200
 	maxReceiptName     = 200
 )
-
-// FilableAudience reports whether a duty of audience a is met by filing
-// with an authority: a regulator's or attorney general's report, or a
-// public filing such as the SEC's Form 8-K. Notices to individuals are met
-// by reaching them, never by a filing.
-func FilableAudience(a Audience) bool {
-	return a == AudienceRegulator || a == AudienceAttorneyGeneral || a == AudiencePublic
-}
 
 // ReceiptType returns the media type of a receipt judged by its content,
 // not by its name or the type the browser claimed: PDF, PNG, JPEG, or an

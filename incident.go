@@ -124,7 +124,7 @@ func (in *Incident) Validate() error {
 		in.Timezone = "UTC" // the API fills in the organisation's zone first
 	}
 	if len(in.Timezone) > maxTimezone || !validTimezone(in.Timezone) {
-		v.Add("timezone", "%s is not an IANA time zone (e.g. Asia/Tokyo, Europe/Berlin, UTC)", quoteShort(in.Timezone))
+		v.Add("timezone", "%s is not an IANA time zone (e.g. Asia/Tokyo, Europe/Berlin, UTC)", QuoteShort(in.Timezone))
 	}
 	if in.DefaultLanguage == "" {
 		in.DefaultLanguage = "en"

@@ -119,3 +119,19 @@ func AuthorizeContacts(by Actor, before, after Incident) error {
 	}
 	return Errorf(EFORBIDDEN, "owner_email and legal_contacts are set by the legal role (they receive the incident's deadline reminders); role %q may change the other fields, and leave these out or unchanged", by.Role)
 }
+
+// ReminderRecipients returns the incident's owner and legal contacts,
+// each address once (compared without case), the owner first.
+func (in Incident) ReminderRecipients() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range append([]string{in.OwnerEmail}, in.LegalContacts...) {
+		k := strings.ToLower(strings.TrimSpace(a))
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, strings.TrimSpace(a))
+	}
+	return out
+}

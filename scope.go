@@ -66,7 +66,7 @@ func NormalizeEventScope(s *EventScope, geo GeoChecker) (*EventScope, error) {
 	for _, raw := range s.Jurisdictions {
 		code, ok := ScopeJurisdictionCode(raw, geo)
 		if !ok {
-			v.Add("scope.jurisdictions", "%s is not a jurisdiction: give an ISO 3166-1 country (PH), an ISO 3166-2 region (US-CA) or EU", quoteShort(raw))
+			v.Add("scope.jurisdictions", "%s is not a jurisdiction: give an ISO 3166-1 country (PH), an ISO 3166-2 region (US-CA) or EU", QuoteShort(raw))
 			continue
 		}
 		if !slices.Contains(out.Jurisdictions, code) {
@@ -82,7 +82,7 @@ func NormalizeEventScope(s *EventScope, geo GeoChecker) (*EventScope, error) {
 	}
 	for _, c := range cats {
 		if !IsKnownDataCategory(c) && len(DataCategoryConditions(c)) == 0 {
-			v.Add("scope.data_categories", "%s is not a data category the deadline rules know: use one of %s", quoteShort(c),
+			v.Add("scope.data_categories", "%s is not a data category the deadline rules know: use one of %s", QuoteShort(c),
 				strings.Join(KnownDataCategories(), ", "))
 			continue
 		}
@@ -140,51 +140,4 @@ func (e *Event) ScopeChanges(loc *time.Location) []ScopeChange {
 		out = append(out, ScopeChange{IncidentID: e.IncidentID, Kind: ScopeDataCategory, Code: c, At: at, Source: ScopeFromEvent, EventID: e.ID})
 	}
 	return out
-}
-
-// scopeIndex is the earliest entry of each code, by kind.
-type scopeIndex struct {
-	jurisdictions map[string]ScopeChange
-	categories    map[string]ScopeChange
-}
-
-func newScopeIndex(changes []ScopeChange) scopeIndex {
-	ix := scopeIndex{jurisdictions: map[string]ScopeChange{}, categories: map[string]ScopeChange{}}
-	for _, c := range changes {
-		m := ix.jurisdictions
-		code := strings.ToUpper(c.Code)
-		if c.Kind == ScopeDataCategory {
-			m, code = ix.categories, c.Code
-		}
-		if old, ok := m[code]; !ok || c.At.Before(old.At) {
-			m[code] = c
-		}
-	}
-	return ix
-}
-
-// areaEntry returns the earliest scope entry that puts area in scope: the
-// area itself, its country for a region, any of its regions for a country,
-// and any EEA country for "EU". ok is false when none does.
-func (ix scopeIndex) areaEntry(area string) (ScopeChange, bool) {
-	var best ScopeChange
-	found := false
-	consider := func(c ScopeChange) {
-		if !found || c.At.Before(best.At) {
-			best, found = c, true
-		}
-	}
-	country, _, isRegion := strings.Cut(area, "-")
-	for code, c := range ix.jurisdictions {
-		switch {
-		case code == area:
-		case isRegion && code == country:
-		case !isRegion && strings.HasPrefix(code, area+"-"):
-		case area == "EU" && IsEEA(code):
-		default:
-			continue
-		}
-		consider(c)
-	}
-	return best, found
 }

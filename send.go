@@ -140,7 +140,7 @@ func (f SendFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (SendFilt
 	for _, c := range f.Countries {
 		cc, ok := geo.Country(strings.TrimSpace(c))
 		if !ok {
-			v.Add("filter.countries", "%s is not an ISO 3166-1 alpha-2 code", quoteShort(c))
+			v.Add("filter.countries", "%s is not an ISO 3166-1 alpha-2 code", QuoteShort(c))
 			continue
 		}
 		out.Countries = appendUnique(out.Countries, cc)
@@ -148,7 +148,7 @@ func (f SendFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (SendFilt
 	for _, r := range f.Regions {
 		rc, ok := geo.Region(strings.TrimSpace(r))
 		if !ok {
-			v.Add("filter.regions", "%s is not an ISO 3166-2 code", quoteShort(r))
+			v.Add("filter.regions", "%s is not an ISO 3166-2 code", QuoteShort(r))
 			continue
 		}
 		out.Regions = appendUnique(out.Regions, rc)
@@ -156,7 +156,7 @@ func (f SendFilter) Normalize(geo GeoChecker, loc LocaleCanonicalizer) (SendFilt
 	for _, l := range f.Locales {
 		lc, err := loc.CanonicalLocale(l)
 		if err != nil {
-			v.Add("filter.locales", "%s is not a BCP 47 tag", quoteShort(l))
+			v.Add("filter.locales", "%s is not a BCP 47 tag", QuoteShort(l))
 			continue
 		}
 		out.Locales = appendUnique(out.Locales, lc)

@@ -8,6 +8,9 @@ import (
 	"github.com/candor-dev/candor"
 )
 
+// ptr returns a pointer to v, for the optional fields of a literal.
+func ptr[T any](v T) *T { return &v }
+
 func TestCheckText(t *testing.T) {
 	tests := []struct {
 		name       string

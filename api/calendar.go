@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/ical"
 	"github.com/gin-gonic/gin"
 )
@@ -57,7 +58,7 @@ func (s *Server) personCalendar(c *gin.Context) {
 			return
 		}
 		for _, in := range page.Items {
-			rep, err := candor.AssessObligations(ctx, s.store, in.ID, s.cfg.Rules, s.cfg.Calendar, time.Time{}, now)
+			rep, err := deadline.AssessObligations(ctx, s.store, in.ID, s.cfg.Rules, s.cfg.Calendar, time.Time{}, now)
 			if err != nil {
 				writeError(c, err)
 				return

@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 )
 
-// DecisionStore keeps decisions on obligations; see candor.DecisionStore.
+// DecisionStore keeps decisions on obligations; see deadline.DecisionStore.
 type DecisionStore interface {
 	CreateDecision(ctx context.Context, d candor.Decision) (candor.Decision, error)
 	GetDecision(ctx context.Context, id string) (candor.Decision, error)
@@ -28,7 +29,7 @@ func (s *Server) proposeDecision(c *gin.Context) {
 		writeError(c, candor.Errorf(candor.EUNAVAILABLE, "the rule catalogue is not loaded"))
 		return
 	}
-	d, err := candor.ProposeDecision(c.Request.Context(), s.store, s.cfg.Rules, s.cfg.Calendar, c.Param("id"),
+	d, err := deadline.ProposeDecision(c.Request.Context(), s.store, s.cfg.Rules, s.cfg.Calendar, c.Param("id"),
 		c.Param("obligation_id"), in, time.Now().UTC())
 	if err != nil {
 		writeError(c, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/evidence"
 	"github.com/candor-dev/candor/filing"
 	"github.com/candor-dev/candor/jurisdictions"
@@ -63,7 +64,7 @@ func (s *Server) listFilingPacks(c *gin.Context) {
 		return
 	}
 	now := time.Now().UTC()
-	asOf, err := candor.ParseAsOf("as_of", c.Query("as_of"), now)
+	asOf, err := deadline.ParseAsOf("as_of", c.Query("as_of"), now)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -8,16 +8,17 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/ical"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/gin-gonic/gin"
 )
 
 // ObligationStore reads what an incident's obligations are computed from,
-// besides the incident itself; see candor.ObligationSource.
+// besides the incident itself; see deadline.ObligationSource.
 type ObligationStore interface {
 	CustomerPlaceCounts(ctx context.Context, incidentID string) (countries, regions map[string]int, err error)
-	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (candor.Evidence, error)
+	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (deadline.Evidence, error)
 	ScopeChanges(ctx context.Context, incidentID string) ([]candor.ScopeChange, error)
 	ApprovedDecisions(ctx context.Context, incidentID string) ([]candor.Decision, error)
 }
@@ -25,7 +26,7 @@ type ObligationStore interface {
 // ruleResponse is a catalogue entry: the rule as its file states it, plus
 // the deadline in words and whether it is in force today.
 type ruleResponse struct {
-	candor.Rule
+	deadline.Rule
 	DeadlineText string `json:"deadline_text"`
 	InForce      bool   `json:"in_force"`
 }
@@ -51,21 +52,21 @@ type obligationResponse struct {
 	RuleID       string              `json:"rule_id"`
 	Jurisdiction string              `json:"jurisdiction"`
 	Name         string              `json:"name"`
-	Audience     candor.Audience     `json:"audience"`
+	Audience     deadline.Audience   `json:"audience"`
 	Law          string              `json:"law"`
 	Stage        string              `json:"stage,omitempty"`
 	DueAt        *time.Time          `json:"due_at"`
 	DueLocal     string              `json:"due_local,omitempty"`
 	Soft         bool                `json:"soft"`
 	Status       string              `json:"status"`
-	MetBy        *candor.MetBy       `json:"met_by,omitempty"`
+	MetBy        *deadline.MetBy     `json:"met_by,omitempty"`
 	MetAt        *time.Time          `json:"met_at,omitempty"`
 	Late         bool                `json:"late"`
 	LateBy       string              `json:"late_by,omitempty"`
 	Notified     *notifiedResponse   `json:"notified,omitempty"`
-	Deadline     candor.Deadline     `json:"deadline"`
+	Deadline     deadline.Deadline   `json:"deadline"`
 	DeadlineText string              `json:"deadline_text"`
-	ClockStarts  candor.ClockStart   `json:"clock_starts"`
+	ClockStarts  deadline.ClockStart `json:"clock_starts"`
 	ClockAt      *time.Time          `json:"clock_at"`
 	ClockReason  string              `json:"clock_reason,omitempty"`
 	ClockScope   *candor.ScopeChange `json:"clock_scope,omitempty"`
@@ -108,7 +109,7 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-func toObligationResponse(st candor.ObligationState) obligationResponse {
+func toObligationResponse(st deadline.ObligationState) obligationResponse {
 	o := obligationResponse{ID: st.RuleID, RuleID: st.RuleID, ClockReason: st.ClockReason, ClockScope: st.ClockScope, Decision: st.Decision, Jurisdiction: st.Jurisdiction, Name: st.Name, Audience: st.Audience,
 		Law: st.Law, Stage: st.Stage, DueAt: utc(st.DueAt), Soft: st.Soft, Status: st.Status, MetBy: st.MetBy,
 		Deadline: st.Deadline, DeadlineText: st.Deadline.String(), ClockStarts: st.ClockStart, ClockAt: utc(st.ClockAt),
@@ -123,7 +124,7 @@ func toObligationResponse(st candor.ObligationState) obligationResponse {
 	return o
 }
 
-func toObligationsResponse(rep candor.ObligationReport) obligationsResponse {
+func toObligationsResponse(rep deadline.ObligationReport) obligationsResponse {
 	out := obligationsResponse{IncidentID: rep.Incident.ID, RulesAsOf: rep.RulesAsOf.UTC(), StatusAt: rep.At.UTC(),
 		Items: make([]obligationResponse, 0, len(rep.Items)), CustomersWithoutCountry: rep.Countries[""],
 		Disclaimer: jurisdictions.Disclaimer, Scope: rep.Scope}
@@ -139,23 +140,23 @@ func toObligationsResponse(rep candor.ObligationReport) obligationsResponse {
 // assess reads ?as_of= (whose rules: default those in force at discovery)
 // and ?at= (status at that instant: default now) and computes the
 // incident's obligations.
-func (s *Server) assess(c *gin.Context) (candor.ObligationReport, error) {
+func (s *Server) assess(c *gin.Context) (deadline.ObligationReport, error) {
 	now := time.Now().UTC()
-	asOf, err := candor.ParseAsOf("as_of", c.Query("as_of"), now)
+	asOf, err := deadline.ParseAsOf("as_of", c.Query("as_of"), now)
 	if err != nil {
-		return candor.ObligationReport{}, err
+		return deadline.ObligationReport{}, err
 	}
 	at := now
 	if q := strings.TrimSpace(c.Query("at")); q != "" && q != "now" {
 		if at, err = time.Parse(time.RFC3339, q); err != nil || !candor.InDateRange(at) {
-			return candor.ObligationReport{}, candor.Invalid(candor.FieldError{Field: "at",
+			return deadline.ObligationReport{}, candor.Invalid(candor.FieldError{Field: "at",
 				Message: "must be an RFC 3339 time between 1970 and 2200, such as 2020-12-28T00:00:00Z"})
 		}
 	}
 	if s.cfg.Rules == nil {
-		return candor.ObligationReport{}, candor.Errorf(candor.EUNAVAILABLE, "the rule catalogue is not loaded")
+		return deadline.ObligationReport{}, candor.Errorf(candor.EUNAVAILABLE, "the rule catalogue is not loaded")
 	}
-	return candor.AssessObligations(c.Request.Context(), s.store, c.Param("id"), s.cfg.Rules, s.cfg.Calendar, asOf, at.UTC())
+	return deadline.AssessObligations(c.Request.Context(), s.store, c.Param("id"), s.cfg.Rules, s.cfg.Calendar, asOf, at.UTC())
 }
 
 func (s *Server) listObligations(c *gin.Context) {
@@ -188,14 +189,14 @@ func (s *Server) obligationsICS(c *gin.Context) {
 }
 
 // feedOf is an incident's feed: what is not met, and what was met late.
-func feedOf(rep candor.ObligationReport) ical.Feed {
-	var obs []candor.Obligation
-	var metLate []candor.ObligationState
+func feedOf(rep deadline.ObligationReport) ical.Feed {
+	var obs []deadline.Obligation
+	var metLate []deadline.ObligationState
 	for _, st := range rep.Items {
 		switch {
-		case st.Status == candor.StatusDecided:
+		case st.Status == deadline.StatusDecided:
 			// Decided that no notice is owed: no alarm to keep.
-		case st.Status != candor.StatusMet:
+		case st.Status != deadline.StatusMet:
 			obs = append(obs, st.Obligation)
 		case st.Late:
 			metLate = append(metLate, st)

@@ -10,6 +10,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/internal/testenv"
 	"github.com/candor-dev/candor/jurisdictions"
 )
@@ -159,7 +160,7 @@ func TestObligationsEndToEnd(t *testing.T) {
 			}
 			for _, set := range []map[string]obligationItem{then, now} {
 				for rule, o := range set {
-					if o.DueAt != nil && (o.Status != candor.StatusOverdue || o.DueAt.Location() != time.UTC || o.DueLocal == "") {
+					if o.DueAt != nil && (o.Status != deadline.StatusOverdue || o.DueAt.Location() != time.UTC || o.DueLocal == "") {
 						t.Errorf("%s: status %s, due %v (%q); every dated duty of 2020 is overdue now", rule, o.Status, o.DueAt, o.DueLocal)
 					}
 				}
@@ -176,17 +177,17 @@ func TestObligationsEndToEnd(t *testing.T) {
 				RecipientKey: "regulator:PH", Status: "sent", SentAt: sentPH})
 			then, _ = e.obligations(id, "")
 			ph := then["ph-dpa-npc-notice"]
-			if ph.Status != candor.StatusMet || ph.MetBy == nil || ph.MetBy.SendID != reg || ph.MetBy.DisclosureID != regDisc || !ph.MetBy.At.Equal(sentPH) {
+			if ph.Status != deadline.StatusMet || ph.MetBy == nil || ph.MetBy.SendID != reg || ph.MetBy.DisclosureID != regDisc || !ph.MetBy.At.Equal(sentPH) {
 				t.Errorf("PH notice after the report: %s %+v", ph.Status, ph.MetBy)
 			}
 			if ph.MetAt == nil || !ph.MetAt.Equal(sentPH) || ph.Late == nil || *ph.Late || ph.LateBy != nil {
 				t.Errorf("PH notice met on time: met_at %v, late %v, late_by %v", ph.MetAt, ph.Late, ph.LateBy)
 			}
-			if full := then["ph-dpa-npc-full-report"]; full.Status != candor.StatusOverdue || full.MetBy != nil ||
+			if full := then["ph-dpa-npc-full-report"]; full.Status != deadline.StatusOverdue || full.MetBy != nil ||
 				full.MetAt != nil || full.Late == nil || *full.Late || full.LateBy != nil {
 				t.Errorf("PH full report met by the first report: %+v", full)
 			}
-			if before, _ := e.obligations(id, "?at=2020-06-12T00:00:00Z"); before["ph-dpa-npc-notice"].Status != candor.StatusOpen {
+			if before, _ := e.obligations(id, "?at=2020-06-12T00:00:00Z"); before["ph-dpa-npc-notice"].Status != deadline.StatusOpen {
 				t.Errorf("PH notice on 2020-06-12, before the report: %s", before["ph-dpa-npc-notice"].Status)
 			}
 
@@ -195,7 +196,7 @@ func TestObligationsEndToEnd(t *testing.T) {
 			n1, disc := testenv.Send(t, e.db, id, "customer_notice", "")
 			testenv.Deliveries(t, e.db, testenv.NoticeTo(n1, disc, id, time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC), texans[:249]...)...)
 			then, _ = e.obligations(id, "")
-			if tx := then["us-tx-individuals"]; tx.Status != candor.StatusOverdue || tx.MetBy != nil || tx.Notified.Notified != 249 {
+			if tx := then["us-tx-individuals"]; tx.Status != deadline.StatusOverdue || tx.MetBy != nil || tx.Notified.Notified != 249 {
 				t.Errorf("249 of 250 Texans: %s %+v %+v", tx.Status, tx.MetBy, tx.Notified)
 			}
 			n2, _ := testenv.Send(t, e.db, id, "customer_notice", disc) // a second send of the same notice
@@ -203,11 +204,11 @@ func TestObligationsEndToEnd(t *testing.T) {
 			testenv.Deliveries(t, e.db, testenv.NoticeTo(n2, disc, id, last, texans[249])...)
 			then, _ = e.obligations(id, "")
 			tx := then["us-tx-individuals"]
-			if tx.Status != candor.StatusMet || tx.MetBy == nil || tx.MetBy.SendID != n2 || !tx.MetBy.At.Equal(last) ||
+			if tx.Status != deadline.StatusMet || tx.MetBy == nil || tx.MetBy.SendID != n2 || !tx.MetBy.At.Equal(last) ||
 				len(tx.MetBy.Sends) != 2 || tx.Notified.Notified != 250 {
 				t.Errorf("every Texan reached: %s %+v %+v", tx.Status, tx.MetBy, tx.Notified)
 			}
-			if ca := then["us-ca-residents-pre2026"]; ca.Status != candor.StatusOverdue {
+			if ca := then["us-ca-residents-pre2026"]; ca.Status != deadline.StatusOverdue {
 				t.Errorf("Californians were never sent a notice: %s", ca.Status)
 			}
 
@@ -219,7 +220,7 @@ func TestObligationsEndToEnd(t *testing.T) {
 				RecipientKey: "regulator:PH", Status: "sent", SentAt: sentFull})
 			atLate := "?at=2026-12-01T00:00:00Z"
 			then, _ = e.obligations(id, atLate)
-			if f := then["ph-dpa-npc-full-report"]; f.Status != candor.StatusMet || f.MetAt == nil || !f.MetAt.Equal(sentFull) ||
+			if f := then["ph-dpa-npc-full-report"]; f.Status != deadline.StatusMet || f.MetAt == nil || !f.MetAt.Equal(sentFull) ||
 				f.Late == nil || !*f.Late || f.LateBy == nil || *f.LateBy != "P6Y5M1DT3H1S" {
 				t.Errorf("PH full report six years late: %s met_at %v late %v late_by %v", f.Status, f.MetAt, f.Late, f.LateBy)
 			}
@@ -253,7 +254,7 @@ func TestObligationsEndToEnd(t *testing.T) {
 			}
 			want := 0
 			for _, o := range then {
-				if o.DueAt != nil && (o.Status != candor.StatusMet || *o.Late) {
+				if o.DueAt != nil && (o.Status != deadline.StatusMet || *o.Late) {
 					want++
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/console"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/pages"
@@ -78,9 +79,9 @@ type Config struct {
 	PageCacheTTL   time.Duration        // how long a rendered public page or a send's progress is reused; 0: not at all
 	// Rules is the deadline catalogue, loaded once at start
 	// (jurisdictions.LoadDir); nil means the embedded one.
-	Rules []candor.Rule
+	Rules []deadline.Rule
 	// Calendar counts business days; nil means holidays.New().
-	Calendar candor.BusinessCalendar
+	Calendar deadline.BusinessCalendar
 
 	Public Public // public statement pages and publishing (publication.go, public.go)
 

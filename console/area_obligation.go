@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 )
 
@@ -88,7 +89,7 @@ type kindOption struct {
 }
 
 // runsFrom says in the reader's language when a duty runs from and why.
-func runsFrom(l string, st candor.ObligationState, loc *time.Location) (when, why string) {
+func runsFrom(l string, st deadline.ObligationState, loc *time.Location) (when, why string) {
 	if st.ClockAt == nil {
 		return "", ""
 	}
@@ -119,7 +120,7 @@ func (cs *Console) renderObligation(c *gin.Context, status int, form decisionFor
 		return
 	}
 	now := time.Now().UTC()
-	st, err := candor.FindObligation(ctx, cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("ob"), now)
+	st, err := deadline.FindObligation(ctx, cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("ob"), now)
 	if err != nil {
 		cs.fail(c, err)
 		return
@@ -138,12 +139,12 @@ func (cs *Console) renderObligation(c *gin.Context, status int, form decisionFor
 	p, _ := cs.session(c)
 	d := obligationData{IncidentID: inc.ID, Title: localTitle(inc, l), ID: st.RuleID, Name: st.Name, Jurisdiction: st.Jurisdiction,
 		Law: st.Law, Audience: string(st.Audience), Status: tr(l, st.Status), StatusClass: st.Status, Form: form, Notice: notice,
-		Late: candor.NeedsDelayReasons(st, candor.DecisionNotify, now), CanPropose: p.Role.Allows(candor.RoleComms),
+		Late: deadline.NeedsDelayReasons(st, candor.DecisionNotify, now), CanPropose: p.Role.Allows(candor.RoleComms),
 		Current: tr(l, "ob_none")}
-	if st.Status == candor.StatusDecided {
+	if st.Status == deadline.StatusDecided {
 		d.Status = tr(l, "decided")
 	}
-	if st.Status == candor.StatusOverdue {
+	if st.Status == deadline.StatusOverdue {
 		d.StatusClass = "late"
 	}
 	if st.DueAt != nil {
@@ -184,7 +185,7 @@ func (cs *Console) proposeDecision(c *gin.Context) {
 		cs.renderError(c, http.StatusServiceUnavailable, "error")
 		return
 	}
-	_, err := candor.ProposeDecision(c.Request.Context(), cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("ob"),
+	_, err := deadline.ProposeDecision(c.Request.Context(), cs.store, cs.cfg.Rules, cs.cfg.Calendar, c.Param("id"), c.Param("ob"),
 		candor.DecisionInput{Decision: form.Decision, Rationale: form.Rationale, DelayReasons: form.DelayReasons}, time.Now().UTC())
 	switch candor.ErrorCode(err) {
 	case "":

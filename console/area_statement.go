@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 )
 
@@ -110,7 +111,7 @@ func (cs *Console) renderStatement(c *gin.Context, status int, incidentID string
 			r.Withdrawn = formatTime(l, *p.CancelledAt, loc)
 		case p.PublishAt.After(now):
 			r.Embargoed, r.Until = true, p.PublishAt.UTC().Format(time.RFC3339)
-			r.Countdown = candor.SpanBetween(now, p.PublishAt).Short()
+			r.Countdown = deadline.SpanBetween(now, p.PublishAt).Short()
 		default:
 			versions[p.Slug]++
 			r.Version = versions[p.Slug]

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -35,7 +36,7 @@ var files embed.FS
 // Store is what the console reads and writes; *store.DB provides it. Each
 // area of the console names what it needs in its own file.
 type Store interface {
-	candor.ObligationSource
+	deadline.ObligationSource
 	adminStore
 	roomStore
 	customerStore
@@ -73,8 +74,8 @@ type Config struct {
 	SessionTTL time.Duration // 0 is 12 h
 	// Secure marks cookies Secure (CANDOR_BASE_URL is https).
 	Secure   bool
-	Rules    []candor.Rule
-	Calendar candor.BusinessCalendar
+	Rules    []deadline.Rule
+	Calendar deadline.BusinessCalendar
 	Logger   *slog.Logger
 	// Timezone shows dates of incidents without a zone; "" is UTC.
 	Timezone string

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 )
 
@@ -185,7 +186,7 @@ func (cs *Console) deadlines(c *gin.Context) {
 		return
 	}
 	now := time.Now().UTC()
-	rep, err := candor.AssessObligations(c.Request.Context(), cs.store, c.Param("id"), cs.cfg.Rules, cs.cfg.Calendar, time.Time{}, now)
+	rep, err := deadline.AssessObligations(c.Request.Context(), cs.store, c.Param("id"), cs.cfg.Rules, cs.cfg.Calendar, time.Time{}, now)
 	if err != nil {
 		cs.fail(c, err)
 		return
@@ -204,11 +205,11 @@ func (cs *Console) deadlines(c *gin.Context) {
 			r.Decision = tr(l, "ob_"+st.Decision.Decision)
 		}
 		switch {
-		case st.Status == candor.StatusDecided:
+		case st.Status == deadline.StatusDecided:
 			r.Status = tr(l, "decided")
-		case st.Status == candor.StatusOverdue && st.DueAt != nil:
+		case st.Status == deadline.StatusOverdue && st.DueAt != nil:
 			r.Status, r.StatusClass = tr(l, "overdue"), "late"
-			r.Late = candor.SpanBetween(*st.DueAt, rep.At).Short()
+			r.Late = deadline.SpanBetween(*st.DueAt, rep.At).Short()
 		case st.Late:
 			r.Status, r.StatusClass = tr(l, "met_late"), "late"
 			if span, ok := st.LateSpan(); ok {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/store"
 	"github.com/gin-gonic/gin"
 )
@@ -85,7 +86,7 @@ func progressOf(l string, s candor.Send, loc *time.Location, now time.Time) prog
 	p.Rate = tr(l, "send_per_minute", int(math.Round(rate)))
 	if s.State == candor.SendRunning && p.Pending > 0 {
 		left := time.Duration(float64(p.Pending) / rate * float64(time.Minute))
-		p.ETA = formatTime(l, now.Add(left), loc) + " (" + candor.SpanBetween(now, now.Add(left)).Short() + ")"
+		p.ETA = formatTime(l, now.Add(left), loc) + " (" + deadline.SpanBetween(now, now.Add(left)).Short() + ")"
 	}
 	return p
 }

@@ -3,7 +3,7 @@ package console
 import (
 	"strings"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 // The catalogue's words on the deadline board: a duty whose conditions are
@@ -38,7 +38,7 @@ func init() {
 // conditionNote says in l what would decide a conditional duty. English
 // uses the engine's sentence, which names the data each law covers;
 // Japanese names each missing fact.
-func conditionNote(l string, o candor.Obligation) string {
+func conditionNote(l string, o deadline.Obligation) string {
 	if len(o.DependsOn) == 0 {
 		return ""
 	}
@@ -61,15 +61,15 @@ func conditionNote(l string, o candor.Obligation) string {
 
 func conditionWord(l, c string) string {
 	switch c {
-	case candor.DependsOnData:
+	case deadline.DependsOnData:
 		return tr(l, "catalogue_cond_data")
-	case candor.CondAcquired:
+	case deadline.CondAcquired:
 		return tr(l, "catalogue_cond_acq")
-	case candor.CondHighRisk:
+	case deadline.CondHighRisk:
 		return tr(l, "catalogue_cond_risk")
-	case candor.CondMalicious:
+	case deadline.CondMalicious:
 		return tr(l, "catalogue_cond_mal")
-	case "!" + candor.CondMalicious:
+	case "!" + deadline.CondMalicious:
 		return tr(l, "catalogue_cond_notmal")
 	}
 	return tr(l, "catalogue_cond_other", c)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/filing"
 	"github.com/candor-dev/candor/pdf"
 )
@@ -151,7 +152,7 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 	var buf bytes.Buffer
 	w := &writer{zw: zip.NewWriter(&buf), at: now}
 	inc := in.Facts.Incident
-	reach := map[string]*candor.AreaReach{}
+	reach := map[string]*deadline.AreaReach{}
 	for _, st := range in.Obligations {
 		if st.Reach != nil {
 			reach[st.Jurisdiction] = st.Reach

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/filing"
 )
 
@@ -74,15 +75,15 @@ func reportHTML(r report) ([]byte, error) {
 		Summary  string
 		Incident candor.Incident
 		Events   any
-		Late     []candor.ObligationState
+		Late     []deadline.ObligationState
 	}{r, lang, inc.Reference(), d.Incident.Title, d.Incident.Summary, inc, d.Incident.Events, lateOnes(r.In.Obligations)})
 	return b.Bytes(), err
 }
 
-func lateOnes(states []candor.ObligationState) []candor.ObligationState {
-	var out []candor.ObligationState
+func lateOnes(states []deadline.ObligationState) []deadline.ObligationState {
+	var out []deadline.ObligationState
 	for _, st := range states {
-		if st.Late || st.Status == candor.StatusOverdue {
+		if st.Late || st.Status == deadline.StatusOverdue {
 			out = append(out, st)
 		}
 	}

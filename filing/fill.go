@@ -8,6 +8,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/jurisdictions"
 	"github.com/candor-dev/candor/render"
 )
@@ -25,7 +26,7 @@ type filled struct{ value, source string }
 type filler struct {
 	in    Input
 	form  jurisdictions.FilingForm
-	ob    candor.ObligationState
+	ob    deadline.ObligationState
 	juris string // the pack's jurisdiction or EEA country
 	pack  Pack
 	lang  string
@@ -33,7 +34,7 @@ type filler struct {
 	fb    []compose.Fallback
 }
 
-func newFiller(in Input, form jurisdictions.FilingForm, ob candor.ObligationState, juris string, p Pack) *filler {
+func newFiller(in Input, form jurisdictions.FilingForm, ob deadline.ObligationState, juris string, p Pack) *filler {
 	facts := in.Facts
 	d, fb := facts.Base(form.Language)
 	return &filler{in: in, form: form, ob: ob, juris: juris, pack: p, lang: form.Language, data: d, fb: fb}
@@ -248,9 +249,9 @@ func (f *filler) count(n int, what string) filled {
 
 // individualDuty is the duty to notify individuals of the pack's
 // jurisdiction, if the incident has one.
-func (f *filler) individualDuty() *candor.ObligationState {
+func (f *filler) individualDuty() *deadline.ObligationState {
 	for i, st := range f.in.Obligations {
-		if st.Audience == candor.AudienceIndividuals && strings.EqualFold(st.Jurisdiction, f.form.Jurisdiction) {
+		if st.Audience == deadline.AudienceIndividuals && strings.EqualFold(st.Jurisdiction, f.form.Jurisdiction) {
 			return &f.in.Obligations[i]
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/filing"
 	"github.com/candor-dev/candor/jurisdictions"
 )
@@ -20,7 +20,7 @@ func TestFormsAgainstTheCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]candor.Rule{}
+	byID := map[string]deadline.Rule{}
 	for _, r := range rules {
 		byID[r.ID] = r
 	}
@@ -28,7 +28,7 @@ func TestFormsAgainstTheCatalogue(t *testing.T) {
 	for _, f := range forms {
 		for _, r := range f.Rules {
 			covered[r] = true
-			if !candor.FilableAudience(byID[r].Audience) {
+			if !deadline.FilableAudience(byID[r].Audience) {
 				t.Errorf("%s: rule %s is a duty to %s", f.ID, r, byID[r].Audience)
 			}
 		}

@@ -6,12 +6,13 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/jurisdictions"
 )
 
 // Source is what Load reads; *store.DB provides it.
 type Source interface {
-	candor.ObligationSource
+	deadline.ObligationSource
 	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
 	IncidentStatement(ctx context.Context, incidentID string) (slug string, publishAt time.Time, err error)
 	ApprovedDisclosures(ctx context.Context, incidentID string) ([]candor.Disclosure, error)
@@ -21,8 +22,8 @@ type Source interface {
 // Config is what Load needs besides the store.
 type Config struct {
 	Forms    []jurisdictions.FilingForm
-	Rules    []candor.Rule
-	Calendar candor.BusinessCalendar
+	Rules    []deadline.Rule
+	Calendar deadline.BusinessCalendar
 	Org      compose.Organisation
 	BaseURL  string
 }
@@ -31,7 +32,7 @@ type Config struct {
 // under the rules in force at asOf (zero: at its discovery, what the law
 // required then; now: today's rules), as the obligations list has them.
 func Load(ctx context.Context, src Source, incidentID string, cfg Config, asOf, now time.Time) (Input, []Pack, error) {
-	rep, err := candor.AssessObligations(ctx, src, incidentID, cfg.Rules, cfg.Calendar, asOf, now)
+	rep, err := deadline.AssessObligations(ctx, src, incidentID, cfg.Rules, cfg.Calendar, asOf, now)
 	if err != nil {
 		return Input{}, nil, err
 	}

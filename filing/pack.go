@@ -17,6 +17,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/jurisdictions"
 )
 
@@ -68,7 +69,7 @@ type Input struct {
 	// entries), its counts, the organisation and the statement.
 	Facts compose.Facts
 	// Obligations are the incident's duties with their status.
-	Obligations []candor.ObligationState
+	Obligations []deadline.ObligationState
 	// Approved are the incident's approved disclosures.
 	Approved []candor.Disclosure
 	// Filed are the filings recorded for the incident.
@@ -139,7 +140,7 @@ func ParsePackID(id string) (inc, ob, country string, ok bool) {
 	return "", "", "", false
 }
 
-func build(form jurisdictions.FilingForm, o candor.ObligationState, country string, in Input) Pack {
+func build(form jurisdictions.FilingForm, o deadline.ObligationState, country string, in Input) Pack {
 	inc := in.Facts.Incident
 	juris := form.Jurisdiction
 	if country != "" {
@@ -156,7 +157,7 @@ func build(form jurisdictions.FilingForm, o candor.ObligationState, country stri
 	p := Pack{ID: PackID(inc.ID, o.RuleID, country), IncidentID: inc.ID, ObligationID: o.RuleID, FormID: form.ID,
 		Jurisdiction: form.Jurisdiction, Country: country, Authority: name, Stage: form.Stage, Language: form.Language,
 		Title: form.Title, Portal: form.Portal, Note: form.Note, Status: o.Status, DueAt: o.DueAt,
-		Late: o.Late || o.Status == candor.StatusOverdue, Sources: form.Sources, Filed: []candor.Filing{}}
+		Late: o.Late || o.Status == deadline.StatusOverdue, Sources: form.Sources, Filed: []candor.Filing{}}
 	for _, f := range in.Filed {
 		if f.ObligationID == o.RuleID && (country == "" || f.PackID == p.ID) {
 			p.Filed = append(p.Filed, f)

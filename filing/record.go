@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 // Recorder is what Record writes to; *store.DB provides it.
@@ -16,20 +17,20 @@ type Recorder interface {
 // Record records a filing made for obligation obligationID of incident
 // incidentID, and returns it with the obligation's state afterwards. The
 // obligation must be one of the incident's duties and one met by filing
-// (candor.FilableAudience): a duty to notify individuals is EINVALID. The
+// (deadline.FilableAudience): a duty to notify individuals is EINVALID. The
 // pack filed defaults to the obligation's pack as it reads now, so the
 // filing says which version of the pack it was made from. The API and the
 // console both record through here.
-func Record(ctx context.Context, src Recorder, cfg Config, incidentID, obligationID string, f candor.Filing, receipt []byte, now time.Time) (candor.Filing, candor.ObligationState, error) {
+func Record(ctx context.Context, src Recorder, cfg Config, incidentID, obligationID string, f candor.Filing, receipt []byte, now time.Time) (candor.Filing, deadline.ObligationState, error) {
 	// The duty may be one of the rules in force at discovery, or of
 	// today's (a duty the law added since, filed now).
-	var ob *candor.ObligationState
+	var ob *deadline.ObligationState
 	var packs []Pack
 	var asOf time.Time
 	for _, at := range []time.Time{{}, now} {
 		in, ps, err := Load(ctx, src, incidentID, cfg, at, now)
 		if err != nil {
-			return f, candor.ObligationState{}, err
+			return f, deadline.ObligationState{}, err
 		}
 		for i := range in.Obligations {
 			if in.Obligations[i].RuleID == obligationID {
@@ -41,9 +42,9 @@ func Record(ctx context.Context, src Recorder, cfg Config, incidentID, obligatio
 		}
 	}
 	if ob == nil {
-		return f, candor.ObligationState{}, candor.Errorf(candor.ENOTFOUND, "obligation %q is not one of this incident's", obligationID)
+		return f, deadline.ObligationState{}, candor.Errorf(candor.ENOTFOUND, "obligation %q is not one of this incident's", obligationID)
 	}
-	if !candor.FilableAudience(ob.Audience) {
+	if !deadline.FilableAudience(ob.Audience) {
 		return f, *ob, candor.Invalid(candor.FieldError{Field: "obligation_id",
 			Message: "is a duty to notify " + string(ob.Audience) + ": it is met by the notices reaching them, not by a filing"})
 	}
@@ -66,7 +67,7 @@ func Record(ctx context.Context, src Recorder, cfg Config, incidentID, obligatio
 	if err != nil {
 		return f, *ob, err
 	}
-	rep, err := candor.AssessObligations(ctx, src, incidentID, cfg.Rules, cfg.Calendar, asOf, now)
+	rep, err := deadline.AssessObligations(ctx, src, incidentID, cfg.Rules, cfg.Calendar, asOf, now)
 	if err != nil {
 		return out, *ob, err
 	}

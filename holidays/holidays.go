@@ -1,4 +1,4 @@
-// Package holidays implements candor.BusinessCalendar with the public
+// Package holidays implements deadline.BusinessCalendar with the public
 // holidays maintained in github.com/rickar/cal/v2, rather than a table of
 // dates that would go stale.
 //
@@ -36,7 +36,7 @@ import (
 	"github.com/rickar/cal/v2/us"
 )
 
-// Calendar is a candor.BusinessCalendar. It is safe for concurrent use:
+// Calendar is a deadline.BusinessCalendar. It is safe for concurrent use:
 // the holiday calendars are built once and only read, and loaded zones are
 // cached under a mutex.
 type Calendar struct {

@@ -5,12 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 )
 
 // The engine only sees the interface; this keeps the two in step.
-var _ candor.BusinessCalendar = (*holidays.Calendar)(nil)
+var _ deadline.BusinessCalendar = (*holidays.Calendar)(nil)
 
 func day(t *testing.T, zone, date string) time.Time {
 	t.Helper()

@@ -12,7 +12,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/jurisdictions"
 )
 
@@ -23,15 +23,15 @@ const ContentType = "text/calendar; charset=utf-8"
 type Feed struct {
 	IncidentID    string
 	IncidentTitle string
-	// Obligations as candor.ComputeObligations returns them; those without
+	// Obligations as deadline.ComputeObligations returns them; those without
 	// a due date are left out, as a calendar event needs a time.
-	Obligations []candor.Obligation
+	Obligations []deadline.Obligation
 	// MetLate are duties met after their due instant. They stay in the
 	// feed, their summary and description saying "MET LATE (+6y 5mo)",
 	// without an alarm: a calendar must not show a missed deadline as if
 	// it had never existed. (Duties met on time are left out by the
 	// caller, so their events and alarms go.)
-	MetLate []candor.ObligationState
+	MetLate []deadline.ObligationState
 	// Stamp is the DTSTAMP of every event: when the feed's content last
 	// changed, or the request time. Passed in so output is reproducible.
 	Stamp time.Time
@@ -60,9 +60,9 @@ func Write(w io.Writer, f Feed) error {
 
 // addEvents adds f's dated duties to cal.
 func addEvents(cal *ics.Calendar, f Feed) {
-	events := make([]candor.ObligationState, 0, len(f.Obligations)+len(f.MetLate))
+	events := make([]deadline.ObligationState, 0, len(f.Obligations)+len(f.MetLate))
 	for _, o := range f.Obligations {
-		events = append(events, candor.ObligationState{Obligation: o})
+		events = append(events, deadline.ObligationState{Obligation: o})
 	}
 	events = append(events, f.MetLate...)
 	for _, st := range events {
@@ -90,7 +90,7 @@ func addEvents(cal *ics.Calendar, f Feed) {
 
 // UID returns the event UID for an obligation of an incident. It uses only
 // characters that survive every calendar client unescaped.
-func UID(incidentID string, o candor.Obligation) string {
+func UID(incidentID string, o deadline.Obligation) string {
 	parts := []string{incidentID, o.RuleID}
 	if o.Stage != "" {
 		parts = append(parts, o.Stage)
@@ -108,15 +108,15 @@ func UID(incidentID string, o candor.Obligation) string {
 
 // metLate labels a duty met late, "MET LATE (+6y 5mo)", or is "" for any
 // other.
-func metLate(st candor.ObligationState) string {
+func metLate(st deadline.ObligationState) string {
 	span, ok := st.LateSpan()
-	if st.Status != candor.StatusMet || !ok {
+	if st.Status != deadline.StatusMet || !ok {
 		return ""
 	}
 	return "MET LATE (" + span.Short() + ")"
 }
 
-func summary(o candor.Obligation) string {
+func summary(o deadline.Obligation) string {
 	kind := "Due"
 	if o.Soft {
 		kind = "Target (soft)"
@@ -128,7 +128,7 @@ func summary(o candor.Obligation) string {
 	return s
 }
 
-func description(title string, st candor.ObligationState) string {
+func description(title string, st deadline.ObligationState) string {
 	o := st.Obligation
 	due := "Due: " + o.DueAt.Format("2006-01-02 15:04:05 MST")
 	kind := "Hard deadline"

@@ -9,7 +9,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/ical"
 	"github.com/candor-dev/candor/jurisdictions"
@@ -26,23 +26,23 @@ func at(t *testing.T, s string) time.Time {
 
 // seedObligations are the Kawasaki seed case's duties under today's rules,
 // plus a US-listed variant so an undated SEC filing is among them.
-func seedObligations(t *testing.T) []candor.Obligation {
+func seedObligations(t *testing.T) []deadline.Obligation {
 	rules, err := jurisdictions.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	malicious := true
-	in := candor.ObligationInput{
+	in := deadline.ObligationInput{
 		DiscoveredAt:  at(t, "2020-06-11T00:00:00+09:00"),
 		AsOf:          at(t, "2026-11-21T00:00:00Z"),
 		Countries:     map[string]int{"JP": 1200, "TH": 150, "ID": 80, "PH": 60, "US": 700, "DE": 40},
 		Regions:       map[string]int{"US-CA": 300, "US-NY": 120, "US-TX": 280},
 		EntityCountry: "JP", ListedUS: true, Malicious: &malicious,
 	}
-	return candor.ComputeObligations(in, rules, holidays.New())
+	return deadline.ComputeObligations(in, rules, holidays.New())
 }
 
-func render(t *testing.T, obs []candor.Obligation) string {
+func render(t *testing.T, obs []deadline.Obligation) string {
 	t.Helper()
 	var buf bytes.Buffer
 	err := ical.Write(&buf, ical.Feed{
@@ -63,7 +63,7 @@ func TestWriteParsesBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parse own output: %v", err)
 	}
-	dated := map[string]candor.Obligation{}
+	dated := map[string]deadline.Obligation{}
 	for _, o := range obs {
 		if o.DueAt != nil {
 			dated[ical.UID("inc_01J9Z", o)] = o
@@ -152,12 +152,12 @@ func TestWriteIsStable(t *testing.T) {
 func TestUID(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		o    candor.Obligation
+		o    deadline.Obligation
 		want string
 	}{
-		{"no stage", candor.Obligation{RuleID: "us-tx-ag"}, "inc_1.us-tx-ag@candor"},
-		{"stage", candor.Obligation{RuleID: "jp-appi-ppc-final", Stage: "final"}, "inc_1.jp-appi-ppc-final.final@candor"},
-		{"stage with a slash", candor.Obligation{RuleID: "us-sec-8k-amendment", Stage: "8-K/A"}, "inc_1.us-sec-8k-amendment.8-K-A@candor"},
+		{"no stage", deadline.Obligation{RuleID: "us-tx-ag"}, "inc_1.us-tx-ag@candor"},
+		{"stage", deadline.Obligation{RuleID: "jp-appi-ppc-final", Stage: "final"}, "inc_1.jp-appi-ppc-final.final@candor"},
+		{"stage with a slash", deadline.Obligation{RuleID: "us-sec-8k-amendment", Stage: "8-K/A"}, "inc_1.us-sec-8k-amendment.8-K-A@candor"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := ical.UID("inc_1", tt.o); got != tt.want {
@@ -171,12 +171,12 @@ func TestUID(t *testing.T) {
 // others keep theirs.
 func TestWriteMetLate(t *testing.T) {
 	obs := seedObligations(t)
-	var late candor.ObligationState
-	var open []candor.Obligation
+	var late deadline.ObligationState
+	var open []deadline.Obligation
 	for _, o := range obs {
 		if o.RuleID == "ph-dpa-npc-notice" {
 			metAt := at(t, "2026-11-16T19:00:00Z")
-			sts := candor.ResolveObligations([]candor.Obligation{o}, nil, candor.Evidence{Reports: []candor.RegulatorReport{
+			sts := deadline.ResolveObligations([]deadline.Obligation{o}, nil, deadline.Evidence{Reports: []deadline.RegulatorReport{
 				{Jurisdiction: "PH", SendID: "r1", DisclosureID: "d1", SentAt: metAt}}}, at(t, "2026-11-21T09:00:00Z"))
 			late = sts[0]
 			continue
@@ -188,7 +188,7 @@ func TestWriteMetLate(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	if err := ical.Write(&buf, ical.Feed{IncidentID: "inc_01J9Z", IncidentTitle: "Kawasaki", Obligations: open,
-		MetLate: []candor.ObligationState{late}, Stamp: at(t, "2026-11-21T09:00:00Z")}); err != nil {
+		MetLate: []deadline.ObligationState{late}, Stamp: at(t, "2026-11-21T09:00:00Z")}); err != nil {
 		t.Fatal(err)
 	}
 	cal, err := ics.ParseCalendar(&buf)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/mail"
 	"github.com/candor-dev/candor/store"
 	"github.com/hibiken/asynq"
@@ -35,18 +36,18 @@ func RemindPeriodic() Periodic {
 // ReminderStore is what the reminder task reads and writes; *store.DB
 // provides it.
 type ReminderStore interface {
-	candor.ObligationSource
+	deadline.ObligationSource
 	ListIncidents(ctx context.Context, f candor.IncidentFilter) (store.Page[candor.Incident], error)
-	ListReminders(ctx context.Context, incidentID string) ([]candor.Reminder, error)
-	ClaimReminder(ctx context.Context, r candor.Reminder, now time.Time, staleAfter time.Duration) (bool, error)
-	MarkReminderSent(ctx context.Context, r candor.Reminder, at time.Time) error
-	ReleaseReminder(ctx context.Context, r candor.Reminder) error
+	ListReminders(ctx context.Context, incidentID string) ([]deadline.Reminder, error)
+	ClaimReminder(ctx context.Context, r deadline.Reminder, now time.Time, staleAfter time.Duration) (bool, error)
+	MarkReminderSent(ctx context.Context, r deadline.Reminder, at time.Time) error
+	ReleaseReminder(ctx context.Context, r deadline.Reminder) error
 }
 
 // ReminderConfig configures the reminder task.
 type ReminderConfig struct {
-	Rules    []candor.Rule // the catalogue, loaded once at start
-	Calendar candor.BusinessCalendar
+	Rules    []deadline.Rule // the catalogue, loaded once at start
+	Calendar deadline.BusinessCalendar
 	From     mail.Address // the sender: the organisation's name and CANDOR_MAIL_FROM
 	BaseURL  string       // links to the API
 	// StaleAfter: no reminder for a deadline that passed longer ago
@@ -72,7 +73,7 @@ type ReminderConfig struct {
 const maxDigestItems = 200
 
 // Reminder emails the owner and legal contacts of each incident at 50%, 80%
-// and 100% of each open obligation's time (candor.ObligationState.ReminderMark),
+// and 100% of each open obligation's time (deadline.ObligationState.ReminderMark),
 // once per obligation, mark and person. Each run sends one digest per
 // person, listing everything due for them across incidents, through the
 // shared mail rate limit: a person on many incidents, or an incident with
@@ -122,9 +123,9 @@ type RunStats struct {
 
 // dueReminder is one reminder due for one person.
 type dueReminder struct {
-	rem candor.Reminder
+	rem deadline.Reminder
 	inc candor.Incident
-	st  candor.ObligationState
+	st  deadline.ObligationState
 }
 
 // digest is what one person is sent in one run.
@@ -153,7 +154,7 @@ func (r *Reminder) Run(ctx context.Context, now time.Time) (RunStats, error) {
 				return stats, fmt.Errorf("remind: incident %s: %w", inc.ID, err)
 			}
 			for to, items := range due {
-				k := candor.RecipientKey(to)
+				k := deadline.RecipientKey(to)
 				d := digests[k]
 				if d == nil {
 					d = &digest{to: to}
@@ -190,7 +191,7 @@ func (r *Reminder) dueFor(ctx context.Context, inc candor.Incident, now time.Tim
 			// Stored before CANDOR_CONTACT_DOMAINS was set (or changed):
 			// the address is not logged, only that one was skipped.
 			r.cfg.Logger.Warn("deadline reminder recipient outside CANDOR_CONTACT_DOMAINS; skipped", "incident_id", inc.ID,
-				"recipient", candor.RecipientKey(to))
+				"recipient", deadline.RecipientKey(to))
 			continue
 		}
 		recipients = append(recipients, to)
@@ -214,11 +215,11 @@ func (r *Reminder) dueFor(ctx context.Context, inc candor.Incident, now time.Tim
 		return nil, err
 	}
 	// First without evidence: every duty counts as unmet.
-	obs := candor.ComputeObligations(inc.ObligationInput(countries, regions), r.cfg.Rules, r.cfg.Calendar)
-	if !r.anyDue(candor.ResolveObligations(obs, r.cfg.Rules, candor.Evidence{}, now), recipients, seen, now) && !followsNotice(obs) {
+	obs := deadline.ComputeObligations(deadline.IncidentInput(inc, countries, regions), r.cfg.Rules, r.cfg.Calendar)
+	if !r.anyDue(deadline.ResolveObligations(obs, r.cfg.Rules, deadline.Evidence{}, now), recipients, seen, now) && !followsNotice(obs) {
 		return nil, nil
 	}
-	rep, err := candor.AssessObligations(ctx, r.store, inc.ID, r.cfg.Rules, r.cfg.Calendar, time.Time{}, now)
+	rep, err := deadline.AssessObligations(ctx, r.store, inc.ID, r.cfg.Rules, r.cfg.Calendar, time.Time{}, now)
 	if err != nil {
 		return nil, err
 	}
@@ -229,8 +230,8 @@ func (r *Reminder) dueFor(ctx context.Context, inc candor.Incident, now time.Tim
 			continue
 		}
 		for _, to := range recipients {
-			rem := candor.Reminder{IncidentID: inc.ID, ObligationKey: st.RuleID, Mark: mark,
-				Recipient: candor.RecipientKey(to), DueAt: *st.DueAt}
+			rem := deadline.Reminder{IncidentID: inc.ID, ObligationKey: st.RuleID, Mark: mark,
+				Recipient: deadline.RecipientKey(to), DueAt: *st.DueAt}
 			if !seen[reminderKey(rem.ObligationKey, mark, rem.Recipient)] {
 				out[to] = append(out[to], dueReminder{rem: rem, inc: rep.Incident, st: st})
 			}
@@ -239,11 +240,11 @@ func (r *Reminder) dueFor(ctx context.Context, inc candor.Incident, now time.Tim
 	return out, nil
 }
 
-func (r *Reminder) anyDue(states []candor.ObligationState, recipients []string, seen map[string]bool, now time.Time) bool {
+func (r *Reminder) anyDue(states []deadline.ObligationState, recipients []string, seen map[string]bool, now time.Time) bool {
 	for _, st := range states {
 		if mark, ok := st.ReminderMark(now, r.cfg.StaleAfter); ok {
 			for _, to := range recipients {
-				if !seen[reminderKey(st.RuleID, mark, candor.RecipientKey(to))] {
+				if !seen[reminderKey(st.RuleID, mark, deadline.RecipientKey(to))] {
 					return true
 				}
 			}
@@ -254,9 +255,9 @@ func (r *Reminder) anyDue(states []candor.ObligationState, recipients []string, 
 
 // followsNotice reports whether a duty's clock waits for the customer
 // notice (its due date comes only with the evidence).
-func followsNotice(obs []candor.Obligation) bool {
+func followsNotice(obs []deadline.Obligation) bool {
 	for _, o := range obs {
-		if o.ClockStart == candor.ClockIndividualsNotified {
+		if o.ClockStart == deadline.ClockIndividualsNotified {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/mail"
 )
 
@@ -38,7 +39,7 @@ func TestReminderMessageVariants(t *testing.T) {
 	inc := candor.Incident{ID: "inc-1", Title: `<script>alert("x")</script> & more`}
 	tests := []struct {
 		name  string
-		st    candor.ObligationState
+		st    deadline.ObligationState
 		mark  int
 		now   time.Time
 		texts []string
@@ -46,10 +47,10 @@ func TestReminderMessageVariants(t *testing.T) {
 	}{
 		{
 			name: "soft, conditional, overdue",
-			st: candor.ObligationState{Obligation: candor.Obligation{RuleID: "eu-gdpr-34-individuals", Jurisdiction: "EU",
-				Name: "Communication to data subjects", Audience: candor.AudienceIndividuals, Law: "GDPR Art. 34", DueAt: &due,
-				ClockAt: &clock, Soft: true, DependsOn: []string{"high_risk"}, Deadline: candor.Deadline{Amount: 72, Unit: candor.UnitHours},
-				ClockStart: candor.ClockAwareness, TimeZone: "Europe/Brussels", Basis: "2 affected customers in the EU/EEA"}, Status: "overdue"},
+			st: deadline.ObligationState{Obligation: deadline.Obligation{RuleID: "eu-gdpr-34-individuals", Jurisdiction: "EU",
+				Name: "Communication to data subjects", Audience: deadline.AudienceIndividuals, Law: "GDPR Art. 34", DueAt: &due,
+				ClockAt: &clock, Soft: true, DependsOn: []string{"high_risk"}, Deadline: deadline.Deadline{Amount: 72, Unit: deadline.UnitHours},
+				ClockStart: deadline.ClockAwareness, TimeZone: "Europe/Brussels", Basis: "2 affected customers in the EU/EEA"}, Status: "overdue"},
 			mark:  100,
 			now:   due.Add(3 * time.Hour),
 			texts: []string{"This deadline has passed.", "SOFT target", "Applies only if: high_risk (not yet known)", "overdue by 3 hours", "Notify:       individuals"},
@@ -57,10 +58,10 @@ func TestReminderMessageVariants(t *testing.T) {
 		},
 		{
 			name: "hard, staged, a clock date missing",
-			st: candor.ObligationState{Obligation: candor.Obligation{RuleID: "ph-dpa-npc-full-report", Jurisdiction: "PH",
-				Name: "Full report", Audience: candor.AudienceRegulator, Law: "NPC Circular 16-03", Stage: "full_report", DueAt: &due,
-				ClockAt: &clock, Missing: "determined_at not recorded", Deadline: candor.Deadline{Amount: 5, Unit: candor.UnitCalendarDays},
-				ClockStart: candor.ClockDetermination, TimeZone: "Asia/Manila"}, Status: "open"},
+			st: deadline.ObligationState{Obligation: deadline.Obligation{RuleID: "ph-dpa-npc-full-report", Jurisdiction: "PH",
+				Name: "Full report", Audience: deadline.AudienceRegulator, Law: "NPC Circular 16-03", Stage: "full_report", DueAt: &due,
+				ClockAt: &clock, Missing: "determined_at not recorded", Deadline: deadline.Deadline{Amount: 5, Unit: deadline.UnitCalendarDays},
+				ClockStart: deadline.ClockDetermination, TimeZone: "Asia/Manila"}, Status: "open"},
 			mark:  50,
 			now:   clock.Add(40 * time.Hour),
 			texts: []string{"50% of the time to this deadline has passed.", "HARD deadline", "regulator (full_report)", "Note:         determined_at not recorded", "5 calendar days from determination"},
@@ -69,7 +70,7 @@ func TestReminderMessageVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rem := candor.Reminder{IncidentID: inc.ID, ObligationKey: tt.st.RuleID, Mark: tt.mark, Recipient: candor.RecipientKey("a@example.com")}
+			rem := deadline.Reminder{IncidentID: inc.ID, ObligationKey: tt.st.RuleID, Mark: tt.mark, Recipient: deadline.RecipientKey("a@example.com")}
 			it := dueReminder{rem: rem, inc: inc, st: tt.st}
 			m, err := r.message("a@example.com", []dueReminder{it}, tt.now)
 			if err != nil {
@@ -108,12 +109,12 @@ func TestReminderDigestMessage(t *testing.T) {
 	due := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
 	later := due.Add(24 * time.Hour)
 	items := []dueReminder{
-		{rem: candor.Reminder{IncidentID: "inc-1", ObligationKey: "eu-gdpr-33-authority", Mark: 80, Recipient: "k"},
+		{rem: deadline.Reminder{IncidentID: "inc-1", ObligationKey: "eu-gdpr-33-authority", Mark: 80, Recipient: "k"},
 			inc: candor.Incident{ID: "inc-1", Title: "Stolen laptop"},
-			st:  candor.ObligationState{Obligation: candor.Obligation{RuleID: "eu-gdpr-33-authority", Jurisdiction: "EU", Name: "Notification to the authority", DueAt: &due}}},
-		{rem: candor.Reminder{IncidentID: "inc-2", ObligationKey: "us-ca-individuals", Mark: 50, Recipient: "k"},
+			st:  deadline.ObligationState{Obligation: deadline.Obligation{RuleID: "eu-gdpr-33-authority", Jurisdiction: "EU", Name: "Notification to the authority", DueAt: &due}}},
+		{rem: deadline.Reminder{IncidentID: "inc-2", ObligationKey: "us-ca-individuals", Mark: 50, Recipient: "k"},
 			inc: candor.Incident{ID: "inc-2", Title: "Misdelivered letters"},
-			st:  candor.ObligationState{Obligation: candor.Obligation{RuleID: "us-ca-individuals", Jurisdiction: "US-CA", Name: "Notice to residents", DueAt: &later}}},
+			st:  deadline.ObligationState{Obligation: deadline.Obligation{RuleID: "us-ca-individuals", Jurisdiction: "US-CA", Name: "Notice to residents", DueAt: &later}}},
 	}
 	m, err := r.message("a@example.com", items, due.Add(-12*time.Hour))
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 )
@@ -25,7 +25,7 @@ func ptr[T any](v T) *T { return &v }
 // acquired, a US-listed entity acting as a processor, every clock date.
 // Discovered on Tuesday 2024-06-11 00:00 in Tokyo, which is still Monday
 // 2024-06-10 in the Americas.
-func everyFact(t *testing.T) candor.ObligationInput {
+func everyFact(t *testing.T) deadline.ObligationInput {
 	countries := map[string]int{"US": 30000}
 	for _, c := range []string{"DE", "GB", "JP", "TH", "PH", "ID", "SG", "AU", "CA"} {
 		countries[c] = 2000
@@ -35,7 +35,7 @@ func everyFact(t *testing.T) candor.ObligationInput {
 		regions[r] = 2000
 	}
 	regions["US-NY"], regions["US-TX"] = 6000, 11000 // over the credit-bureau thresholds
-	return candor.ObligationInput{
+	return deadline.ObligationInput{
 		DiscoveredAt:            at(t, "2024-06-11T00:00:00+09:00"),
 		DeterminedAt:            ptr(at(t, "2024-06-14T14:00:00Z")),      // Friday morning in the US
 		MaterialityDeterminedAt: ptr(at(t, "2024-07-01T10:00:00-04:00")), // Monday before 4 July
@@ -58,11 +58,11 @@ func everyFact(t *testing.T) candor.ObligationInput {
 // everyFact and checks its due date by hand-counted calendar. A rule added
 // to rules.json without a case here fails the test.
 func TestEveryRuleDueDate(t *testing.T) {
-	notMalicious := func(in *candor.ObligationInput) { in.Malicious = ptr(false) }
-	fewUS := func(in *candor.ObligationInput) { in.Countries["US"], in.Regions = 120, nil }
+	notMalicious := func(in *deadline.ObligationInput) { in.Malicious = ptr(false) }
+	fewUS := func(in *deadline.ObligationInput) { in.Countries["US"], in.Regions = 120, nil }
 	cases := map[string]struct {
 		due  string
-		edit func(*candor.ObligationInput)
+		edit func(*deadline.ObligationInput)
 	}{
 		"eu-gdpr-33-authority":        {due: "2024-06-13T17:00:00+02:00"}, // 72 h exactly
 		"eu-gdpr-34-individuals":      {due: "2024-06-13T17:00:00+02:00"},
@@ -155,7 +155,7 @@ func TestEveryRuleDueDate(t *testing.T) {
 				loc, _ := cal.Location(r.TimeZone)
 				in.AsOf = r.EffectiveTo.In(loc).Add(-12 * time.Hour)
 			}
-			obs := candor.ComputeObligations(in, []candor.Rule{r}, cal)
+			obs := deadline.ComputeObligations(in, []deadline.Rule{r}, cal)
 			if len(obs) != 1 {
 				t.Fatalf("rule did not apply to an incident meeting all its conditions")
 			}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 // Outcomes of a correction case besides a due date.
@@ -20,34 +20,34 @@ const (
 // apply, or that it is conditional and on what. Each rule's source field
 // cites where the correction comes from.
 func TestCatalogueCorrections(t *testing.T) {
-	cats := func(c ...string) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.DataCategories = c }
+	cats := func(c ...string) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.DataCategories = c }
 	}
-	acquired := func(v bool) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.Acquired = &v }
+	acquired := func(v bool) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.Acquired = &v }
 	}
-	place := func(region string, n int) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.Regions[region] = n }
+	place := func(region string, n int) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.Regions[region] = n }
 	}
-	malicious := func(v bool) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.Malicious = &v }
+	malicious := func(v bool) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.Malicious = &v }
 	}
-	highRisk := func(v bool) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.HighRisk = &v }
+	highRisk := func(v bool) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.HighRisk = &v }
 	}
-	discovered := func(s string) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.DiscoveredAt = at(t, s) }
+	discovered := func(s string) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.DiscoveredAt = at(t, s) }
 	}
-	countries := func(c map[string]int) func(*candor.ObligationInput) {
-		return func(in *candor.ObligationInput) { in.Countries, in.Regions = c, map[string]int{} }
+	countries := func(c map[string]int) func(*deadline.ObligationInput) {
+		return func(in *deadline.ObligationInput) { in.Countries, in.Regions = c, map[string]int{} }
 	}
-	processor := func(in *candor.ObligationInput) { in.Processor = true }
+	processor := func(in *deadline.ObligationInput) { in.Processor = true }
 	ssn := cats("name", "national_id")
 	const today = "2026-11-21T09:00:00Z"
 
 	tests := []struct {
 		name, rule, asOf string
-		edits            []func(*candor.ObligationInput)
+		edits            []func(*deadline.ObligationInput)
 		want             string   // a due instant, notApplicable or conditional
 		depends          []string // for conditional
 	}{
@@ -57,16 +57,16 @@ func TestCatalogueCorrections(t *testing.T) {
 		{name: "NY regulators: not told when no resident is", rule: "us-ny-regulators-pre2024", want: notApplicable},
 		{name: "TX: name and e-mail are not sensitive personal information", rule: "us-tx-ag-2020", want: notApplicable},
 		{name: "CA: no categories recorded", rule: "us-ca-residents-pre2026", edits: fns(cats()),
-			want: conditional, depends: []string{candor.CondAcquired, candor.DependsOnData}},
+			want: conditional, depends: []string{deadline.CondAcquired, deadline.DependsOnData}},
 		{name: "NY: no categories recorded, access suffices", rule: "us-ny-residents-pre2024", edits: fns(cats()),
-			want: conditional, depends: []string{candor.DependsOnData}},
+			want: conditional, depends: []string{deadline.DependsOnData}},
 		{name: "CA: SSN, acquisition unknown", rule: "us-ca-residents-pre2026", edits: fns(ssn),
-			want: conditional, depends: []string{candor.CondAcquired}},
+			want: conditional, depends: []string{deadline.CondAcquired}},
 		{name: "CA: SSN acquired", rule: "us-ca-residents-pre2026", edits: fns(ssn, acquired(true)), want: "2020-07-10T23:59:59-07:00"},
 		{name: "CA: SSN only accessed", rule: "us-ca-residents-pre2026", edits: fns(ssn, acquired(false)), want: notApplicable},
 		{name: "NY: SSN accessed is enough", rule: "us-ny-residents-pre2024", edits: fns(ssn, acquired(false)), want: "2020-07-10T23:59:59-04:00"},
 		{name: "CA: a card number, its code unknown", rule: "us-ca-residents-pre2026", edits: fns(cats("name", "payment_card"), acquired(true)),
-			want: conditional, depends: []string{candor.DependsOnData}},
+			want: conditional, depends: []string{deadline.DependsOnData}},
 		{name: "CA: credentials without a name", rule: "us-ca-residents-pre2026", edits: fns(cats("credentials"), acquired(true)), want: "2020-07-10T23:59:59-07:00"},
 		{name: "TX: credentials are not covered", rule: "us-tx-individuals", edits: fns(cats("credentials"), acquired(true)), want: notApplicable},
 		{name: "TX: health data", rule: "us-tx-individuals", edits: fns(cats("health"), acquired(true)), want: "2020-08-09T23:59:59-05:00"},
@@ -104,7 +104,7 @@ func TestCatalogueCorrections(t *testing.T) {
 		// The Philippines: sensitive or identity-fraud data, acquired, real risk of serious harm.
 		{name: "PH: name and e-mail", rule: "ph-dpa-npc-notice", edits: fns(acquired(true), highRisk(true)), want: notApplicable},
 		{name: "PH: SSN acquired, harm not assessed", rule: "ph-dpa-npc-notice", edits: fns(ssn, acquired(true)),
-			want: conditional, depends: []string{candor.CondHighRisk}},
+			want: conditional, depends: []string{deadline.CondHighRisk}},
 		{name: "PH: SSN only accessed", rule: "ph-dpa-data-subjects", edits: fns(ssn, acquired(false), highRisk(true)), want: notApplicable},
 		{name: "PH: age (date of birth) is sensitive", rule: "ph-dpa-npc-full-report", edits: fns(cats("name", "date_of_birth"), acquired(true), highRisk(true)),
 			want: "2020-06-15T23:59:59+08:00"},
@@ -123,7 +123,7 @@ func TestCatalogueCorrections(t *testing.T) {
 		{name: "ID before the PDP law: 14 days", rule: "id-kominfo-owners", want: "2020-06-24T23:59:59+07:00"},
 		{name: "ID today: the 14 days gave way to 3 x 24 hours", rule: "id-kominfo-owners", asOf: today, want: notApplicable},
 		{name: "ID public notice in serious cases", rule: "id-pdp-public", asOf: today,
-			want: conditional, depends: []string{candor.CondHighRisk}},
+			want: conditional, depends: []string{deadline.CondHighRisk}},
 
 		// Missing duties: processors.
 		{name: "EU processor tells the controller", rule: "eu-gdpr-33-processor", edits: fns(place("DE-BE", 1), processor),
@@ -160,7 +160,7 @@ func TestCatalogueCorrections(t *testing.T) {
 				if !slices.Equal(got, tt.depends) {
 					t.Errorf("depends on %v, want %v", got, tt.depends)
 				}
-				if st := o.Status(at(t, statementDay), nil); st != candor.StatusConditional {
+				if st := o.Status(at(t, statementDay), nil); st != deadline.StatusConditional {
 					t.Errorf("status at the statement %s, want conditional", st)
 				}
 				if o.Condition == "" {
@@ -181,4 +181,4 @@ func TestCatalogueCorrections(t *testing.T) {
 	}
 }
 
-func fns(f ...func(*candor.ObligationInput)) []func(*candor.ObligationInput) { return f }
+func fns(f ...func(*deadline.ObligationInput)) []func(*deadline.ObligationInput) { return f }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 //go:embed filings.json
@@ -45,7 +45,7 @@ type FormField struct {
 // FilingForms returns the embedded forms, checked against rules: every
 // rule a form names exists, no rule has two forms, and every field cites
 // one of the form's sources.
-func FilingForms(rules []candor.Rule) ([]FilingForm, error) {
+func FilingForms(rules []deadline.Rule) ([]FilingForm, error) {
 	var f struct {
 		Forms []FilingForm `json:"forms"`
 	}

@@ -26,6 +26,7 @@ import (
 	_ "time/tzdata" // validate zones the same way on any host
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 //go:embed rules.json
@@ -41,12 +42,12 @@ const Disclaimer = "Candor's deadline catalogue is a research aid, not legal adv
 // File is the format of rules.json and of every override file: a list of
 // rules, with free text about them that loaders ignore.
 type File struct {
-	About string        `json:"about,omitempty"`
-	Rules []candor.Rule `json:"rules"`
+	About string          `json:"about,omitempty"`
+	Rules []deadline.Rule `json:"rules"`
 }
 
 // Load returns the embedded catalogue, validated.
-func Load() ([]candor.Rule, error) {
+func Load() ([]deadline.Rule, error) {
 	rules, err := Parse("rules.json", embedded)
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalogue: %w", err)
@@ -61,7 +62,7 @@ func Load() ([]candor.Rule, error) {
 // so a README can sit beside the rules. Any invalid file fails the whole
 // load, naming the file and rule id: a half-applied override would
 // silently compute the wrong deadlines.
-func LoadDir(dir string) ([]candor.Rule, error) {
+func LoadDir(dir string) ([]deadline.Rule, error) {
 	rules, err := Load()
 	if err != nil || dir == "" {
 		return rules, err
@@ -103,7 +104,7 @@ func LoadDir(dir string) ([]candor.Rule, error) {
 // Unknown fields are errors, so a misspelt "clock_start" cannot silently
 // fall back to a default. Every invalid rule is reported, each error
 // naming the file and rule id and carrying candor.EINVALID.
-func Parse(name string, data []byte) ([]candor.Rule, error) {
+func Parse(name string, data []byte) ([]deadline.Rule, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var f File
@@ -144,9 +145,9 @@ func Parse(name string, data []byte) ([]candor.Rule, error) {
 	return f.Rules, nil
 }
 
-// Validate checks a rule as the loaders do: candor.Rule.Validate, plus a
+// Validate checks a rule as the loaders do: deadline.Rule.Validate, plus a
 // time zone that exists in the zone database.
-func Validate(r candor.Rule) error {
+func Validate(r deadline.Rule) error {
 	err := r.Validate()
 	fields := slices.Clone(candor.ErrorFields(err))
 	if r.TimeZone != "" && r.TimeZone != "Local" {

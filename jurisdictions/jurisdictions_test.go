@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/jurisdictions"
 )
 
-func byID(rules []candor.Rule) map[string]candor.Rule {
-	m := make(map[string]candor.Rule, len(rules))
+func byID(rules []deadline.Rule) map[string]deadline.Rule {
+	m := make(map[string]deadline.Rule, len(rules))
 	for _, r := range rules {
 		m[r.ID] = r
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 )
@@ -24,8 +24,8 @@ import (
 // date is left unrecorded, as the statement gives none, so Texas counts
 // from discovery. Malicious: the access came from outside, deliberately.
 // HighRisk: never assessed in public, so left unknown.
-func kawasaki(t *testing.T) candor.ObligationInput {
-	return candor.ObligationInput{
+func kawasaki(t *testing.T) deadline.ObligationInput {
+	return deadline.ObligationInput{
 		DiscoveredAt:   at(t, "2020-06-11T00:00:00+09:00"),
 		DataCategories: []string{"name", "email"},
 		Countries:      map[string]int{"JP": 1200, "TH": 150, "ID": 80, "PH": 60, "US": 700},
@@ -39,14 +39,14 @@ func kawasaki(t *testing.T) candor.ObligationInput {
 // statementDay is the morning of Kawasaki's statement in Tokyo.
 const statementDay = "2020-12-28T00:00:00+09:00"
 
-func computeAll(t *testing.T, in candor.ObligationInput) map[string]candor.Obligation {
+func computeAll(t *testing.T, in deadline.ObligationInput) map[string]deadline.Obligation {
 	t.Helper()
 	rules, err := jurisdictions.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs := candor.ComputeObligations(in, rules, holidays.New())
-	out := map[string]candor.Obligation{}
+	obs := deadline.ComputeObligations(in, rules, holidays.New())
+	out := map[string]deadline.Obligation{}
 	for _, o := range obs {
 		out[o.RuleID] = o
 	}
@@ -55,11 +55,11 @@ func computeAll(t *testing.T, in candor.ObligationInput) map[string]candor.Oblig
 
 func TestSeedCase(t *testing.T) {
 	today := at(t, "2026-11-21T09:00:00Z")
-	eu := func(in *candor.ObligationInput) { in.Countries["DE"] = 40 }
+	eu := func(in *deadline.ObligationInput) { in.Countries["DE"] = 40 }
 	tests := []struct {
 		name  string
 		asOf  time.Time
-		edit  func(*candor.ObligationInput)
+		edit  func(*deadline.ObligationInput)
 		want  map[string]string // rule ID → due date
 		soft  []string
 		condl []string // listed, but only if high risk
@@ -136,7 +136,7 @@ func TestSeedCase(t *testing.T) {
 				if want := slices.Contains(tt.soft, id); o.Soft != want {
 					t.Errorf("%s soft = %v, want %v", id, o.Soft, want)
 				}
-				if want := slices.Contains(tt.condl, id); slices.Contains(o.DependsOn, candor.CondHighRisk) != want {
+				if want := slices.Contains(tt.condl, id); slices.Contains(o.DependsOn, deadline.CondHighRisk) != want {
 					t.Errorf("%s DependsOn = %v, conditional on high risk want %v", id, o.DependsOn, want)
 				}
 			}
@@ -170,14 +170,14 @@ func TestSeedCaseStatementMissedEverything(t *testing.T) {
 			}
 			var missed []string
 			for id, o := range obs {
-				want := candor.StatusOverdue
+				want := deadline.StatusOverdue
 				switch {
 				case slices.Contains(tt.open, id):
-					want = candor.StatusOpen
+					want = deadline.StatusOpen
 				case slices.Contains(tt.condl, id):
-					want = candor.StatusConditional
+					want = deadline.StatusConditional
 				}
-				if got := o.Status(statement, nil); got != want || want != candor.StatusOverdue {
+				if got := o.Status(statement, nil); got != want || want != deadline.StatusOverdue {
 					if got != want {
 						t.Errorf("%s on %s: %s, want %s (due %v)", id, statementDay, got, want, o.DueAt)
 					}

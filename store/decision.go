@@ -48,7 +48,7 @@ func (db *DB) actorPerson(ctx context.Context) (candor.Actor, string, error) {
 }
 
 // CreateDecision stores a proposal by the context's actor on one of the
-// incident's obligations (candor.ProposeDecision checks it first) and
+// incident's obligations (deadline.ProposeDecision checks it first) and
 // supersedes the obligation's proposals still waiting: the newest
 // proposal is the one to approve. Audited. Errors: ENOTFOUND.
 func (db *DB) CreateDecision(ctx context.Context, d candor.Decision) (candor.Decision, error) {

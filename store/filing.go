@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"gorm.io/gorm"
 )
 
@@ -175,7 +176,7 @@ func (db *DB) FilingReceipt(ctx context.Context, id string) (candor.Filing, []by
 }
 
 // filedReports is the obligation evidence of the incident's filings.
-func (db *DB) filedReports(ctx context.Context, incidentID string, until time.Time) ([]candor.FiledReport, error) {
+func (db *DB) filedReports(ctx context.Context, incidentID string, until time.Time) ([]deadline.FiledReport, error) {
 	q := db.gorm.WithContext(ctx).Model(&filingRow{}).Select("id, obligation_id, filed_at").Where("incident_id = ?", incidentID)
 	if !until.IsZero() {
 		q = q.Where("filed_at <= ?", until.UTC())
@@ -184,9 +185,9 @@ func (db *DB) filedReports(ctx context.Context, incidentID string, until time.Ti
 	if err := q.Order("filed_at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("obligation evidence: filings: %w", err)
 	}
-	out := make([]candor.FiledReport, 0, len(rows))
+	out := make([]deadline.FiledReport, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, candor.FiledReport{FilingID: r.ID, ObligationID: r.ObligationID, FiledAt: r.FiledAt.UTC()})
+		out = append(out, deadline.FiledReport{FilingID: r.ID, ObligationID: r.ObligationID, FiledAt: r.FiledAt.UTC()})
 	}
 	return out, nil
 }

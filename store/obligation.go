@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 // What the obligation evidence reads of sends and deliveries (migration
@@ -74,8 +75,8 @@ func (db *DB) CustomerPlaceCounts(ctx context.Context, incidentID string) (count
 // sums the places it holds, so overlapping areas (US and US-TX) cost one
 // pass. Before any customer notice is sent it is a plain COUNT per place.
 // See BenchmarkObligationEvidence for its cost.
-func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (candor.Evidence, error) {
-	ev := candor.Evidence{Reach: map[string]candor.AreaReach{}}
+func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (deadline.Evidence, error) {
+	ev := deadline.Evidence{Reach: map[string]deadline.AreaReach{}}
 	var sends []struct {
 		ID           string
 		Kind         string
@@ -125,7 +126,7 @@ func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas [
 	return ev, nil
 }
 
-func (db *DB) regulatorReports(ctx context.Context, sendIDs []string, until time.Time) ([]candor.RegulatorReport, error) {
+func (db *DB) regulatorReports(ctx context.Context, sendIDs []string, until time.Time) ([]deadline.RegulatorReport, error) {
 	if len(sendIDs) == 0 {
 		return nil, nil
 	}
@@ -145,9 +146,9 @@ func (db *DB) regulatorReports(ctx context.Context, sendIDs []string, until time
 	if err := db.gorm.WithContext(ctx).Raw(q+` ORDER BY sent_at, id`, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("obligation evidence: regulator reports: %w", err)
 	}
-	out := make([]candor.RegulatorReport, 0, len(rows))
+	out := make([]deadline.RegulatorReport, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, candor.RegulatorReport{Jurisdiction: strings.TrimPrefix(r.RecipientKey, regulatorKeyPrefix),
+		out = append(out, deadline.RegulatorReport{Jurisdiction: strings.TrimPrefix(r.RecipientKey, regulatorKeyPrefix),
 			SendID: r.SendID, DisclosureID: r.DisclosureID, SentAt: r.SentAt.T})
 	}
 	return out, nil
@@ -252,10 +253,10 @@ func (db *DB) placeGroups(ctx context.Context, incidentID string, areas []string
 // reachOf sums the groups of area. multi is true when notices of more than
 // one disclosure reached it: then a customer may be counted twice, and the
 // exact count must be asked for.
-func reachOf(area string, groups []placeGroup) (r candor.AreaReach, multi bool) {
+func reachOf(area string, groups []placeGroup) (r deadline.AreaReach, multi bool) {
 	var last time.Time
 	disclosures := map[string]bool{}
-	bySend := map[string]*candor.SendRef{}
+	bySend := map[string]*deadline.SendRef{}
 	for _, g := range groups {
 		if !inArea(area, g.Country, g.Region) {
 			continue
@@ -268,7 +269,7 @@ func reachOf(area string, groups []placeGroup) (r candor.AreaReach, multi bool) 
 		disclosures[g.DisclosureID.String] = true
 		s := bySend[g.SendID.String]
 		if s == nil {
-			s = &candor.SendRef{SendID: g.SendID.String, DisclosureID: g.DisclosureID.String}
+			s = &deadline.SendRef{SendID: g.SendID.String, DisclosureID: g.DisclosureID.String}
 			bySend[g.SendID.String] = s
 		}
 		s.Delivered += g.N
@@ -282,7 +283,7 @@ func reachOf(area string, groups []placeGroup) (r candor.AreaReach, multi bool) 
 	for _, s := range bySend {
 		r.Sends = append(r.Sends, *s)
 	}
-	slices.SortFunc(r.Sends, func(a, b candor.SendRef) int { return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.SendID, b.SendID)) })
+	slices.SortFunc(r.Sends, func(a, b deadline.SendRef) int { return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.SendID, b.SendID)) })
 	// One disclosure reaches a customer at most once (deliveries_once), so
 	// then the groups count customers exactly and the last delivery
 	// completed the area.
@@ -294,7 +295,7 @@ func reachOf(area string, groups []placeGroup) (r candor.AreaReach, multi bool) 
 
 // areaReachExact counts an area's customers once each, reached at their
 // first notice.
-func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, notices noticeSends, until time.Time, sends []candor.SendRef) (candor.AreaReach, error) {
+func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, notices noticeSends, until time.Time, sends []deadline.SendRef) (deadline.AreaReach, error) {
 	where, whereArgs := areasFilter([]string{area})
 	join, args := noticeJoin(notices, until)
 	args = append(append(args, incidentID, candor.ChannelEmail), whereArgs...)
@@ -307,9 +308,9 @@ func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, notic
 			SELECT c.id, MIN(d.sent_at) AS first_at FROM customers c `+join+`
 			WHERE c.incident_id = ? AND c.channel = ? AND `+where+` GROUP BY c.id) x`, args...).Scan(&row).Error
 	if err != nil {
-		return candor.AreaReach{}, fmt.Errorf("obligation evidence: reach of %s: %w", area, err)
+		return deadline.AreaReach{}, fmt.Errorf("obligation evidence: reach of %s: %w", area, err)
 	}
-	r := candor.AreaReach{EmailCustomers: row.N, Notified: row.Notified, Sends: sends}
+	r := deadline.AreaReach{EmailCustomers: row.N, Notified: row.Notified, Sends: sends}
 	if r.EmailCustomers > 0 && r.Notified == r.EmailCustomers && !row.LastAt.T.IsZero() {
 		at := row.LastAt.T
 		r.CompletedAt = &at

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -22,30 +22,30 @@ type reminderRow struct {
 
 func (reminderRow) TableName() string { return "obligation_reminders" }
 
-func toReminderRow(r candor.Reminder) reminderRow {
+func toReminderRow(r deadline.Reminder) reminderRow {
 	return reminderRow{IncidentID: r.IncidentID, ObligationKey: r.ObligationKey, Mark: r.Mark,
 		Recipient: r.Recipient, DueAt: r.DueAt.UTC(), ClaimedAt: r.ClaimedAt.UTC(), SentAt: utcPtr(r.SentAt)}
 }
 
-func toReminder(r reminderRow) candor.Reminder {
-	return candor.Reminder{IncidentID: r.IncidentID, ObligationKey: r.ObligationKey, Mark: r.Mark,
+func toReminder(r reminderRow) deadline.Reminder {
+	return deadline.Reminder{IncidentID: r.IncidentID, ObligationKey: r.ObligationKey, Mark: r.Mark,
 		Recipient: r.Recipient, DueAt: r.DueAt.UTC(), ClaimedAt: r.ClaimedAt.UTC(), SentAt: utcPtr(r.SentAt)}
 }
 
 // whereReminder selects r's row by its key.
-func whereReminder(r candor.Reminder) (string, []any) {
+func whereReminder(r deadline.Reminder) (string, []any) {
 	return "incident_id = ? AND obligation_key = ? AND mark = ? AND recipient = ?",
 		[]any{r.IncidentID, r.ObligationKey, r.Mark, r.Recipient}
 }
 
 // ListReminders returns the reminders claimed or sent for an incident.
-func (db *DB) ListReminders(ctx context.Context, incidentID string) ([]candor.Reminder, error) {
+func (db *DB) ListReminders(ctx context.Context, incidentID string) ([]deadline.Reminder, error) {
 	var rows []reminderRow
 	if err := db.gorm.WithContext(ctx).Where("incident_id = ?", incidentID).
 		Order("obligation_key, mark, recipient").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list reminders: %w", err)
 	}
-	out := make([]candor.Reminder, len(rows))
+	out := make([]deadline.Reminder, len(rows))
 	for i, r := range rows {
 		out[i] = toReminder(r)
 	}
@@ -57,7 +57,7 @@ func (db *DB) ListReminders(ctx context.Context, incidentID string) ([]candor.Re
 // sending it. A claim older than staleAfter that was never marked sent
 // (its worker died between claiming and marking) is taken over: in that
 // one case the person may get the reminder twice, which beats never.
-func (db *DB) ClaimReminder(ctx context.Context, r candor.Reminder, now time.Time, staleAfter time.Duration) (bool, error) {
+func (db *DB) ClaimReminder(ctx context.Context, r deadline.Reminder, now time.Time, staleAfter time.Duration) (bool, error) {
 	r.ClaimedAt, r.SentAt = now, nil
 	row := toReminderRow(r)
 	claimed := false
@@ -84,7 +84,7 @@ func (db *DB) ClaimReminder(ctx context.Context, r candor.Reminder, now time.Tim
 }
 
 // MarkReminderSent records that r was sent at at.
-func (db *DB) MarkReminderSent(ctx context.Context, r candor.Reminder, at time.Time) error {
+func (db *DB) MarkReminderSent(ctx context.Context, r deadline.Reminder, at time.Time) error {
 	where, args := whereReminder(r)
 	if err := db.transaction(ctx, func(tx *gorm.DB) error {
 		return tx.Model(&reminderRow{}).Where(where, args...).Update("sent_at", at.UTC()).Error
@@ -96,7 +96,7 @@ func (db *DB) MarkReminderSent(ctx context.Context, r candor.Reminder, at time.T
 
 // ReleaseReminder drops the claim on an unsent r, so that the next run
 // tries again (after a failed send).
-func (db *DB) ReleaseReminder(ctx context.Context, r candor.Reminder) error {
+func (db *DB) ReleaseReminder(ctx context.Context, r deadline.Reminder) error {
 	where, args := whereReminder(r)
 	if err := db.transaction(ctx, func(tx *gorm.DB) error {
 		return tx.Where(where, args...).Where("sent_at IS NULL").Delete(&reminderRow{}).Error

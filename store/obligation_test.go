@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/internal/testenv"
 )
 
@@ -164,8 +165,8 @@ func TestReminderClaims(t *testing.T) {
 	for name, db := range testenv.Stores(t) {
 		t.Run(name, func(t *testing.T) {
 			in, _ := db.CreateIncident(ctx, newIncident("reminders"))
-			r := candor.Reminder{IncidentID: in.ID, ObligationKey: "us-tx-ag", Mark: 50,
-				Recipient: candor.RecipientKey("Legal@example.com"), DueAt: now.Add(24 * time.Hour)}
+			r := deadline.Reminder{IncidentID: in.ID, ObligationKey: "us-tx-ag", Mark: 50,
+				Recipient: deadline.RecipientKey("Legal@example.com"), DueAt: now.Add(24 * time.Hour)}
 			claim := func(at time.Time) bool {
 				t.Helper()
 				ok, err := db.ClaimReminder(ctx, r, at, 10*time.Minute)
@@ -199,7 +200,7 @@ func TestReminderClaims(t *testing.T) {
 				t.Fatal(err)
 			}
 			list, err := db.ListReminders(ctx, in.ID)
-			if err != nil || len(list) != 1 || list[0].SentAt == nil || list[0].Recipient != candor.RecipientKey("legal@example.com") {
+			if err != nil || len(list) != 1 || list[0].SentAt == nil || list[0].Recipient != deadline.RecipientKey("legal@example.com") {
 				t.Fatalf("release removed a sent reminder, or list is wrong: %+v %v", list, err)
 			}
 		})

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/candor-dev/candor/holidays"
 	"io"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor/deadline"
+	"github.com/candor-dev/candor/holidays"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
@@ -101,11 +103,11 @@ func printDemoObligations(ctx context.Context, cfg Config, db *store.DB, inciden
 	for _, asOf := range []struct{ title, flag string }{
 		{"under the rules in force on discovery (2020)", ""}, {"under today's rules", "today"},
 	} {
-		when, err := candor.ParseAsOf("as_of", asOf.flag, time.Now().UTC())
+		when, err := deadline.ParseAsOf("as_of", asOf.flag, time.Now().UTC())
 		if err != nil {
 			return err
 		}
-		rep, err := candor.AssessObligations(ctx, db, incidentID, rules, holidays.New(), when, statement.UTC())
+		rep, err := deadline.AssessObligations(ctx, db, incidentID, rules, holidays.New(), when, statement.UTC())
 		if err != nil {
 			return err
 		}

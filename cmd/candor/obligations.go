@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 )
@@ -18,7 +18,7 @@ import (
 // loadRules loads the deadline catalogue once: the embedded rules with
 // CANDOR_RULES_DIR merged over them. A bad override stops start-up rather
 // than compute wrong deadlines.
-func loadRules(cfg Config) ([]candor.Rule, error) {
+func loadRules(cfg Config) ([]deadline.Rule, error) {
 	rules, err := jurisdictions.LoadDir(cfg.RulesDir)
 	if err != nil {
 		return nil, fmt.Errorf("deadline rules (CANDOR_RULES_DIR=%q): %v", cfg.RulesDir, err)
@@ -42,7 +42,7 @@ func cmdObligations(ctx context.Context, cfg Config, args []string, out io.Write
 		return errors.New("usage: candor obligations --incident ID [--as-of today|DATE] [--at TIME]")
 	}
 	now := time.Now().UTC()
-	asOf, err := candor.ParseAsOf("--as-of", *asOfFlag, now)
+	asOf, err := deadline.ParseAsOf("--as-of", *asOfFlag, now)
 	if err != nil {
 		return fieldError(err)
 	}
@@ -61,14 +61,14 @@ func cmdObligations(ctx context.Context, cfg Config, args []string, out io.Write
 		return err
 	}
 	defer db.Close()
-	rep, err := candor.AssessObligations(ctx, db, *id, rules, holidays.New(), asOf, at.UTC())
+	rep, err := deadline.AssessObligations(ctx, db, *id, rules, holidays.New(), asOf, at.UTC())
 	if err != nil {
 		return fieldError(err)
 	}
 	return printObligations(out, rep)
 }
 
-func printObligations(out io.Writer, rep candor.ObligationReport) error {
+func printObligations(out io.Writer, rep deadline.ObligationReport) error {
 	inc := rep.Incident
 	loc := inc.Location() // times as the incident's people read them
 	fmt.Fprintf(out, "%s (%s)\ndiscovered %s; rules in force on %s; status at %s\n\n", oneLine(inc.Title), inc.ID,
@@ -100,7 +100,7 @@ func printObligations(out io.Writer, rep candor.ObligationReport) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%d obligations: %s.", len(rep.Items), candor.CountStatuses(rep.Items))
+	fmt.Fprintf(out, "\n%d obligations: %s.", len(rep.Items), deadline.CountStatuses(rep.Items))
 	switch n := rep.Countries[""]; {
 	case n == 1:
 		fmt.Fprint(out, " 1 customer has no country: no rule was applied to them.")
@@ -113,8 +113,8 @@ func printObligations(out io.Writer, rep candor.ObligationReport) error {
 
 // statusText is the STATUS column: OPEN, OVERDUE, MET, or for a duty met
 // after its due instant MET LATE and by how much ("MET LATE +6y 5mo").
-func statusText(st candor.ObligationState) string {
-	if span, ok := st.LateSpan(); ok && st.Status == candor.StatusMet {
+func statusText(st deadline.ObligationState) string {
+	if span, ok := st.LateSpan(); ok && st.Status == deadline.StatusMet {
 		return "MET LATE " + span.Short()
 	}
 	return strings.ToUpper(st.Status)

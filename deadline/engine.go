@@ -1,4 +1,4 @@
-package candor
+package deadline
 
 import (
 	"cmp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // ComputeObligations returns the duties rules impose on the incident
@@ -56,7 +58,7 @@ func SortObligations(obs []Obligation) {
 
 // InForce reports whether r applies on the day at falls on in loc.
 func (r Rule) InForce(at time.Time, loc *time.Location) bool {
-	d := DateOf(at.In(loc))
+	d := candor.DateOf(at.In(loc))
 	return !d.Before(r.EffectiveFrom) && (r.EffectiveTo.IsZero() || d.Before(r.EffectiveTo))
 }
 
@@ -178,7 +180,7 @@ func (f facts) threshold(r Rule, t Threshold) (why, pending string, ok bool) {
 // floor is when the rule's area (or the data that makes it apply) entered
 // the scope: clocks that run from the organisation's knowledge start no
 // earlier (see scopeFloor).
-func (f facts) clock(r Rule, loc *time.Location, floor scopeFloor) (*time.Time, string, string, *ScopeChange) {
+func (f facts) clock(r Rule, loc *time.Location, floor scopeFloor) (*time.Time, string, string, *candor.ScopeChange) {
 	start, missing := f.clockStart(r, loc)
 	return floor.apply(r, start, missing, loc)
 }

@@ -1,4 +1,4 @@
-package candor_test
+package deadline_test
 
 import (
 	"reflect"
@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 )
 
 // testRule is a valid 30-day rule for code; edit applies the case's changes.
-func testRule(id, code, zone string, edit func(*candor.Rule)) candor.Rule {
-	r := candor.Rule{
-		ID: id, Jurisdiction: code, Name: "Notice", Law: "Test Act", Audience: candor.AudienceIndividuals,
-		Deadline:   candor.Deadline{Amount: 30, Unit: candor.UnitCalendarDays},
-		ClockStart: candor.ClockDiscovery, EffectiveFrom: candor.Date{Year: 2000, Month: 1, Day: 1},
+func testRule(id, code, zone string, edit func(*deadline.Rule)) deadline.Rule {
+	r := deadline.Rule{
+		ID: id, Jurisdiction: code, Name: "Notice", Law: "Test Act", Audience: deadline.AudienceIndividuals,
+		Deadline:   deadline.Deadline{Amount: 30, Unit: deadline.UnitCalendarDays},
+		ClockStart: deadline.ClockDiscovery, EffectiveFrom: candor.Date{Year: 2000, Month: 1, Day: 1},
 		TimeZone: zone, Source: "test",
 	}
 	if edit != nil {
@@ -24,7 +25,7 @@ func testRule(id, code, zone string, edit func(*candor.Rule)) candor.Rule {
 	return r
 }
 
-func ids(obs []candor.Obligation) []string {
+func ids(obs []deadline.Obligation) []string {
 	out := make([]string, len(obs))
 	for i, o := range obs {
 		out[i] = o.RuleID
@@ -32,7 +33,7 @@ func ids(obs []candor.Obligation) []string {
 	return out
 }
 
-func find(t *testing.T, obs []candor.Obligation, id string) candor.Obligation {
+func find(t *testing.T, obs []deadline.Obligation, id string) deadline.Obligation {
 	t.Helper()
 	for _, o := range obs {
 		if o.RuleID == id {
@@ -40,25 +41,25 @@ func find(t *testing.T, obs []candor.Obligation, id string) candor.Obligation {
 		}
 	}
 	t.Fatalf("no obligation %s in %v", id, ids(obs))
-	return candor.Obligation{}
+	return deadline.Obligation{}
 }
 
 func TestThresholds(t *testing.T) {
-	txAG := testRule("tx-ag", "US-TX", "America/Chicago", func(r *candor.Rule) {
-		r.Threshold = &candor.Threshold{Op: ">=", Count: 250}
+	txAG := testRule("tx-ag", "US-TX", "America/Chicago", func(r *deadline.Rule) {
+		r.Threshold = &deadline.Threshold{Op: ">=", Count: 250}
 	})
-	caAG := testRule("ca-ag", "US-CA", "America/Los_Angeles", func(r *candor.Rule) {
-		r.Threshold = &candor.Threshold{Op: ">", Count: 500}
+	caAG := testRule("ca-ag", "US-CA", "America/Los_Angeles", func(r *deadline.Rule) {
+		r.Threshold = &deadline.Threshold{Op: ">", Count: 500}
 	})
-	small := testRule("annual", "US", "America/New_York", func(r *candor.Rule) {
-		r.Threshold = &candor.Threshold{Op: "<", Count: 500}
+	small := testRule("annual", "US", "America/New_York", func(r *deadline.Rule) {
+		r.Threshold = &deadline.Threshold{Op: "<", Count: 500}
 	})
-	media := testRule("media", "US", "America/New_York", func(r *candor.Rule) {
-		r.Threshold = &candor.Threshold{Op: ">", Count: 500, Per: "region"}
+	media := testRule("media", "US", "America/New_York", func(r *deadline.Rule) {
+		r.Threshold = &deadline.Threshold{Op: ">", Count: 500, Per: "region"}
 	})
 	tests := []struct {
 		name      string
-		rule      candor.Rule
+		rule      deadline.Rule
 		countries map[string]int
 		regions   map[string]int
 		applies   bool
@@ -79,11 +80,11 @@ func TestThresholds(t *testing.T) {
 	cal := holidays.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := candor.ObligationInput{
+			in := deadline.ObligationInput{
 				DiscoveredAt: at(t, "2024-05-01T12:00:00Z"),
 				Countries:    tt.countries, Regions: tt.regions,
 			}
-			obs := candor.ComputeObligations(in, []candor.Rule{tt.rule}, cal)
+			obs := deadline.ComputeObligations(in, []deadline.Rule{tt.rule}, cal)
 			if got := len(obs) == 1; got != tt.applies {
 				t.Fatalf("applies = %v, want %v (%v)", got, tt.applies, ids(obs))
 			}
@@ -95,8 +96,8 @@ func TestThresholds(t *testing.T) {
 }
 
 func TestThresholdOrConditions(t *testing.T) {
-	jp := testRule("jp", "JP", "Asia/Tokyo", func(r *candor.Rule) {
-		r.Threshold = &candor.Threshold{Op: ">", Count: 1000, Or: []string{candor.CondMalicious, candor.CondSensitiveData}}
+	jp := testRule("jp", "JP", "Asia/Tokyo", func(r *deadline.Rule) {
+		r.Threshold = &deadline.Threshold{Op: ">", Count: 1000, Or: []string{deadline.CondMalicious, deadline.CondSensitiveData}}
 	})
 	tests := []struct {
 		name       string
@@ -115,11 +116,11 @@ func TestThresholdOrConditions(t *testing.T) {
 	cal := holidays.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := candor.ObligationInput{
+			in := deadline.ObligationInput{
 				DiscoveredAt: at(t, "2024-05-01T12:00:00Z"), Countries: map[string]int{"JP": tt.count},
 				Malicious: tt.malicious, DataCategories: tt.categories,
 			}
-			obs := candor.ComputeObligations(in, []candor.Rule{jp}, cal)
+			obs := deadline.ComputeObligations(in, []deadline.Rule{jp}, cal)
 			if got := len(obs) == 1; got != tt.applies {
 				t.Fatalf("applies = %v, want %v", got, tt.applies)
 			}
@@ -131,47 +132,47 @@ func TestThresholdOrConditions(t *testing.T) {
 }
 
 func TestConditions(t *testing.T) {
-	individuals := testRule("eu-34", "EU", "Europe/Brussels", func(r *candor.Rule) { r.Conditions = []string{candor.CondHighRisk} })
-	notMalicious := testRule("jp-30", "JP", "Asia/Tokyo", func(r *candor.Rule) { r.Conditions = []string{"!malicious"} })
-	sec := testRule("sec", "US-SEC", "America/New_York", func(r *candor.Rule) {
-		r.Area, r.Nexus, r.Conditions = "US", candor.NexusEntity, []string{candor.CondUSListed}
+	individuals := testRule("eu-34", "EU", "Europe/Brussels", func(r *deadline.Rule) { r.Conditions = []string{deadline.CondHighRisk} })
+	notMalicious := testRule("jp-30", "JP", "Asia/Tokyo", func(r *deadline.Rule) { r.Conditions = []string{"!malicious"} })
+	sec := testRule("sec", "US-SEC", "America/New_York", func(r *deadline.Rule) {
+		r.Area, r.Nexus, r.Conditions = "US", deadline.NexusEntity, []string{deadline.CondUSListed}
 	})
-	hipaa := testRule("hipaa", "US-HIPAA", "America/New_York", func(r *candor.Rule) {
-		r.Area, r.Conditions = "US", []string{candor.CondHealthData}
+	hipaa := testRule("hipaa", "US-HIPAA", "America/New_York", func(r *deadline.Rule) {
+		r.Area, r.Conditions = "US", []string{deadline.CondHealthData}
 	})
 	tests := []struct {
 		name    string
-		rule    candor.Rule
-		edit    func(*candor.ObligationInput)
+		rule    deadline.Rule
+		edit    func(*deadline.ObligationInput)
 		applies bool
 		depends []string
 		basis   string
 	}{
 		{"high risk unknown: listed as conditional", individuals, nil, true, []string{"high_risk"}, ""},
-		{"high risk assessed true", individuals, func(in *candor.ObligationInput) { in.HighRisk = ptr(true) }, true, nil, "assessed as high risk"},
-		{"high risk assessed false", individuals, func(in *candor.ObligationInput) { in.HighRisk = ptr(false) }, false, nil, ""},
+		{"high risk assessed true", individuals, func(in *deadline.ObligationInput) { in.HighRisk = ptr(true) }, true, nil, "assessed as high risk"},
+		{"high risk assessed false", individuals, func(in *deadline.ObligationInput) { in.HighRisk = ptr(false) }, false, nil, ""},
 		{"negated condition, unknown", notMalicious, nil, true, []string{"!malicious"}, ""},
-		{"negated condition, malicious", notMalicious, func(in *candor.ObligationInput) { in.Malicious = ptr(true) }, false, nil, ""},
-		{"negated condition, not malicious", notMalicious, func(in *candor.ObligationInput) { in.Malicious = ptr(false) }, true, nil, "breach marked not malicious"},
+		{"negated condition, malicious", notMalicious, func(in *deadline.ObligationInput) { in.Malicious = ptr(true) }, false, nil, ""},
+		{"negated condition, not malicious", notMalicious, func(in *deadline.ObligationInput) { in.Malicious = ptr(false) }, true, nil, "breach marked not malicious"},
 		{"SEC: not listed", sec, nil, false, nil, ""},
-		{"SEC: listed, no US customers", sec, func(in *candor.ObligationInput) { in.ListedUS = true }, true, nil, "entity is US-listed"},
-		{"HIPAA: no health data", hipaa, func(in *candor.ObligationInput) { in.Countries["US"] = 5 }, false, nil, ""},
-		{"HIPAA: health data, US customers", hipaa, func(in *candor.ObligationInput) {
+		{"SEC: listed, no US customers", sec, func(in *deadline.ObligationInput) { in.ListedUS = true }, true, nil, "entity is US-listed"},
+		{"HIPAA: no health data", hipaa, func(in *deadline.ObligationInput) { in.Countries["US"] = 5 }, false, nil, ""},
+		{"HIPAA: health data, US customers", hipaa, func(in *deadline.ObligationInput) {
 			in.Countries["US"], in.DataCategories = 5, []string{"medical"}
 		}, true, nil, "health data involved"},
-		{"HIPAA: health data, no US nexus", hipaa, func(in *candor.ObligationInput) { in.DataCategories = []string{"health"} }, false, nil, ""},
+		{"HIPAA: health data, no US nexus", hipaa, func(in *deadline.ObligationInput) { in.DataCategories = []string{"health"} }, false, nil, ""},
 	}
 	cal := holidays.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := candor.ObligationInput{
+			in := deadline.ObligationInput{
 				DiscoveredAt: at(t, "2024-05-01T12:00:00Z"),
 				Countries:    map[string]int{"FR": 3, "JP": 3}, EntityCountry: "JP",
 			}
 			if tt.edit != nil {
 				tt.edit(&in)
 			}
-			obs := candor.ComputeObligations(in, []candor.Rule{tt.rule}, cal)
+			obs := deadline.ComputeObligations(in, []deadline.Rule{tt.rule}, cal)
 			if got := len(obs) == 1; got != tt.applies {
 				t.Fatalf("applies = %v, want %v", got, tt.applies)
 			}
@@ -192,7 +193,7 @@ func TestNexus(t *testing.T) {
 	eu := testRule("eu", "EU", "Europe/Brussels", nil)
 	jp := testRule("jp", "JP", "Asia/Tokyo", nil)
 	tx := testRule("tx", "US-TX", "America/Chicago", nil)
-	rules := []candor.Rule{eu, jp, tx}
+	rules := []deadline.Rule{eu, jp, tx}
 	tests := []struct {
 		name      string
 		countries map[string]int
@@ -214,11 +215,11 @@ func TestNexus(t *testing.T) {
 	cal := holidays.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := candor.ObligationInput{
+			in := deadline.ObligationInput{
 				DiscoveredAt: at(t, "2024-05-01T12:00:00Z"),
 				Countries:    tt.countries, Regions: tt.regions, EntityCountry: tt.entity,
 			}
-			obs := candor.ComputeObligations(in, rules, cal)
+			obs := deadline.ComputeObligations(in, rules, cal)
 			got := ids(obs)
 			slices.Sort(got)
 			if len(got) == 0 {
@@ -238,14 +239,14 @@ func TestNexus(t *testing.T) {
 
 func TestEffectiveDates(t *testing.T) {
 	caFrom := candor.Date{Year: 2026, Month: 1, Day: 1}
-	ca := []candor.Rule{
-		testRule("ca-30", "US-CA", "America/Los_Angeles", func(r *candor.Rule) { r.EffectiveFrom = caFrom }),
-		testRule("ca-soft", "US-CA", "America/Los_Angeles", func(r *candor.Rule) { r.EffectiveTo, r.Soft = caFrom, true }),
+	ca := []deadline.Rule{
+		testRule("ca-30", "US-CA", "America/Los_Angeles", func(r *deadline.Rule) { r.EffectiveFrom = caFrom }),
+		testRule("ca-soft", "US-CA", "America/Los_Angeles", func(r *deadline.Rule) { r.EffectiveTo, r.Soft = caFrom, true }),
 	}
-	jp := []candor.Rule{testRule("jp", "JP", "Asia/Tokyo", func(r *candor.Rule) { r.EffectiveFrom = candor.Date{Year: 2022, Month: 4, Day: 1} })}
+	jp := []deadline.Rule{testRule("jp", "JP", "Asia/Tokyo", func(r *deadline.Rule) { r.EffectiveFrom = candor.Date{Year: 2022, Month: 4, Day: 1} })}
 	tests := []struct {
 		name       string
-		rules      []candor.Rule
+		rules      []deadline.Rule
 		discovered string
 		asOf       string
 		want       []string
@@ -262,14 +263,14 @@ func TestEffectiveDates(t *testing.T) {
 	cal := holidays.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := candor.ObligationInput{
+			in := deadline.ObligationInput{
 				DiscoveredAt: at(t, tt.discovered),
 				Countries:    map[string]int{"JP": 5, "US": 5}, Regions: map[string]int{"US-CA": 5},
 			}
 			if tt.asOf != "" {
 				in.AsOf = at(t, tt.asOf)
 			}
-			obs := candor.ComputeObligations(in, tt.rules, cal)
+			obs := deadline.ComputeObligations(in, tt.rules, cal)
 			got := ids(obs)
 			if len(got) == 0 {
 				got = nil

@@ -1,4 +1,4 @@
-package candor_test
+package deadline_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 	"github.com/candor-dev/candor/jurisdictions"
 )
@@ -15,32 +16,32 @@ var evT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func hours(h int) time.Time { return evT0.Add(time.Duration(h) * time.Hour) }
 
-func dueIn(id, code string, aud candor.Audience, stage string, h int) candor.Obligation {
+func dueIn(id, code string, aud deadline.Audience, stage string, h int) deadline.Obligation {
 	due, clock := hours(h), evT0
-	return candor.Obligation{RuleID: id, Jurisdiction: code, Audience: aud, Stage: stage, DueAt: &due, ClockAt: &clock}
+	return deadline.Obligation{RuleID: id, Jurisdiction: code, Audience: aud, Stage: stage, DueAt: &due, ClockAt: &clock}
 }
 
-func report(code, send string, h int) candor.RegulatorReport {
-	return candor.RegulatorReport{Jurisdiction: code, SendID: send, DisclosureID: "disc-" + send, SentAt: hours(h)}
+func report(code, send string, h int) deadline.RegulatorReport {
+	return deadline.RegulatorReport{Jurisdiction: code, SendID: send, DisclosureID: "disc-" + send, SentAt: hours(h)}
 }
 
 func TestResolveObligations(t *testing.T) {
-	obs := []candor.Obligation{
-		dueIn("ph-notice", "PH", candor.AudienceRegulator, "notice", 72),
-		dueIn("ph-full", "PH", candor.AudienceRegulator, "full_report", 120),
-		dueIn("th-office", "TH", candor.AudienceRegulator, "", 72),
-		dueIn("tx-ag", "US-TX", candor.AudienceAttorneyGeneral, "", 720),
-		dueIn("tx-people", "US-TX", candor.AudienceIndividuals, "", 1440),
-		dueIn("hipaa-people", "US-HIPAA", candor.AudienceIndividuals, "", 1440),
-		dueIn("sec-8k", "US-SEC", candor.AudiencePublic, "8-K", 96),
+	obs := []deadline.Obligation{
+		dueIn("ph-notice", "PH", deadline.AudienceRegulator, "notice", 72),
+		dueIn("ph-full", "PH", deadline.AudienceRegulator, "full_report", 120),
+		dueIn("th-office", "TH", deadline.AudienceRegulator, "", 72),
+		dueIn("tx-ag", "US-TX", deadline.AudienceAttorneyGeneral, "", 720),
+		dueIn("tx-people", "US-TX", deadline.AudienceIndividuals, "", 1440),
+		dueIn("hipaa-people", "US-HIPAA", deadline.AudienceIndividuals, "", 1440),
+		dueIn("sec-8k", "US-SEC", deadline.AudiencePublic, "8-K", 96),
 	}
-	rules := []candor.Rule{{ID: "hipaa-people", Jurisdiction: "US-HIPAA", Area: "US"}}
+	rules := []deadline.Rule{{ID: "hipaa-people", Jurisdiction: "US-HIPAA", Area: "US"}}
 	done := hours(50)
-	complete := candor.AreaReach{EmailCustomers: 250, Notified: 250, CompletedAt: &done,
-		Sends: []candor.SendRef{{SendID: "n2", DisclosureID: "d2", Delivered: 10, At: done}, {SendID: "n1", DisclosureID: "d1", Delivered: 240, At: hours(40)}}}
+	complete := deadline.AreaReach{EmailCustomers: 250, Notified: 250, CompletedAt: &done,
+		Sends: []deadline.SendRef{{SendID: "n2", DisclosureID: "d2", Delivered: 10, At: done}, {SendID: "n1", DisclosureID: "d1", Delivered: 240, At: hours(40)}}}
 	tests := []struct {
 		name   string
-		ev     candor.Evidence
+		ev     deadline.Evidence
 		at     time.Time
 		status map[string]string
 		metBy  map[string]string // rule → send that met it
@@ -52,27 +53,27 @@ func TestResolveObligations(t *testing.T) {
 		},
 		{
 			name:   "one PH report meets the first stage only; a report to TH meets its unstaged duty",
-			ev:     candor.Evidence{Reports: []candor.RegulatorReport{report("ph", "r1", 10), report("TH", "r2", 80)}},
+			ev:     deadline.Evidence{Reports: []deadline.RegulatorReport{report("ph", "r1", 10), report("TH", "r2", 80)}},
 			at:     hours(100),
 			status: map[string]string{"ph-notice": "met", "ph-full": "open", "th-office": "met"},
 			metBy:  map[string]string{"ph-notice": "r1", "th-office": "r2"},
 		},
 		{
 			name:   "the second PH report meets the second stage; a report to US-TX meets the attorney general duty",
-			ev:     candor.Evidence{Reports: []candor.RegulatorReport{report("PH", "r3", 90), report("PH", "r1", 10), report("US-TX", "r4", 20)}},
+			ev:     deadline.Evidence{Reports: []deadline.RegulatorReport{report("PH", "r3", 90), report("PH", "r1", 10), report("US-TX", "r4", 20)}},
 			at:     hours(100),
 			status: map[string]string{"ph-notice": "met", "ph-full": "met", "tx-ag": "met"},
 			metBy:  map[string]string{"ph-notice": "r1", "ph-full": "r3", "tx-ag": "r4"},
 		},
 		{
 			name:   "a report after the instant asked about does not count yet",
-			ev:     candor.Evidence{Reports: []candor.RegulatorReport{report("PH", "r1", 10)}},
+			ev:     deadline.Evidence{Reports: []deadline.RegulatorReport{report("PH", "r1", 10)}},
 			at:     hours(5),
 			status: map[string]string{"ph-notice": "open"},
 		},
 		{
 			name: "every Texan reached: met by the send that finished last; HIPAA reads the US area",
-			ev: candor.Evidence{Reach: map[string]candor.AreaReach{"US-TX": complete,
+			ev: deadline.Evidence{Reach: map[string]deadline.AreaReach{"US-TX": complete,
 				"US": {EmailCustomers: 300, Notified: 299}}},
 			at:     hours(100),
 			status: map[string]string{"tx-people": "met", "hipaa-people": "open", "sec-8k": "overdue"},
@@ -80,28 +81,28 @@ func TestResolveObligations(t *testing.T) {
 		},
 		{
 			name:   "one Texan missing: not met",
-			ev:     candor.Evidence{Reach: map[string]candor.AreaReach{"US-TX": {EmailCustomers: 250, Notified: 249, Sends: complete.Sends}}},
+			ev:     deadline.Evidence{Reach: map[string]deadline.AreaReach{"US-TX": {EmailCustomers: 250, Notified: 249, Sends: complete.Sends}}},
 			at:     hours(1500),
 			status: map[string]string{"tx-people": "overdue"},
 		},
 		{
 			name:   "no email customers: nothing to show, not met",
-			ev:     candor.Evidence{Reach: map[string]candor.AreaReach{"US-TX": {}}},
+			ev:     deadline.Evidence{Reach: map[string]deadline.AreaReach{"US-TX": {}}},
 			at:     hours(100),
 			status: map[string]string{"tx-people": "open"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := map[string]candor.ObligationState{}
-			for _, st := range candor.ResolveObligations(obs, rules, tt.ev, tt.at) {
+			got := map[string]deadline.ObligationState{}
+			for _, st := range deadline.ResolveObligations(obs, rules, tt.ev, tt.at) {
 				got[st.RuleID] = st
 			}
 			for id, want := range tt.status {
 				if got[id].Status != want {
 					t.Errorf("%s: %s, want %s", id, got[id].Status, want)
 				}
-				if want != candor.StatusMet && got[id].MetBy != nil {
+				if want != deadline.StatusMet && got[id].MetBy != nil {
 					t.Errorf("%s: met_by %+v on a duty not met", id, got[id].MetBy)
 				}
 			}
@@ -123,11 +124,11 @@ func TestEvidenceAreas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs := candor.ComputeObligations(candor.ObligationInput{
+	obs := deadline.ComputeObligations(deadline.ObligationInput{
 		DiscoveredAt: evT0, Countries: map[string]int{"US": 10, "DE": 1, "JP": 2000},
 		Regions: map[string]int{"US-CA": 4, "US-TX": 6}, DataCategories: []string{"name", "health"},
 	}, rules, holidays.New())
-	got := candor.EvidenceAreas(obs, rules)
+	got := deadline.EvidenceAreas(obs, rules)
 	// US from HIPAA's individuals duty (area US), US-CA also for its AG
 	// copy, which runs from the customer notice.
 	want := []string{"EU", "JP", "US", "US-CA", "US-TX"}
@@ -141,7 +142,7 @@ type fakeSource struct {
 	inc       candor.Incident
 	countries map[string]int
 	regions   map[string]int
-	ev        candor.Evidence
+	ev        deadline.Evidence
 	areas     []string
 	scope     []candor.ScopeChange
 }
@@ -156,7 +157,7 @@ func (f *fakeSource) ApprovedDecisions(context.Context, string) ([]candor.Decisi
 func (f *fakeSource) ScopeChanges(context.Context, string) ([]candor.ScopeChange, error) {
 	return f.scope, nil
 }
-func (f *fakeSource) ObligationEvidence(_ context.Context, _ string, areas []string, _ time.Time) (candor.Evidence, error) {
+func (f *fakeSource) ObligationEvidence(_ context.Context, _ string, areas []string, _ time.Time) (deadline.Evidence, error) {
 	f.areas = areas
 	return f.ev, nil
 }
@@ -174,17 +175,17 @@ func TestAssessDatesDutiesThatFollowTheNotice(t *testing.T) {
 			DataCategories: []string{"name", "national_id"}},
 		countries: map[string]int{"US": 600, "": 3}, regions: map[string]int{"US-CA": 600},
 	}
-	find := func(rep candor.ObligationReport, id string) candor.ObligationState {
+	find := func(rep deadline.ObligationReport, id string) deadline.ObligationState {
 		for _, st := range rep.Items {
 			if st.RuleID == id {
 				return st
 			}
 		}
 		t.Fatalf("%s not in %d obligations", id, len(rep.Items))
-		return candor.ObligationState{}
+		return deadline.ObligationState{}
 	}
 	at := time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)
-	rep, err := candor.AssessObligations(context.Background(), src, "i", rules, holidays.New(), time.Time{}, at)
+	rep, err := deadline.AssessObligations(context.Background(), src, "i", rules, holidays.New(), time.Time{}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,19 +195,19 @@ func TestAssessDatesDutiesThatFollowTheNotice(t *testing.T) {
 	if !rep.RulesAsOf.Equal(src.inc.DiscoveredAt) || !slices.Contains(src.areas, "US-CA") {
 		t.Errorf("rules as of %v, areas %v", rep.RulesAsOf, src.areas)
 	}
-	src.ev = candor.Evidence{Reach: map[string]candor.AreaReach{"US-CA": {EmailCustomers: 600, Notified: 600,
-		CompletedAt: &done, Sends: []candor.SendRef{{SendID: "n1", DisclosureID: "d1", At: done}}}}}
-	rep, err = candor.AssessObligations(context.Background(), src, "i", rules, holidays.New(), time.Time{}, at)
+	src.ev = deadline.Evidence{Reach: map[string]deadline.AreaReach{"US-CA": {EmailCustomers: 600, Notified: 600,
+		CompletedAt: &done, Sends: []deadline.SendRef{{SendID: "n1", DisclosureID: "d1", At: done}}}}}
+	rep, err = deadline.AssessObligations(context.Background(), src, "i", rules, holidays.New(), time.Time{}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ag := find(rep, "us-ca-ag")
 	// Candor records no acquisition yet, so California's duties wait on it.
-	if ag.DueAt == nil || ag.DueAt.Format(time.DateOnly) != "2026-04-04" || ag.Status != candor.StatusConditional ||
-		!slices.Equal(ag.DependsOn, []string{candor.CondAcquired}) {
+	if ag.DueAt == nil || ag.DueAt.Format(time.DateOnly) != "2026-04-04" || ag.Status != deadline.StatusConditional ||
+		!slices.Equal(ag.DependsOn, []string{deadline.CondAcquired}) {
 		t.Errorf("AG copy after the notice: due %v status %s depends on %v", ag.DueAt, ag.Status, ag.DependsOn)
 	}
-	if people := find(rep, "us-ca-residents"); people.Status != candor.StatusMet || people.MetBy.SendID != "n1" {
+	if people := find(rep, "us-ca-residents"); people.Status != deadline.StatusMet || people.MetBy.SendID != "n1" {
 		t.Errorf("residents: %s %+v", people.Status, people.MetBy)
 	}
 }
@@ -228,7 +229,7 @@ func TestParseAsOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := candor.ParseAsOf("as_of", tt.in, now)
+			got, err := deadline.ParseAsOf("as_of", tt.in, now)
 			if tt.bad {
 				if candor.ErrorCode(err) != candor.EINVALID || candor.ErrorFields(err)[0].Field != "as_of" {
 					t.Fatalf("err %v, want EINVALID on as_of", err)
@@ -243,7 +244,7 @@ func TestParseAsOf(t *testing.T) {
 }
 
 func TestReminderMark(t *testing.T) {
-	st := candor.ObligationState{Obligation: dueIn("r", "US-TX", candor.AudienceAttorneyGeneral, "", 100), Status: candor.StatusOpen}
+	st := deadline.ObligationState{Obligation: dueIn("r", "US-TX", deadline.AudienceAttorneyGeneral, "", 100), Status: deadline.StatusOpen}
 	tests := []struct {
 		name   string
 		now    time.Time
@@ -270,7 +271,7 @@ func TestReminderMark(t *testing.T) {
 			}
 		})
 	}
-	undated := candor.ObligationState{Obligation: candor.Obligation{RuleID: "x"}, Status: "open"}
+	undated := deadline.ObligationState{Obligation: deadline.Obligation{RuleID: "x"}, Status: "open"}
 	if _, ok := undated.ReminderMark(hours(1000), 0); ok {
 		t.Error("an undated duty has a reminder")
 	}
@@ -282,7 +283,7 @@ func TestReminderRecipients(t *testing.T) {
 	if want := []string{"Owner@example.com", "legal@example.com", "dpo@example.com"}; !slices.Equal(got, want) {
 		t.Errorf("%v, want %v", got, want)
 	}
-	if candor.RecipientKey("A@x.com ") != candor.RecipientKey("a@x.com") || len(candor.RecipientKey("a@x.com")) != 64 {
+	if deadline.RecipientKey("A@x.com ") != deadline.RecipientKey("a@x.com") || len(deadline.RecipientKey("a@x.com")) != 64 {
 		t.Error("recipient key is not case-insensitive SHA-256 hex")
 	}
 	if got := (candor.Incident{}).ReminderRecipients(); len(got) != 0 {

@@ -1,8 +1,10 @@
-package candor
+package deadline
 
 import (
 	"slices"
 	"strings"
+
+	"github.com/candor-dev/candor"
 )
 
 // DependsOnData is the DependsOn entry of a duty whose Rule.Data cannot be
@@ -15,8 +17,8 @@ const DependsOnData = "data_categories"
 // and "other" may be anything. A combination missing only such categories
 // is undecided, not false: the duty is listed as conditional.
 var maybeIncludes = map[string][]string{
-	CategoryFinancialAccount: {CategoryAccountWithCode},
-	CategoryPaymentCard:      {CategoryAccountWithCode},
+	candor.CategoryFinancialAccount: {candor.CategoryAccountWithCode},
+	candor.CategoryPaymentCard:      {candor.CategoryAccountWithCode},
 }
 
 // data decides a rule's data combinations (Rule.Data) and says which
@@ -55,7 +57,7 @@ func (f facts) hasData(item string) bool {
 }
 
 func (f facts) mayHaveData(item string) bool {
-	if f.cats[CategoryOther] {
+	if f.cats[candor.CategoryOther] {
 		return true
 	}
 	for c := range f.cats {
@@ -68,20 +70,20 @@ func (f facts) mayHaveData(item string) bool {
 
 // dataWords are the categories as a notice's reader would name them.
 var dataWords = map[string]string{
-	CategoryName:             "a name",
-	CategoryNationalID:       "a national ID or Social Security number",
-	CategoryDriversLicence:   "a driver's licence or ID card number",
-	CategoryPassport:         "a passport number",
-	CategoryAccountWithCode:  "an account or card number with its code or password",
-	CategoryFinancialAccount: "a financial account number",
-	CategoryPaymentCard:      "a payment card number",
-	CategoryCredentials:      "a username or e-mail address with its password",
-	CategoryHealth:           "health information",
-	CategoryBiometric:        "biometric data",
-	CategoryDateOfBirth:      "a date of birth",
-	CondSensitiveData:        "sensitive data",
-	CondHealthData:           "health data",
-	CondFinancialData:        "financial data",
+	candor.CategoryName:             "a name",
+	candor.CategoryNationalID:       "a national ID or Social Security number",
+	candor.CategoryDriversLicence:   "a driver's licence or ID card number",
+	candor.CategoryPassport:         "a passport number",
+	candor.CategoryAccountWithCode:  "an account or card number with its code or password",
+	candor.CategoryFinancialAccount: "a financial account number",
+	candor.CategoryPaymentCard:      "a payment card number",
+	candor.CategoryCredentials:      "a username or e-mail address with its password",
+	candor.CategoryHealth:           "health information",
+	candor.CategoryBiometric:        "biometric data",
+	candor.CategoryDateOfBirth:      "a date of birth",
+	CondSensitiveData:               "sensitive data",
+	CondHealthData:                  "health data",
+	CondFinancialData:               "financial data",
 }
 
 func dataWord(item string) string {
@@ -106,7 +108,7 @@ func describeCombo(combo []string) string {
 func DescribeData(combos [][]string) string {
 	var withName, others []string
 	for _, combo := range combos {
-		if len(combo) == 2 && combo[0] == CategoryName {
+		if len(combo) == 2 && combo[0] == candor.CategoryName {
 			withName = append(withName, dataWord(combo[1]))
 			continue
 		}
@@ -114,7 +116,7 @@ func DescribeData(combos [][]string) string {
 	}
 	var parts []string
 	if len(withName) > 0 {
-		parts = append(parts, dataWord(CategoryName)+" with "+orList(withName))
+		parts = append(parts, dataWord(candor.CategoryName)+" with "+orList(withName))
 	}
 	parts = append(parts, others...)
 	return strings.Join(parts, "; or ")

@@ -1,4 +1,4 @@
-package candor_test
+package deadline_test
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 func TestISODuration(t *testing.T) {
@@ -44,10 +44,10 @@ func TestISODuration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := candor.ISODuration(tt.from, tt.to); got != tt.iso {
+			if got := deadline.ISODuration(tt.from, tt.to); got != tt.iso {
 				t.Errorf("ISODuration = %s, want %s", got, tt.iso)
 			}
-			if got := candor.SpanBetween(tt.from, tt.to).Short(); got != tt.short {
+			if got := deadline.SpanBetween(tt.from, tt.to).Short(); got != tt.short {
 				t.Errorf("Short = %s, want %s", got, tt.short)
 			}
 		})
@@ -56,13 +56,13 @@ func TestISODuration(t *testing.T) {
 
 func TestLateness(t *testing.T) {
 	due := at(t, "2020-06-13T15:00:00Z")
-	hard := candor.Obligation{RuleID: "ph-notice", Jurisdiction: "PH", Audience: candor.AudienceRegulator, DueAt: &due}
+	hard := deadline.Obligation{RuleID: "ph-notice", Jurisdiction: "PH", Audience: deadline.AudienceRegulator, DueAt: &due}
 	soft := hard
 	soft.RuleID, soft.Soft = "ph-soft", true
-	undated := candor.Obligation{RuleID: "sec", Jurisdiction: "PH", Audience: candor.AudienceRegulator}
+	undated := deadline.Obligation{RuleID: "sec", Jurisdiction: "PH", Audience: deadline.AudienceRegulator}
 	tests := []struct {
 		name    string
-		o       candor.Obligation
+		o       deadline.Obligation
 		sent    string // a regulator report to PH; "" for none
 		at      string
 		status  string
@@ -70,27 +70,27 @@ func TestLateness(t *testing.T) {
 		lateBy  string
 		lateDur time.Duration
 	}{
-		{"met before due: on time", hard, "2020-06-12T03:00:00Z", "2026-11-21T00:00:00Z", candor.StatusMet, false, "", 0},
-		{"met at the due instant: on time", hard, "2020-06-13T15:00:00Z", "2026-11-21T00:00:00Z", candor.StatusMet, false, "", 0},
-		{"met six years late: met and late", hard, "2026-11-16T19:00:00Z", "2026-11-21T00:00:00Z", candor.StatusMet, true, "P6Y5M3DT4H",
+		{"met before due: on time", hard, "2020-06-12T03:00:00Z", "2026-11-21T00:00:00Z", deadline.StatusMet, false, "", 0},
+		{"met at the due instant: on time", hard, "2020-06-13T15:00:00Z", "2026-11-21T00:00:00Z", deadline.StatusMet, false, "", 0},
+		{"met six years late: met and late", hard, "2026-11-16T19:00:00Z", "2026-11-21T00:00:00Z", deadline.StatusMet, true, "P6Y5M3DT4H",
 			at(t, "2026-11-16T19:00:00Z").Sub(due)},
-		{"a soft target met late is late", soft, "2020-06-14T15:00:00Z", "2026-11-21T00:00:00Z", candor.StatusMet, true, "P1D", 24 * time.Hour},
-		{"overdue and not met: unchanged", hard, "", "2026-11-21T00:00:00Z", candor.StatusOverdue, false, "", 0},
-		{"late evidence after the instant asked about: still overdue", hard, "2026-11-16T19:00:00Z", "2021-01-01T00:00:00Z", candor.StatusOverdue, false, "", 0},
-		{"undated duty met: never late", undated, "2026-11-16T19:00:00Z", "2026-11-21T00:00:00Z", candor.StatusMet, false, "", 0},
+		{"a soft target met late is late", soft, "2020-06-14T15:00:00Z", "2026-11-21T00:00:00Z", deadline.StatusMet, true, "P1D", 24 * time.Hour},
+		{"overdue and not met: unchanged", hard, "", "2026-11-21T00:00:00Z", deadline.StatusOverdue, false, "", 0},
+		{"late evidence after the instant asked about: still overdue", hard, "2026-11-16T19:00:00Z", "2021-01-01T00:00:00Z", deadline.StatusOverdue, false, "", 0},
+		{"undated duty met: never late", undated, "2026-11-16T19:00:00Z", "2026-11-21T00:00:00Z", deadline.StatusMet, false, "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ev candor.Evidence
+			var ev deadline.Evidence
 			if tt.sent != "" {
-				ev.Reports = []candor.RegulatorReport{{Jurisdiction: "PH", SendID: "r1", DisclosureID: "d1", SentAt: at(t, tt.sent)}}
+				ev.Reports = []deadline.RegulatorReport{{Jurisdiction: "PH", SendID: "r1", DisclosureID: "d1", SentAt: at(t, tt.sent)}}
 			}
-			st := candor.ResolveObligations([]candor.Obligation{tt.o}, nil, ev, at(t, tt.at))[0]
+			st := deadline.ResolveObligations([]deadline.Obligation{tt.o}, nil, ev, at(t, tt.at))[0]
 			if st.Status != tt.status || st.Late != tt.late || st.LateByISO != tt.lateBy || st.LateBy != tt.lateDur {
 				t.Errorf("status %s late %v by %q (%s), want %s %v %q (%s)", st.Status, st.Late, st.LateByISO, st.LateBy,
 					tt.status, tt.late, tt.lateBy, tt.lateDur)
 			}
-			if met := tt.status == candor.StatusMet; met != (st.MetAt != nil) || met && !st.MetAt.Equal(at(t, tt.sent)) {
+			if met := tt.status == deadline.StatusMet; met != (st.MetAt != nil) || met && !st.MetAt.Equal(at(t, tt.sent)) {
 				t.Errorf("met_at %v, want the report's time when met", st.MetAt)
 			}
 			raw, err := json.Marshal(st)
@@ -104,7 +104,7 @@ func TestLateness(t *testing.T) {
 			if strings.Contains(js, `"late_by"`) != tt.late || tt.late && !strings.Contains(js, `"late_by":"`+tt.lateBy+`"`) {
 				t.Errorf("JSON late_by wrong (want %q): %s", tt.lateBy, js)
 			}
-			if strings.Contains(js, `"met_at"`) != (tt.status == candor.StatusMet) {
+			if strings.Contains(js, `"met_at"`) != (tt.status == deadline.StatusMet) {
 				t.Errorf("JSON met_at wrong: %s", js)
 			}
 			span, ok := st.LateSpan()
@@ -116,22 +116,22 @@ func TestLateness(t *testing.T) {
 }
 
 func TestCountStatuses(t *testing.T) {
-	st := func(status string, late bool) candor.ObligationState {
-		return candor.ObligationState{Status: status, Late: late}
+	st := func(status string, late bool) deadline.ObligationState {
+		return deadline.ObligationState{Status: status, Late: late}
 	}
 	tests := []struct {
 		name   string
-		states []candor.ObligationState
+		states []deadline.ObligationState
 		want   string
 	}{
 		{"nothing", nil, "0 overdue, 0 open, 0 met"},
-		{"met on time", []candor.ObligationState{st("met", false), st("open", false)}, "0 overdue, 1 open, 1 met (none late)"},
-		{"lateness stays counted once met", []candor.ObligationState{st("overdue", false), st("met", true), st("met", true), st("met", false)},
+		{"met on time", []deadline.ObligationState{st("met", false), st("open", false)}, "0 overdue, 1 open, 1 met (none late)"},
+		{"lateness stays counted once met", []deadline.ObligationState{st("overdue", false), st("met", true), st("met", true), st("met", false)},
 			"1 overdue, 0 open, 3 met (2 of them late)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := candor.CountStatuses(tt.states).String(); got != tt.want {
+			if got := deadline.CountStatuses(tt.states).String(); got != tt.want {
 				t.Errorf("%q, want %q", got, tt.want)
 			}
 		})

@@ -1,8 +1,10 @@
-package candor
+package deadline
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/candor-dev/candor"
 )
 
 // Rule is one breach-notification duty from the jurisdiction catalogue: who
@@ -53,8 +55,8 @@ type Rule struct {
 	// EffectiveFrom is the first day the rule applies and EffectiveTo the
 	// first day it no longer does (zero: still in force); both are read as
 	// dates in TimeZone.
-	EffectiveFrom Date `json:"effective_from"`
-	EffectiveTo   Date `json:"effective_to,omitzero"`
+	EffectiveFrom candor.Date `json:"effective_from"`
+	EffectiveTo   candor.Date `json:"effective_to,omitzero"`
 	// TimeZone is the IANA zone in which days are counted and end
 	// (23:59:59 local) and effective dates are read.
 	TimeZone string `json:"time_zone"`
@@ -119,11 +121,11 @@ const (
 
 // Conditions a rule may require, each a fact of the incident or its entity.
 const (
-	CondUSListed      = "us_listed"      // ObligationInput.ListedUS
-	CondHealthData    = "health_data"    // see DataCategoryConditions
-	CondSensitiveData = "sensitive_data" // special-category data
-	CondFinancialData = "financial_data" // card or account data
-	CondMalicious     = "malicious"      // ObligationInput.Malicious
+	CondUSListed      = "us_listed"               // ObligationInput.ListedUS
+	CondHealthData    = candor.DataClassHealth    // see candor.DataCategoryConditions
+	CondSensitiveData = candor.DataClassSensitive // special-category data
+	CondFinancialData = candor.DataClassFinancial // card or account data
+	CondMalicious     = "malicious"               // ObligationInput.Malicious
 	// CondHighRisk stands for each law's harm test (GDPR "high risk", PIPEDA
 	// "real risk of significant harm", NDB "serious harm"); it is a legal
 	// assessment, so the engine only reads ObligationInput.HighRisk.

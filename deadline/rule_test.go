@@ -1,4 +1,4 @@
-package candor_test
+package deadline_test
 
 import (
 	"encoding/json"
@@ -6,40 +6,41 @@ import (
 	"testing"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 )
 
 func TestRuleValidate(t *testing.T) {
 	tests := []struct {
 		name  string
-		edit  func(*candor.Rule)
+		edit  func(*deadline.Rule)
 		field string // "" when valid
 	}{
-		{"valid", func(*candor.Rule) {}, ""},
-		{"valid region code", func(r *candor.Rule) { r.Jurisdiction = "US-TX" }, ""},
-		{"valid federal regime", func(r *candor.Rule) { r.Jurisdiction, r.Area = "US-SEC", "US" }, ""},
-		{"upper-case id", func(r *candor.Rule) { r.ID = "JP-Final" }, "id"},
-		{"id with trailing dash", func(r *candor.Rule) { r.ID = "jp-" }, "id"},
-		{"lower-case code", func(r *candor.Rule) { r.Jurisdiction = "jp" }, "code"},
-		{"three-letter country", func(r *candor.Rule) { r.Jurisdiction = "JPN" }, "code"},
-		{"bad area", func(r *candor.Rule) { r.Area = "america" }, "area"},
-		{"no name", func(r *candor.Rule) { r.Name = " " }, "name"},
-		{"no source", func(r *candor.Rule) { r.Source = "" }, "source"},
-		{"no time zone", func(r *candor.Rule) { r.TimeZone = "" }, "time_zone"},
-		{"unknown audience", func(r *candor.Rule) { r.Audience = "press" }, "notify"},
-		{"zero amount", func(r *candor.Rule) { r.Deadline.Amount = 0 }, "deadline.amount"},
-		{"negative amount", func(r *candor.Rule) { r.Deadline.Amount = -3 }, "deadline.amount"},
-		{"unknown unit", func(r *candor.Rule) { r.Deadline.Unit = "weeks" }, "deadline.unit"},
-		{"unknown clock start", func(r *candor.Rule) { r.ClockStart = "publication" }, "clock_starts"},
-		{"unknown nexus", func(r *candor.Rule) { r.Nexus = "anywhere" }, "nexus"},
-		{"unknown condition", func(r *candor.Rule) { r.Conditions = []string{"eu_listed"} }, "conditions"},
-		{"negated unknown condition", func(r *candor.Rule) { r.Conditions = []string{"!eu_listed"} }, "conditions"},
-		{"threshold op", func(r *candor.Rule) { r.Threshold = &candor.Threshold{Op: "=>", Count: 250} }, "threshold.op"},
-		{"threshold count", func(r *candor.Rule) { r.Threshold = &candor.Threshold{Op: ">=", Count: 0} }, "threshold.count"},
-		{"threshold per", func(r *candor.Rule) { r.Threshold = &candor.Threshold{Op: ">", Count: 5, Per: "state"} }, "threshold.per"},
-		{"threshold or", func(r *candor.Rule) { r.Threshold = &candor.Threshold{Op: ">", Count: 5, Or: []string{"x"}} }, "threshold.or"},
-		{"no effective_from", func(r *candor.Rule) { r.EffectiveFrom = candor.Date{} }, "effective_from"},
-		{"effective_to before from", func(r *candor.Rule) { r.EffectiveTo = candor.Date{Year: 1999, Month: 1, Day: 1} }, "effective_to"},
-		{"effective_to equal to from", func(r *candor.Rule) { r.EffectiveTo = r.EffectiveFrom }, "effective_to"},
+		{"valid", func(*deadline.Rule) {}, ""},
+		{"valid region code", func(r *deadline.Rule) { r.Jurisdiction = "US-TX" }, ""},
+		{"valid federal regime", func(r *deadline.Rule) { r.Jurisdiction, r.Area = "US-SEC", "US" }, ""},
+		{"upper-case id", func(r *deadline.Rule) { r.ID = "JP-Final" }, "id"},
+		{"id with trailing dash", func(r *deadline.Rule) { r.ID = "jp-" }, "id"},
+		{"lower-case code", func(r *deadline.Rule) { r.Jurisdiction = "jp" }, "code"},
+		{"three-letter country", func(r *deadline.Rule) { r.Jurisdiction = "JPN" }, "code"},
+		{"bad area", func(r *deadline.Rule) { r.Area = "america" }, "area"},
+		{"no name", func(r *deadline.Rule) { r.Name = " " }, "name"},
+		{"no source", func(r *deadline.Rule) { r.Source = "" }, "source"},
+		{"no time zone", func(r *deadline.Rule) { r.TimeZone = "" }, "time_zone"},
+		{"unknown audience", func(r *deadline.Rule) { r.Audience = "press" }, "notify"},
+		{"zero amount", func(r *deadline.Rule) { r.Deadline.Amount = 0 }, "deadline.amount"},
+		{"negative amount", func(r *deadline.Rule) { r.Deadline.Amount = -3 }, "deadline.amount"},
+		{"unknown unit", func(r *deadline.Rule) { r.Deadline.Unit = "weeks" }, "deadline.unit"},
+		{"unknown clock start", func(r *deadline.Rule) { r.ClockStart = "publication" }, "clock_starts"},
+		{"unknown nexus", func(r *deadline.Rule) { r.Nexus = "anywhere" }, "nexus"},
+		{"unknown condition", func(r *deadline.Rule) { r.Conditions = []string{"eu_listed"} }, "conditions"},
+		{"negated unknown condition", func(r *deadline.Rule) { r.Conditions = []string{"!eu_listed"} }, "conditions"},
+		{"threshold op", func(r *deadline.Rule) { r.Threshold = &deadline.Threshold{Op: "=>", Count: 250} }, "threshold.op"},
+		{"threshold count", func(r *deadline.Rule) { r.Threshold = &deadline.Threshold{Op: ">=", Count: 0} }, "threshold.count"},
+		{"threshold per", func(r *deadline.Rule) { r.Threshold = &deadline.Threshold{Op: ">", Count: 5, Per: "state"} }, "threshold.per"},
+		{"threshold or", func(r *deadline.Rule) { r.Threshold = &deadline.Threshold{Op: ">", Count: 5, Or: []string{"x"}} }, "threshold.or"},
+		{"no effective_from", func(r *deadline.Rule) { r.EffectiveFrom = candor.Date{} }, "effective_from"},
+		{"effective_to before from", func(r *deadline.Rule) { r.EffectiveTo = candor.Date{Year: 1999, Month: 1, Day: 1} }, "effective_to"},
+		{"effective_to equal to from", func(r *deadline.Rule) { r.EffectiveTo = r.EffectiveFrom }, "effective_to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +71,7 @@ func TestRuleJSON(t *testing.T) {
 		"notify":"attorney_general","deadline":{"amount":30,"unit":"calendar_days"},"clock_starts":"determination",
 		"soft":false,"threshold":{"op":">=","count":250},"effective_from":"2023-09-01",
 		"time_zone":"America/Chicago","source":"statute","confirmed":true}`
-	var r candor.Rule
+	var r deadline.Rule
 	if err := json.Unmarshal([]byte(in), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +103,12 @@ func TestRuleJSON(t *testing.T) {
 
 func TestThresholdString(t *testing.T) {
 	for _, tt := range []struct {
-		th   candor.Threshold
+		th   deadline.Threshold
 		want string
 	}{
-		{candor.Threshold{Op: ">=", Count: 250}, "≥ 250"},
-		{candor.Threshold{Op: ">", Count: 500}, "> 500"},
-		{candor.Threshold{Op: "<", Count: 500}, "< 500"},
+		{deadline.Threshold{Op: ">=", Count: 250}, "≥ 250"},
+		{deadline.Threshold{Op: ">", Count: 500}, "> 500"},
+		{deadline.Threshold{Op: "<", Count: 500}, "< 500"},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			if got := tt.th.String(); got != tt.want {

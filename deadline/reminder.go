@@ -1,4 +1,4 @@
-package candor
+package deadline
 
 import (
 	"crypto/sha256"
@@ -31,22 +31,6 @@ type Reminder struct {
 func RecipientKey(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
 	return hex.EncodeToString(sum[:])
-}
-
-// ReminderRecipients returns the incident's owner and legal contacts,
-// each address once (compared without case), the owner first.
-func (in Incident) ReminderRecipients() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, a := range append([]string{in.OwnerEmail}, in.LegalContacts...) {
-		k := strings.ToLower(strings.TrimSpace(a))
-		if k == "" || seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, strings.TrimSpace(a))
-	}
-	return out
 }
 
 // ReminderMark returns the mark to remind of at now: the highest of

@@ -1,9 +1,11 @@
-package candor
+package deadline
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // truth is a fact that may not be known yet: the engine lists a duty whose
@@ -59,35 +61,14 @@ func newFacts(in ObligationInput) facts {
 	in.DataCategories, f.catTimes = mergeScopeCategories(in, f.scope)
 	f.in = in
 	for _, c := range in.DataCategories {
-		if n := categoryAlias(slugify(c)); n != "" {
+		if n := candor.CanonicalDataCategory(c); n != "" {
 			f.cats[n] = true
 		}
-		for _, cond := range DataCategoryConditions(c) {
+		for _, cond := range candor.DataCategoryConditions(c) {
 			f.categories[cond] = true
 		}
 	}
 	return f
-}
-
-// DataCategoryConditions returns the conditions a data category satisfies.
-// Categories are free text on the incident, so the common spellings are
-// accepted ("health", "Medical", "payment-card"); anything else satisfies
-// none. Health data is also sensitive data, as in GDPR Art. 9 and APPI.
-func DataCategoryConditions(category string) []string {
-	c := strings.ToLower(strings.TrimSpace(category))
-	c = strings.NewReplacer("-", "_", " ", "_").Replace(c)
-	switch c {
-	case "health", "medical", "health_data", "phi", "medical_records":
-		return []string{CondHealthData, CondSensitiveData}
-	case "sensitive", "special_category", "biometric", "genetic", "race", "ethnicity",
-		"racial_or_ethnic_origin", "religion", "religious_beliefs", "political_opinions",
-		"trade_union", "sexual_orientation", "sex_life", "criminal_record", "criminal_records":
-		return []string{CondSensitiveData}
-	case "financial", "financial_account", "bank_account", "payment_card", "credit_card", "card",
-		"account_with_code":
-		return []string{CondFinancialData}
-	}
-	return nil
 }
 
 // condition evaluates a rule condition, "!" negating it.
@@ -169,7 +150,7 @@ func (f facts) count(area string) int {
 	case area == "EU":
 		n := 0
 		for c, k := range f.countries {
-			if IsEEA(c) {
+			if candor.IsEEA(c) {
 				n += k
 			}
 		}
@@ -210,7 +191,7 @@ func (f facts) nexus(r Rule) (bool, string) {
 	if strings.Contains(area, "-") || f.entity == "" {
 		return false, ""
 	}
-	if area == f.entity || area == "EU" && IsEEA(f.entity) {
+	if area == f.entity || area == "EU" && candor.IsEEA(f.entity) {
 		return true, "reporting entity established in " + f.entity
 	}
 	return false, ""
@@ -221,17 +202,4 @@ func areaName(area string) string {
 		return "the EU/EEA"
 	}
 	return area
-}
-
-// IsEEA reports whether an ISO 3166-1 country is in the European Economic
-// Area (EU members plus Iceland, Liechtenstein and Norway), where the GDPR
-// applies. The United Kingdom is not: it has its own code, GB.
-func IsEEA(country string) bool {
-	switch strings.ToUpper(country) {
-	case "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-		"IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-		"IS", "LI", "NO":
-		return true
-	}
-	return false
 }

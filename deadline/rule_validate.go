@@ -1,6 +1,10 @@
-package candor
+package deadline
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/candor-dev/candor"
+)
 
 // Validate checks that r is complete and means one thing: known audience,
 // unit, clock start and conditions, a positive deadline, a sane effective
@@ -8,7 +12,7 @@ import "strings"
 // check that TimeZone exists (package jurisdictions does, where the zone
 // database is linked in).
 func (r Rule) Validate() error {
-	var v Validation
+	var v candor.Validation
 	if !validRuleID(r.ID) {
 		v.Add("id", "must be lower-case letters, digits and dashes, got %q", r.ID)
 	}
@@ -66,7 +70,7 @@ func (r Rule) Validate() error {
 			v.Add("data", "an empty combination would match any data; leave data out instead")
 		}
 		for _, c := range combo {
-			if !IsKnownDataCategory(c) && !dataCondition(c) {
+			if !candor.IsKnownDataCategory(c) && !dataCondition(c) {
 				v.Add("data", "unknown data category %q (see KnownDataCategories)", c)
 			}
 		}

@@ -1,4 +1,4 @@
-package candor
+package deadline
 
 import (
 	"cmp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // Evidence is what Candor holds that can meet an incident's obligations:
@@ -101,13 +103,13 @@ type ObligationState struct {
 	// Reach is set on duties to individuals: how far notices got.
 	Reach *AreaReach `json:"reach,omitempty"`
 	// Decision is the current approved decision on the duty, if any.
-	Decision *Decision `json:"decision,omitempty"`
+	Decision *candor.Decision `json:"decision,omitempty"`
 }
 
 // ApplyDecisions attaches each obligation's current approved decision
 // (decided at or before at); one that says no notice is owed makes an
 // unmet duty StatusDecided.
-func ApplyDecisions(states []ObligationState, decisions []Decision, at time.Time) []ObligationState {
+func ApplyDecisions(states []ObligationState, decisions []candor.Decision, at time.Time) []ObligationState {
 	for _, d := range decisions {
 		if d.ApprovedAt == nil || d.ApprovedAt.After(at) {
 			continue
@@ -118,7 +120,7 @@ func ApplyDecisions(states []ObligationState, decisions []Decision, at time.Time
 			}
 			dd := d
 			states[i].Decision = &dd
-			if Settles(d.Decision) && states[i].Status != StatusMet {
+			if candor.Settles(d.Decision) && states[i].Status != StatusMet {
 				states[i].Status = StatusDecided
 			}
 		}
@@ -365,17 +367,10 @@ func rulesByID(rules []Rule) map[string]Rule {
 	return m
 }
 
-// EEACountries lists the ISO 3166-1 codes IsEEA accepts, sorted: the
-// countries whose customers count for an "EU" area. It is derived from
-// IsEEA so the two can never disagree.
-func EEACountries() []string {
-	var out []string
-	for a := 'A'; a <= 'Z'; a++ {
-		for b := 'A'; b <= 'Z'; b++ {
-			if c := string([]rune{a, b}); IsEEA(c) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
+// FilableAudience reports whether a duty of audience a is met by filing
+// with an authority: a regulator's or attorney general's report, or a
+// public filing such as the SEC's Form 8-K. Notices to individuals are met
+// by reaching them, never by a filing.
+func FilableAudience(a Audience) bool {
+	return a == AudienceRegulator || a == AudienceAttorneyGeneral || a == AudiencePublic
 }

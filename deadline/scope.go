@@ -1,10 +1,12 @@
-package candor
+package deadline
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // mergeScopeCategories returns the incident's data categories with those
@@ -48,7 +50,7 @@ func (f facts) categoriesAt(t time.Time) facts {
 type scopeFloor struct {
 	At     time.Time
 	Why    string
-	Change *ScopeChange
+	Change *candor.ScopeChange
 }
 
 // scopeFloor finds when r came to apply as far as the scope is concerned:
@@ -62,7 +64,7 @@ func (f facts) scopeFloor(r Rule, asOf time.Time, loc *time.Location, bc Busines
 	discovered := f.in.DiscoveredAt
 	if r.Nexus != NexusEntity {
 		area := r.AreaCode()
-		entity := area == f.entity || area == "EU" && IsEEA(f.entity)
+		entity := area == f.entity || area == "EU" && candor.IsEEA(f.entity)
 		if e, ok := f.scope.areaEntry(area); ok && !entity {
 			fl = scopeFloor{At: e.At, Why: describeEntry(areaName(area), e, loc), Change: &e}
 		}
@@ -101,9 +103,9 @@ func (f facts) scopeFloor(r Rule, asOf time.Time, loc *time.Location, bc Busines
 // abbreviations are ambiguous (Manila's and California's are both PST).
 const reasonLayout = "2006-01-02 15:04 -07:00"
 
-func describeEntry(area string, e ScopeChange, loc *time.Location) string {
+func describeEntry(area string, e candor.ScopeChange, loc *time.Location) string {
 	how := "with a timeline event"
-	if e.Source == ScopeFromImport {
+	if e.Source == candor.ScopeFromImport {
 		how = "with a customer import"
 	}
 	return fmt.Sprintf("%s entered the scope at %s %s", area, e.At.In(loc).Format(reasonLayout), how)
@@ -114,7 +116,7 @@ func describeEntry(area string, e ScopeChange, loc *time.Location) string {
 // floor when that is later, and says why the clock starts when it does.
 // Clocks set by a deliberate act (materiality, an assessment, the notice
 // to individuals) are left alone: those acts already post-date the scope.
-func (fl scopeFloor) apply(r Rule, start *time.Time, missing string, loc *time.Location) (*time.Time, string, string, *ScopeChange) {
+func (fl scopeFloor) apply(r Rule, start *time.Time, missing string, loc *time.Location) (*time.Time, string, string, *candor.ScopeChange) {
 	why := map[ClockStart]string{
 		ClockAwareness: "discovered_at", ClockDiscovery: "discovered_at", ClockDetermination: "determined_at",
 		ClockMateriality: "materiality_determined_at", ClockNotifiableAssessment: "notifiable_assessed_at",
@@ -143,4 +145,51 @@ func (fl scopeFloor) apply(r Rule, start *time.Time, missing string, loc *time.L
 		why += "; " + fl.Why
 	}
 	return start, missing, why, nil
+}
+
+// scopeIndex is the earliest entry of each code, by kind.
+type scopeIndex struct {
+	jurisdictions map[string]candor.ScopeChange
+	categories    map[string]candor.ScopeChange
+}
+
+func newScopeIndex(changes []candor.ScopeChange) scopeIndex {
+	ix := scopeIndex{jurisdictions: map[string]candor.ScopeChange{}, categories: map[string]candor.ScopeChange{}}
+	for _, c := range changes {
+		m := ix.jurisdictions
+		code := strings.ToUpper(c.Code)
+		if c.Kind == candor.ScopeDataCategory {
+			m, code = ix.categories, c.Code
+		}
+		if old, ok := m[code]; !ok || c.At.Before(old.At) {
+			m[code] = c
+		}
+	}
+	return ix
+}
+
+// areaEntry returns the earliest scope entry that puts area in scope: the
+// area itself, its country for a region, any of its regions for a country,
+// and any EEA country for "EU". ok is false when none does.
+func (ix scopeIndex) areaEntry(area string) (candor.ScopeChange, bool) {
+	var best candor.ScopeChange
+	found := false
+	consider := func(c candor.ScopeChange) {
+		if !found || c.At.Before(best.At) {
+			best, found = c, true
+		}
+	}
+	country, _, isRegion := strings.Cut(area, "-")
+	for code, c := range ix.jurisdictions {
+		switch {
+		case code == area:
+		case isRegion && code == country:
+		case !isRegion && strings.HasPrefix(code, area+"-"):
+		case area == "EU" && candor.IsEEA(code):
+		default:
+			continue
+		}
+		consider(c)
+	}
+	return best, found
 }

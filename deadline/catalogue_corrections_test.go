@@ -1,4 +1,4 @@
-package candor_test
+package deadline_test
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/holidays"
 )
 
@@ -18,12 +19,12 @@ func TestDeadlineDayOneAndNextOpenDay(t *testing.T) {
 	cal := holidays.New()
 	tokyo, _ := cal.Location("Asia/Tokyo")
 	manila, _ := cal.Location("Asia/Manila")
-	days := func(n int, dayOne, next bool) candor.Deadline {
-		return candor.Deadline{Amount: n, Unit: candor.UnitCalendarDays, DayOne: dayOne, NextOpenDay: next}
+	days := func(n int, dayOne, next bool) deadline.Deadline {
+		return deadline.Deadline{Amount: n, Unit: deadline.UnitCalendarDays, DayOne: dayOne, NextOpenDay: next}
 	}
 	tests := []struct {
 		name     string
-		d        candor.Deadline
+		d        deadline.Deadline
 		start    string
 		loc      *time.Location
 		calendar string
@@ -36,8 +37,8 @@ func TestDeadlineDayOneAndNextOpenDay(t *testing.T) {
 		{"year-end closure: 30 December to 6 January 2025", days(30, true, true), "2024-12-01T09:00:00+09:00", tokyo, "JP-GOV", "2025-01-06T23:59:59+09:00"},
 		{"companies' calendar has no year-end closure", days(30, true, true), "2024-12-01T09:00:00+09:00", tokyo, "JP", "2024-12-30T23:59:59+09:00"},
 		{"Golden Week", days(30, true, true), "2024-04-04T09:00:00+09:00", tokyo, "JP-GOV", "2024-05-07T23:59:59+09:00"},
-		{"3 months from the year's end", candor.Deadline{Amount: 3, Unit: candor.UnitCalendarMonths}, "2020-12-31T23:59:59+08:00", manila, "PH", "2021-03-31T23:59:59+08:00"},
-		{"a month from 31 January ends on February's last day", candor.Deadline{Amount: 1, Unit: candor.UnitCalendarMonths}, "2024-01-31T10:00:00+08:00", manila, "PH", "2024-02-29T23:59:59+08:00"},
+		{"3 months from the year's end", deadline.Deadline{Amount: 3, Unit: deadline.UnitCalendarMonths}, "2020-12-31T23:59:59+08:00", manila, "PH", "2021-03-31T23:59:59+08:00"},
+		{"a month from 31 January ends on February's last day", deadline.Deadline{Amount: 1, Unit: deadline.UnitCalendarMonths}, "2024-01-31T10:00:00+08:00", manila, "PH", "2024-02-29T23:59:59+08:00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,14 +52,14 @@ func TestDeadlineDayOneAndNextOpenDay(t *testing.T) {
 
 func TestConditionalStatus(t *testing.T) {
 	due := ptr(at(t, "2020-07-10T23:59:59-04:00"))
-	o := candor.Obligation{DueAt: due, DependsOn: []string{candor.CondAcquired}}
-	if got := o.Status(at(t, "2020-12-28T00:00:00Z"), nil); got != candor.StatusConditional {
+	o := deadline.Obligation{DueAt: due, DependsOn: []string{deadline.CondAcquired}}
+	if got := o.Status(at(t, "2020-12-28T00:00:00Z"), nil); got != deadline.StatusConditional {
 		t.Errorf("past due, condition unknown: %s, want conditional", got)
 	}
-	if got := o.Status(at(t, "2020-12-28T00:00:00Z"), ptr(at(t, "2020-07-01T00:00:00Z"))); got != candor.StatusMet {
+	if got := o.Status(at(t, "2020-12-28T00:00:00Z"), ptr(at(t, "2020-07-01T00:00:00Z"))); got != deadline.StatusMet {
 		t.Errorf("met while conditional: %s, want met", got)
 	}
-	c := candor.CountStatuses([]candor.ObligationState{{Status: candor.StatusConditional}, {Status: candor.StatusOverdue}})
+	c := deadline.CountStatuses([]deadline.ObligationState{{Status: deadline.StatusConditional}, {Status: deadline.StatusOverdue}})
 	if c.String() != "1 overdue, 0 open, 0 met, 1 conditional" {
 		t.Errorf("counts %q", c.String())
 	}
@@ -69,7 +70,7 @@ func TestConditionalStatus(t *testing.T) {
 // (conditional) when nothing is recorded or a recorded category may hold
 // the missing item.
 func TestDataConditions(t *testing.T) {
-	r := testRule("us-xx", "US-CA", "America/Los_Angeles", func(r *candor.Rule) {
+	r := testRule("us-xx", "US-CA", "America/Los_Angeles", func(r *deadline.Rule) {
 		r.Data = [][]string{{"name", "national_id"}, {"name", "account_with_code"}, {"credentials"}, {"sensitive_data"}}
 	})
 	tests := []struct {
@@ -78,20 +79,20 @@ func TestDataConditions(t *testing.T) {
 		depends []string
 	}{
 		{[]string{"name", "email"}, false, nil},
-		{nil, true, []string{candor.DependsOnData}},
+		{nil, true, []string{deadline.DependsOnData}},
 		{[]string{"name", "SSN"}, true, nil}, // an alias of national_id
 		{[]string{"national_id"}, false, nil},
 		{[]string{"Username and password"}, true, nil},
-		{[]string{"name", "payment_card"}, true, []string{candor.DependsOnData}}, // the code may have leaked
+		{[]string{"name", "payment_card"}, true, []string{deadline.DependsOnData}}, // the code may have leaked
 		{[]string{"name", "card_with_cvv"}, true, nil},
-		{[]string{"name", "other"}, true, []string{candor.DependsOnData}},
+		{[]string{"name", "other"}, true, []string{deadline.DependsOnData}},
 		{[]string{"religion"}, true, nil}, // sensitive data
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.cats, "+"), func(t *testing.T) {
-			in := candor.ObligationInput{DiscoveredAt: at(t, "2024-06-11T00:00:00Z"), Regions: map[string]int{"US-CA": 3},
+			in := deadline.ObligationInput{DiscoveredAt: at(t, "2024-06-11T00:00:00Z"), Regions: map[string]int{"US-CA": 3},
 				DataCategories: tt.cats}
-			obs := candor.ComputeObligations(in, []candor.Rule{r}, holidays.New())
+			obs := deadline.ComputeObligations(in, []deadline.Rule{r}, holidays.New())
 			if (len(obs) == 1) != tt.applies {
 				t.Fatalf("applies = %v, want %v", len(obs) == 1, tt.applies)
 			}
@@ -108,19 +109,21 @@ func TestDataConditions(t *testing.T) {
 func TestRuleValidateCorrections(t *testing.T) {
 	tests := []struct {
 		name  string
-		edit  func(*candor.Rule)
+		edit  func(*deadline.Rule)
 		field string
 	}{
-		{"data combinations", func(r *candor.Rule) { r.Data = [][]string{{"name", "national_id"}, {"sensitive_data"}} }, ""},
-		{"unknown data category", func(r *candor.Rule) { r.Data = [][]string{{"name", "ssn_number"}} }, "data"},
-		{"empty data combination", func(r *candor.Rule) { r.Data = [][]string{{}} }, "data"},
-		{"acquired and processor", func(r *candor.Rule) { r.Conditions = []string{"acquired", "processor"} }, ""},
-		{"credit bureaus and controller", func(r *candor.Rule) { r.Audience = candor.AudienceCreditBureaus }, ""},
-		{"per incident", func(r *candor.Rule) { r.Threshold = &candor.Threshold{Op: ">", Count: 1000, Per: "incident"} }, ""},
-		{"months", func(r *candor.Rule) { r.Deadline = candor.Deadline{Amount: 3, Unit: candor.UnitCalendarMonths} }, ""},
-		{"day one on hours", func(r *candor.Rule) { r.Deadline = candor.Deadline{Amount: 72, Unit: candor.UnitHours, DayOne: true} }, "deadline.day_one"},
-		{"next open day on hours", func(r *candor.Rule) {
-			r.Deadline = candor.Deadline{Amount: 72, Unit: candor.UnitHours, NextOpenDay: true}
+		{"data combinations", func(r *deadline.Rule) { r.Data = [][]string{{"name", "national_id"}, {"sensitive_data"}} }, ""},
+		{"unknown data category", func(r *deadline.Rule) { r.Data = [][]string{{"name", "ssn_number"}} }, "data"},
+		{"empty data combination", func(r *deadline.Rule) { r.Data = [][]string{{}} }, "data"},
+		{"acquired and processor", func(r *deadline.Rule) { r.Conditions = []string{"acquired", "processor"} }, ""},
+		{"credit bureaus and controller", func(r *deadline.Rule) { r.Audience = deadline.AudienceCreditBureaus }, ""},
+		{"per incident", func(r *deadline.Rule) { r.Threshold = &deadline.Threshold{Op: ">", Count: 1000, Per: "incident"} }, ""},
+		{"months", func(r *deadline.Rule) { r.Deadline = deadline.Deadline{Amount: 3, Unit: deadline.UnitCalendarMonths} }, ""},
+		{"day one on hours", func(r *deadline.Rule) {
+			r.Deadline = deadline.Deadline{Amount: 72, Unit: deadline.UnitHours, DayOne: true}
+		}, "deadline.day_one"},
+		{"next open day on hours", func(r *deadline.Rule) {
+			r.Deadline = deadline.Deadline{Amount: 72, Unit: deadline.UnitHours, NextOpenDay: true}
 		}, "deadline.next_open_day"},
 	}
 	for _, tt := range tests {

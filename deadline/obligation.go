@@ -1,10 +1,12 @@
-package candor
+package deadline
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // ObligationInput is what the deadline engine needs to know about one
@@ -72,7 +74,7 @@ type ObligationInput struct {
 	// area, and duties that apply because of a data category, run from
 	// then, never before DiscoveredAt. A code no change names is in scope
 	// from DiscoveredAt.
-	Scope []ScopeChange
+	Scope []candor.ScopeChange
 
 	// AsOf picks the rules in force: zero means those in force at
 	// DiscoveredAt (what the law required then); pass now to see what
@@ -83,7 +85,7 @@ type ObligationInput struct {
 
 // Validate checks the input the engine cannot do without.
 func (in ObligationInput) Validate() error {
-	var v Validation
+	var v candor.Validation
 	if in.DiscoveredAt.IsZero() {
 		v.Add("discovered_at", "is required")
 	}
@@ -127,7 +129,7 @@ type Obligation struct {
 	ClockReason string     `json:"clock_reason,omitempty"`
 	// ClockScope is the scope change that set ClockAt, when one did (for a
 	// data category, the first of those that entered then).
-	ClockScope *ScopeChange `json:"clock_scope,omitempty"`
+	ClockScope *candor.ScopeChange `json:"clock_scope,omitempty"`
 	// Basis explains why the duty applies ("312 residents of US-TX ≥ 250;
 	// in force since 2023-09-01").
 	Basis string `json:"basis"`

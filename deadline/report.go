@@ -1,16 +1,18 @@
-package candor
+package deadline
 
 import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // ObligationSource is what assessing an incident's obligations reads from
 // storage; *store.DB provides it.
 type ObligationSource interface {
 	// GetIncident returns the incident, or ENOTFOUND.
-	GetIncident(ctx context.Context, id string) (Incident, error)
+	GetIncident(ctx context.Context, id string) (candor.Incident, error)
 	// CustomerPlaceCounts counts the incident's customers per country and
 	// per region (erased ones too: they were affected).
 	CustomerPlaceCounts(ctx context.Context, incidentID string) (countries, regions map[string]int, err error)
@@ -19,15 +21,15 @@ type ObligationSource interface {
 	ObligationEvidence(ctx context.Context, incidentID string, areas []string, until time.Time) (Evidence, error)
 	// ScopeChanges lists when jurisdictions and data categories entered
 	// the incident's scope, oldest first.
-	ScopeChanges(ctx context.Context, incidentID string) ([]ScopeChange, error)
+	ScopeChanges(ctx context.Context, incidentID string) ([]candor.ScopeChange, error)
 	// ApprovedDecisions lists the incident's current approved decisions,
 	// one per obligation at most.
-	ApprovedDecisions(ctx context.Context, incidentID string) ([]Decision, error)
+	ApprovedDecisions(ctx context.Context, incidentID string) ([]candor.Decision, error)
 }
 
 // ObligationReport is an incident's obligations with their status.
 type ObligationReport struct {
-	Incident Incident
+	Incident candor.Incident
 	// RulesAsOf is the instant whose rules were applied: DiscoveredAt
 	// unless the caller asked for another day's.
 	RulesAsOf time.Time
@@ -39,13 +41,13 @@ type ObligationReport struct {
 	Countries map[string]int
 	Regions   map[string]int
 	// Scope is when jurisdictions and data categories entered the scope.
-	Scope []ScopeChange
+	Scope []candor.ScopeChange
 }
 
-// ObligationInput returns the engine's input for the incident, given its
+// IncidentInput returns the engine's input for the incident, given its
 // customers per country and region. An acquisition or harm assessment not
 // recorded (nil) leaves the duties that depend on it conditional.
-func (in Incident) ObligationInput(countries, regions map[string]int) ObligationInput {
+func IncidentInput(in candor.Incident, countries, regions map[string]int) ObligationInput {
 	out := ObligationInput{
 		DiscoveredAt:            in.DiscoveredAt,
 		DeterminedAt:            in.DeterminedAt,
@@ -87,7 +89,7 @@ func AssessObligations(ctx context.Context, src ObligationSource, id string, rul
 	if err != nil {
 		return ObligationReport{}, err
 	}
-	in := inc.ObligationInput(countries, regions)
+	in := IncidentInput(inc, countries, regions)
 	in.AsOf = asOf
 	if in.Scope, err = src.ScopeChanges(ctx, id); err != nil {
 		return ObligationReport{}, err
@@ -131,11 +133,11 @@ func ParseAsOf(field, s string, now time.Time) (time.Time, error) {
 		}
 	}
 	switch {
-	case err == nil && InDateRange(t):
+	case err == nil && candor.InDateRange(t):
 		return t.UTC(), nil
 	case err == nil:
-		return time.Time{}, Invalid(FieldError{Field: field, Message: "must lie between 1970-01-01 and 2200-12-31"})
+		return time.Time{}, candor.Invalid(candor.FieldError{Field: field, Message: "must lie between 1970-01-01 and 2200-12-31"})
 	}
-	return time.Time{}, Invalid(FieldError{Field: field,
+	return time.Time{}, candor.Invalid(candor.FieldError{Field: field,
 		Message: `must be "today", a date (2024-01-31) or an RFC 3339 time (2024-01-31T09:00:00Z)`})
 }
