@@ -47,8 +47,9 @@ func timePart(profile string, f func() error) (part, error) {
 		// after (go tool pprof -sample_index=alloc_space -diff_base
 		// path.allocs0 path.allocs).
 		writeAllocs(profile + ".allocs0")
+		stopHeap := watchHeapPeak(profile + ".heap")
 		cpuStop := stop
-		stop = func() { cpuStop(); writeAllocs(profile + ".allocs") }
+		stop = func() { cpuStop(); stopHeap(); writeAllocs(profile + ".allocs") }
 	}
 	resetPeakRSS()
 	cpu0, busy0 := cpuTime(), machineBusy()
@@ -57,6 +58,39 @@ func timePart(profile string, f func() error) (part, error) {
 	p := part{elapsed: time.Since(start), cpu: cpuTime() - cpu0, machine: machineBusy() - busy0, rss: peakRSSMB()}
 	stop()
 	return p, err
+}
+
+// watchHeapPeak writes a heap profile to path each time the heap in use
+// reaches a new high (checked every two seconds), so the profile left
+// when it is stopped shows what was live at the part's peak, not at its
+// end.
+func watchHeapPeak(path string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var peak uint64
+		tick := time.NewTicker(2 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse <= peak {
+				continue
+			}
+			peak = ms.HeapInuse
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func writeAllocs(path string) {
