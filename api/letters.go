@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/geo"
 	"github.com/candor-dev/candor/letters"
 	"github.com/candor-dev/candor/pdf"
 	"github.com/candor-dev/candor/store"
@@ -67,12 +68,23 @@ func (s *Server) createLetterBatch(c *gin.Context) {
 			return
 		}
 	}
-	b, err := s.store.CreateLetterBatch(c.Request.Context(), c.Param("id"), body.Filter)
+	b, err := s.createLetters(c.Request.Context(), c.Param("id"), body.Filter)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	s.respondBatch(c, http.StatusCreated, b)
+}
+
+// createLetters makes a letter batch with the filter checked and put in
+// canonical form as a send's is (422 naming filter.countries and so on),
+// so that "jp" picks the customers a send to "JP" would.
+func (s *Server) createLetters(ctx context.Context, disclosureID string, f candor.SendFilter) (candor.LetterBatch, error) {
+	nf, err := f.Normalize(geo.Table{}, &geo.Locales{})
+	if err != nil {
+		return candor.LetterBatch{}, err
+	}
+	return s.store.CreateLetterBatch(ctx, disclosureID, nf)
 }
 
 func (s *Server) respondBatch(c *gin.Context, status int, b candor.LetterBatch) {
@@ -106,36 +118,27 @@ func (s *Server) listLetterBatches(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
-// batchPart loads part ?part=N (default 1) of a batch and its letters.
-func (s *Server) batchPart(c *gin.Context) (candor.LetterBatch, letters.Part, []letters.Recipient, []string, bool) {
-	ctx := c.Request.Context()
-	b, err := s.store.GetLetterBatch(ctx, c.Param("id"))
+// batchPart loads part n (1-based) of a batch and its letters.
+func (s *Server) batchPart(ctx context.Context, id string, n int) (candor.LetterBatch, letters.Part, []letters.Recipient, []string, error) {
+	b, err := s.store.GetLetterBatch(ctx, id)
 	if err != nil {
-		writeError(c, err)
-		return b, letters.Part{}, nil, nil, false
+		return b, letters.Part{}, nil, nil, err
 	}
 	a4, us, err := s.store.CountLetters(ctx, b.ID)
 	if err != nil {
-		writeError(c, err)
-		return b, letters.Part{}, nil, nil, false
+		return b, letters.Part{}, nil, nil, err
 	}
 	parts := letters.Parts(a4, us)
-	n := 1
-	if q := c.Query("part"); q != "" {
-		if n, err = strconv.Atoi(q); err != nil || n < 1 || n > len(parts) {
-			writeError(c, candor.Invalid(candor.FieldError{Field: "part", Message: "must be a part of this batch, 1 to " + strconv.Itoa(len(parts))}))
-			return b, letters.Part{}, nil, nil, false
-		}
-	}
 	if len(parts) == 0 {
-		writeError(c, candor.Errorf(candor.ECONFLICT, "the batch has no letters"))
-		return b, letters.Part{}, nil, nil, false
+		return b, letters.Part{}, nil, nil, candor.Errorf(candor.ECONFLICT, "the batch has no letters")
+	}
+	if n < 1 || n > len(parts) {
+		return b, letters.Part{}, nil, nil, candor.Invalid(candor.FieldError{Field: "part", Message: "must be a part of this batch, 1 to " + strconv.Itoa(len(parts))})
 	}
 	p := parts[n-1]
 	rows, err := s.store.BatchLetters(ctx, b.ID, p.Paper == "Letter", p.Offset, p.Letters)
 	if err != nil {
-		writeError(c, err)
-		return b, p, nil, nil, false
+		return b, p, nil, nil, err
 	}
 	rs := make([]letters.Recipient, 0, len(rows))
 	statuses := make([]string, 0, len(rows))
@@ -146,105 +149,129 @@ func (s *Server) batchPart(c *gin.Context) (candor.LetterBatch, letters.Part, []
 		rs = append(rs, letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer})
 		statuses = append(statuses, r.Letter.Status)
 	}
-	return b, p, rs, statuses, true
+	return b, p, rs, statuses, nil
 }
 
 // lettersPDF is GET /letter-batches/{id}/letters.pdf?part=N: the part's
 // letters, print-ready (A4, or US Letter for US and CA).
 func (s *Server) lettersPDF(c *gin.Context) {
-	b, p, rs, _, ok := s.batchPart(c)
-	if !ok {
-		return
+	n := 1
+	if q := c.Query("part"); q != "" {
+		var err error
+		if n, err = strconv.Atoi(q); err != nil || n < 1 {
+			writeError(c, candor.Invalid(candor.FieldError{Field: "part", Message: "must be a part of this batch, a number from 1"}))
+			return
+		}
 	}
-	if s.cfg.Printer == nil {
-		writeError(c, candor.Errorf(candor.EUNAVAILABLE, "PDF printing is not configured (install chromium or set CANDOR_CHROMIUM)"))
-		return
-	}
-	src, ok := s.store.(letters.Source)
-	if !ok {
-		writeError(c, errors.New("letters: the store cannot load the incident's facts"))
-		return
-	}
-	book, err := letters.Open(c.Request.Context(), src, b, s.cfg.Org, s.cfg.BaseURL, time.Now())
+	name, out, err := s.printLetters(c.Request.Context(), c.Param("id"), n)
 	if err != nil {
 		writeError(c, err)
 		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "application/pdf", out)
+}
+
+// printLetters prints part n of a batch and records the download: the
+// API's letters.pdf and the console's alike.
+func (s *Server) printLetters(ctx context.Context, id string, n int) (string, []byte, error) {
+	b, p, rs, _, err := s.batchPart(ctx, id, n)
+	if err != nil {
+		return "", nil, err
+	}
+	if s.cfg.Printer == nil {
+		return "", nil, candor.Errorf(candor.EUNAVAILABLE, "PDF printing is not configured (install chromium or set CANDOR_CHROMIUM)")
+	}
+	src, ok := s.store.(letters.Source)
+	if !ok {
+		return "", nil, errors.New("letters: the store cannot load the incident's facts")
+	}
+	book, err := letters.Open(ctx, src, b, s.cfg.Org, s.cfg.BaseURL, time.Now())
+	if err != nil {
+		return "", nil, err
 	}
 	paper := pdf.A4
 	layout := letters.PaperFor("")
 	if p.Paper == "Letter" {
 		paper, layout = pdf.Letter, letters.PaperFor("US")
 	}
-	html, _, err := book.DocumentFor(c.Request.Context(), layout, rs)
+	html, _, err := book.DocumentFor(ctx, layout, rs)
 	if err != nil {
-		writeError(c, err)
-		return
+		return "", nil, err
 	}
-	out, err := s.cfg.Printer.Print(c.Request.Context(), html, paper)
+	out, err := s.cfg.Printer.Print(ctx, html, paper)
 	if errors.Is(err, pdf.ErrNoChromium) {
 		err = candor.Errorf(candor.EUNAVAILABLE, "%v", err)
 	}
 	if err != nil {
-		writeError(c, err)
-		return
+		return "", nil, err
 	}
-	if err := s.store.MarkLettersDownloaded(c.Request.Context(), b.ID); err != nil {
-		writeError(c, err)
-		return
+	if err := s.store.MarkLettersDownloaded(ctx, b.ID); err != nil {
+		return "", nil, err
 	}
-	c.Header("Content-Disposition", `attachment; filename="letters-`+b.ID+`-part`+strconv.Itoa(p.Part)+`.pdf"`)
-	c.Data(http.StatusOK, "application/pdf", out)
+	return "letters-" + b.ID + "-part" + strconv.Itoa(p.Part) + ".pdf", out, nil
 }
 
 // lettersManifest is GET /letter-batches/{id}/manifest.csv: every letter
 // of the batch, part by part.
 func (s *Server) lettersManifest(c *gin.Context) {
-	ctx := c.Request.Context()
-	b, err := s.store.GetLetterBatch(ctx, c.Param("id"))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	src, ok := s.store.(letters.Source)
-	if !ok {
-		writeError(c, errors.New("letters: the store cannot load the incident's facts"))
-		return
-	}
-	book, err := letters.Open(ctx, src, b, s.cfg.Org, s.cfg.BaseURL, time.Now())
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	a4, us, err := s.store.CountLetters(ctx, b.ID)
+	write, name, err := s.letterManifest(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="manifest-`+b.ID+`.csv"`)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	w.Write(letters.ManifestHeader) //nolint:errcheck // flushed below
-	for _, p := range letters.Parts(a4, us) {
-		rows, err := s.store.BatchLetters(ctx, b.ID, p.Paper == "Letter", p.Offset, p.Letters)
-		if err != nil {
-			return // the status is sent: a cut CSV
-		}
-		var rs []letters.Recipient
-		var langs, statuses []string
-		for _, r := range rows {
-			if r.Customer.Erased() {
-				continue
-			}
-			rs = append(rs, letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer})
-			langs = append(langs, book.Language(r.Customer))
-			statuses = append(statuses, r.Letter.Status)
-		}
-		if letters.WriteManifest(w, p, rs, langs, statuses) != nil {
-			return
-		}
+	write(c.Writer) //nolint:errcheck // the status is sent: a cut CSV
+}
+
+// letterManifest loads a batch and returns what writes its manifest, part
+// by part, and the file's name; an unknown batch is an error before
+// anything is written.
+func (s *Server) letterManifest(ctx context.Context, id string) (func(io.Writer) error, string, error) {
+	b, err := s.store.GetLetterBatch(ctx, id)
+	if err != nil {
+		return nil, "", err
 	}
-	w.Flush()
+	src, ok := s.store.(letters.Source)
+	if !ok {
+		return nil, "", errors.New("letters: the store cannot load the incident's facts")
+	}
+	book, err := letters.Open(ctx, src, b, s.cfg.Org, s.cfg.BaseURL, time.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	a4, us, err := s.store.CountLetters(ctx, b.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	write := func(out io.Writer) error {
+		w := csv.NewWriter(out)
+		w.Write(letters.ManifestHeader) //nolint:errcheck // flushed below
+		for _, p := range letters.Parts(a4, us) {
+			rows, err := s.store.BatchLetters(ctx, b.ID, p.Paper == "Letter", p.Offset, p.Letters)
+			if err != nil {
+				return err
+			}
+			var rs []letters.Recipient
+			var langs, statuses []string
+			for _, r := range rows {
+				if r.Customer.Erased() {
+					continue
+				}
+				rs = append(rs, letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer})
+				langs = append(langs, book.Language(r.Customer))
+				statuses = append(statuses, r.Letter.Status)
+			}
+			if err := letters.WriteManifest(w, p, rs, langs, statuses); err != nil {
+				return err
+			}
+		}
+		w.Flush()
+		return w.Error()
+	}
+	return write, "manifest-" + b.ID + ".csv", nil
 }
 
 func (s *Server) lettersMailed(c *gin.Context) {

@@ -61,6 +61,10 @@ func TestLetterBatch(t *testing.T) {
 			if r := e.do("POST", "/api/v1/disclosures/"+notice.ID+"/letters", candor.RoleComms, map[string]any{}); r.Status != 403 {
 				t.Fatalf("comms made letters: %d", r.Status)
 			}
+			if r := e.do("POST", "/api/v1/disclosures/"+notice.ID+"/letters", candor.RoleLegal, map[string]any{"filter": map[string]any{"countries": []string{"JP", "XX"}}}); r.Status != 422 ||
+				!strings.Contains(string(r.Raw), "filter.countries") || e.rowCount("letter_batches") != 0 {
+				t.Fatalf("bad filter: %d %s", r.Status, r.Raw)
+			}
 			sendOutcomes(t, e.db, incidentID, notice.ID, map[string]string{"hana@example.com": candor.DeliverySent,
 				"bob@bounce.example.com": candor.DeliveryBounced, "niran@fail.example.com": candor.DeliveryFailed})
 

@@ -46,6 +46,7 @@ type Store interface {
 	obligationStore
 	filingStore
 	reachStore
+	lettersStore
 	ListIncidents(ctx context.Context, f candor.IncidentFilter) (store.Page[candor.Incident], error)
 	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
 	CountCustomers(ctx context.Context, incidentID string) (map[string]int64, error)
@@ -94,6 +95,9 @@ type Config struct {
 	// Filings are the API's filing packs and filing record (area_filing.go);
 	// nil leaves the filing pages unavailable (503).
 	Filings FilingActions
+	// Letters are the API's letter batch, PDF and manifest (area_letters.go);
+	// nil leaves the letters pages unavailable (503).
+	Letters LetterActions
 	// BaseURL (CANDOR_BASE_URL) starts the links the console shows to be
 	// used elsewhere: set-password links, calendar URLs. "" is the
 	// request's own scheme and host.
@@ -158,6 +162,7 @@ func (cs *Console) Routes(e *gin.Engine, login gin.HandlerFunc) {
 	cs.obligationRoutes(in)
 	cs.filingRoutes(in)
 	cs.reachRoutes(in)
+	cs.lettersRoutes(in)
 }
 
 // headers keep the pages out of frames and caches, and allow nothing but

@@ -1,0 +1,61 @@
+package console
+
+// The letters page's words.
+func init() {
+	words(map[string]string{
+		"letters_title": "Printed letters",
+		"letters_intro": "A batch prints the approved customer notice as a letter for each customer with a postal address who has no e-mail address, " +
+			"or whose e-mail of this notice failed or bounced. Each customer is in one batch of a notice, whatever is retried. " +
+			"Download the PDFs and the manifest for the print house, then record the day the batch was posted and any mail that came back.",
+		"letters_make": "Make a batch", "letters_make_button": "Make the letters",
+		"letters_filter":     "Audience (empty: everyone with an address still to write to)",
+		"letters_who":        "Customers reached by e-mail are left out; someone whose e-mail fails later goes into the next batch.",
+		"letters_legal_only": "Only a legal person can make a batch, record its mailing or import returned mail.",
+		"letters_no_notice":  "No customer notice of this incident is approved yet: letters print an approved notice.",
+		"letters_batches":    "Batches", "letters_none": "No letters made yet.",
+		"letters_batch": "Batch", "letters_count": "Letters", "letters_generated": "Generated",
+		"letters_downloaded": "Downloaded", "letters_mailed": "Mailed on", "letters_returned": "Returned",
+		"letters_not_yet": "not yet", "letters_part": "Part %d · %s · %d letters (PDF)",
+		"letters_mailed_on": "Day posted", "letters_record_mailed": "Record the mailing",
+		"letters_returned_file":   "Returned mail (CSV or text: one reference per line)",
+		"letters_returned_help":   "Under an optional header \"reference\"; references already recorded are kept as they are.",
+		"letters_record_returned": "Import returned mail",
+		"letters_state_generated": "generated", "letters_state_downloaded": "downloaded", "letters_state_mailed": "mailed",
+		"letters_state_returned": "some returned",
+		"letters_bad_date":       "Give the day as a date, 2026-12-07.",
+		"letters_future_date":    "That day has not come yet in the incident's time zone (today is %s).",
+		"letters_no_file":        "Choose the returned-mail file.",
+		"letters_file_refused":   "The file was refused and nothing was recorded:",
+		"letters_more_lines":     "… and %d more lines.",
+		"letters_mailed_done":    "The mailing day is recorded.",
+		"letters_returned_done":  "Returned mail recorded: %d letters newly returned.",
+		"letters_unavailable":    "Letters are not available on this server.",
+	}, map[string]string{
+		"letters_title": "郵送通知",
+		"letters_intro": "バッチは、承認済みの顧客向け通知を、住所があり、メールアドレスがない顧客、またはこの通知のメールが失敗・不達となった顧客ごとに1通の書面として印刷します。" +
+			"再実行しても、同じ通知で1人が含まれるバッチは1つだけです。PDFとマニフェストを印刷業者に渡し、投函日と返送された郵便物を記録してください。",
+		"letters_make": "バッチを作成", "letters_make_button": "書面を作成する",
+		"letters_filter":     "対象（空欄：住所があり未送付の全員）",
+		"letters_who":        "メールで届いた顧客は含まれません。後でメールが不達になった方は次のバッチに入ります。",
+		"letters_legal_only": "バッチの作成、投函日の記録、返送郵便の取り込みは法務担当者のみが行えます。",
+		"letters_no_notice":  "この事案の顧客向け通知はまだ承認されていません。郵送通知は承認済みの通知を印刷します。",
+		"letters_batches":    "バッチ一覧", "letters_none": "書面はまだ作成されていません。",
+		"letters_batch": "バッチ", "letters_count": "通数", "letters_generated": "作成",
+		"letters_downloaded": "ダウンロード", "letters_mailed": "投函日", "letters_returned": "返送",
+		"letters_not_yet": "未", "letters_part": "パート%d・%s・%d通（PDF）",
+		"letters_mailed_on": "投函日", "letters_record_mailed": "投函日を記録",
+		"letters_returned_file":   "返送郵便（CSVまたはテキスト：1行に1つの参照番号）",
+		"letters_returned_help":   "見出し「reference」は省略できます。記録済みの参照番号はそのまま残ります。",
+		"letters_record_returned": "返送郵便を取り込む",
+		"letters_state_generated": "作成済み", "letters_state_downloaded": "ダウンロード済み", "letters_state_mailed": "投函済み",
+		"letters_state_returned": "一部返送",
+		"letters_bad_date":       "日付を 2026-12-07 の形式で入力してください。",
+		"letters_future_date":    "事案のタイムゾーンではまだその日になっていません（本日は%s）。",
+		"letters_no_file":        "返送郵便のファイルを選択してください。",
+		"letters_file_refused":   "ファイルは受け付けられず、何も記録されていません：",
+		"letters_more_lines":     "…ほか%d行",
+		"letters_mailed_done":    "投函日を記録しました。",
+		"letters_returned_done":  "返送郵便を記録しました：新たに%d通が返送。",
+		"letters_unavailable":    "このサーバーでは郵送通知を利用できません。",
+	})
+}
