@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -98,8 +99,14 @@ func checkPassword(phc, password string) bool {
 }
 
 // dummyHash is checked against when no person matches, so that an unknown
-// e-mail takes as long as a wrong password.
-var dummyHash, _ = hashPassword("candor-dummy-password")
+// e-mail takes as long as a wrong password. It is made on first use: made
+// at package init, its 64 MiB argon2 pass cost every candor command (a
+// benchmark, a migration, "candor version") most of a second and its
+// memory.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := hashPassword("candor-dummy-password")
+	return h
+})
 
 func hashSecret(s string) string {
 	sum := sha256.Sum256([]byte(s))
@@ -226,7 +233,7 @@ func (db *DB) SignIn(ctx context.Context, email, password string) (candor.Person
 		found = err == nil
 	}
 	if !found || row.PasswordHash == nil {
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash(), password)
 		return candor.Person{}, 0, fail
 	}
 	if !checkPassword(*row.PasswordHash, password) || row.DisabledAt != nil {
