@@ -1,6 +1,10 @@
 package candor
 
-import "sort"
+import (
+	"context"
+	"sort"
+	"time"
+)
 
 // How an affected customer was reached, for proof of reach (issue 22):
 // every customer of the incident is in exactly one class.
@@ -152,4 +156,52 @@ func TallyReach(rows []ReachRow, covered func(jurisdiction string) bool) []Juris
 	}
 	SortReach(out)
 	return out
+}
+
+// SumReach adds up a reach report's jurisdictions.
+func SumReach(rs []JurisdictionReach) JurisdictionReach {
+	total := JurisdictionReach{Why: map[string]int{}}
+	for _, j := range rs {
+		total.Customers += j.Customers
+		total.Email += j.Email
+		total.Letter += j.Letter
+		total.Substitute += j.Substitute
+		total.Pending += j.Pending
+		total.Unreachable += j.Unreachable
+		for k, n := range j.Why {
+			total.Why[k] += n
+		}
+	}
+	return total
+}
+
+// ReachSource is what proof of reach is read from; *store.DB provides it.
+type ReachSource interface {
+	ReachRows(ctx context.Context, incidentID string) ([]ReachRow, error)
+	ListSubstituteNotices(ctx context.Context, incidentID string) ([]SubstituteNotice, error)
+	ListDecisions(ctx context.Context, incidentID, obligationID string) ([]Decision, error)
+}
+
+// IncidentReach counts the incident's customers per jurisdiction and reach
+// class as of at, the substitute notices covering those not reached in
+// person where an approved substitute_notice decision allows it. areaOf
+// gives a duty's area and whether it is owed to individuals (RuleAreas).
+func IncidentReach(ctx context.Context, src ReachSource, incidentID string, areaOf func(string) (string, bool), at time.Time) ([]JurisdictionReach, error) {
+	rows, err := src.ReachRows(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	notices, err := src.ListSubstituteNotices(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	var areas []string
+	if len(notices) > 0 {
+		decisions, err := src.ListDecisions(ctx, incidentID, "")
+		if err != nil {
+			return nil, err
+		}
+		areas = SubstituteAreas(decisions, areaOf, at)
+	}
+	return TallyReach(rows, Covered(SubstituteCoverage(notices, areas, at))), nil
 }

@@ -3,14 +3,17 @@ package api
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/gin-gonic/gin"
 )
 
-// reachStore reads what proof of reach is counted from.
-type reachStore interface {
-	ReachRows(ctx context.Context, incidentID string) ([]candor.ReachRow, error)
+// ReachStore reads proof of reach and keeps the substitute notices
+// (store/reach.go, store/substitute.go).
+type ReachStore interface {
+	candor.ReachSource
+	CreateSubstituteNotice(ctx context.Context, n candor.SubstituteNotice) (candor.SubstituteNotice, error)
 }
 
 type reachResponse struct {
@@ -30,32 +33,16 @@ func (s *Server) incidentReach(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// reach counts the incident's customers per jurisdiction and reach class.
+// reach counts the incident's customers per jurisdiction and reach class,
+// with the substitute notices that cover those not reached in person.
 func (s *Server) reach(ctx context.Context, incidentID string) (reachResponse, error) {
-	rs, ok := s.store.(reachStore)
-	if !ok {
-		return reachResponse{}, candor.Errorf(candor.EUNAVAILABLE, "the store cannot count reach")
-	}
 	inc, err := s.store.GetIncident(ctx, incidentID)
 	if err != nil {
 		return reachResponse{}, err
 	}
-	rows, err := rs.ReachRows(ctx, inc.ID)
+	js, err := candor.IncidentReach(ctx, s.store, inc.ID, candor.RuleAreas(s.cfg.Rules), time.Now().UTC())
 	if err != nil {
 		return reachResponse{}, err
 	}
-	out := reachResponse{IncidentID: inc.ID, Jurisdictions: candor.TallyReach(rows, nil),
-		Total: candor.JurisdictionReach{Why: map[string]int{}}}
-	for _, j := range out.Jurisdictions {
-		out.Total.Customers += j.Customers
-		out.Total.Email += j.Email
-		out.Total.Letter += j.Letter
-		out.Total.Substitute += j.Substitute
-		out.Total.Pending += j.Pending
-		out.Total.Unreachable += j.Unreachable
-		for k, n := range j.Why {
-			out.Total.Why[k] += n
-		}
-	}
-	return out, nil
+	return reachResponse{IncidentID: inc.ID, Jurisdictions: js, Total: candor.SumReach(js)}, nil
 }

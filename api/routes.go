@@ -88,6 +88,8 @@ func (s *Server) routes() {
 	v1.GET("/disclosures/:id/call-centre.pdf", require(comms), s.callCentrePDF)
 	v1.GET("/incidents/:id/call-volume", require(viewer), s.callVolume)
 	v1.GET("/incidents/:id/reach", require(viewer), s.incidentReach)
+	v1.POST("/incidents/:id/substitute-notices", require(legal), s.createSubstituteNotice)
+	v1.GET("/incidents/:id/substitute-notices", require(viewer), s.listSubstituteNotices)
 	v1.POST("/disclosures/:id/submit", require(comms), s.submitDisclosure)
 	v1.POST("/disclosures/:id/approve", require(legal), s.approveDisclosure)
 	v1.POST("/disclosures/:id/reject", require(legal), s.rejectDisclosure)

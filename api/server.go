@@ -42,6 +42,7 @@ type Store interface {
 	FilingStore
 	NoticeCheckStore
 	LetterStore
+	ReachStore
 }
 
 // TokenStore authenticates and manages API tokens.

@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/gin-gonic/gin"
@@ -11,21 +13,29 @@ import (
 )
 
 // reachStore is what the reach page needs from the store: the same rows
-// the API's GET /incidents/{id}/reach counts.
+// and substitute notices the API's GET /incidents/{id}/reach counts, and
+// the substitute-notice record.
 type reachStore interface {
 	GetIncident(ctx context.Context, id string) (candor.Incident, error)
-	ReachRows(ctx context.Context, incidentID string) ([]candor.ReachRow, error)
+	candor.ReachSource
+	CreateSubstituteNotice(ctx context.Context, n candor.SubstituteNotice) (candor.SubstituteNotice, error)
 }
 
-// reachRoutes mounts the proof-of-reach page.
+// reachRoutes mounts the proof-of-reach page and its substitute-notice
+// form (legal, as POST /api/v1/incidents/{id}/substitute-notices).
 func (cs *Console) reachRoutes(in *gin.RouterGroup) {
 	in.GET("/incidents/:id/reach", cs.reachPage)
+	in.POST("/incidents/:id/substitute-notices", cs.checkCSRF, cs.need(candor.RoleLegal), cs.recordSubstitute)
 }
 
 type reachData struct {
-	ID, Title     string
-	Jurisdictions []reachRowView
-	Total         reachRowView
+	ID, Title, Timezone string
+	Jurisdictions       []reachRowView
+	Total               reachRowView
+	Notices             []substituteView
+	MayAct              bool
+	Kinds               []string
+	Form                substituteForm
 }
 
 type reachRowView struct {
@@ -51,8 +61,13 @@ func reachView(r candor.JurisdictionReach, l string) reachRowView {
 }
 
 // reachPage shows, per jurisdiction, how the affected customers were
-// reached (the API's counts, candor.TallyReach over store.ReachRows).
+// reached (the API's counts, candor.IncidentReach), and the substitute
+// notices with the form that records one.
 func (cs *Console) reachPage(c *gin.Context) {
+	cs.renderReach(c, http.StatusOK, substituteForm{Kind: candor.SubstituteStatement})
+}
+
+func (cs *Console) renderReach(c *gin.Context, status int, form substituteForm) {
 	l := lang(c)
 	ctx := c.Request.Context()
 	inc, err := cs.store.GetIncident(ctx, c.Param("id"))
@@ -60,28 +75,30 @@ func (cs *Console) reachPage(c *gin.Context) {
 		cs.fail(c, err)
 		return
 	}
-	rows, err := cs.store.ReachRows(ctx, inc.ID)
+	js, err := candor.IncidentReach(ctx, cs.store, inc.ID, candor.RuleAreas(cs.cfg.Rules), time.Now().UTC())
 	if err != nil {
 		cs.fail(c, err)
 		return
 	}
-	d := reachData{ID: inc.ID, Title: localTitle(inc, l)}
-	var total candor.JurisdictionReach
-	total.Why = map[string]int{}
-	for _, r := range candor.TallyReach(rows, nil) {
-		d.Jurisdictions = append(d.Jurisdictions, reachView(r, l))
-		total.Customers += r.Customers
-		total.Email += r.Email
-		total.Letter += r.Letter
-		total.Substitute += r.Substitute
-		total.Pending += r.Pending
-		total.Unreachable += r.Unreachable
-		for k, n := range r.Why {
-			total.Why[k] += n
-		}
+	notices, err := cs.store.ListSubstituteNotices(ctx, inc.ID)
+	if err != nil {
+		cs.fail(c, err)
+		return
 	}
-	d.Total = reachView(total, l)
-	cs.render(c, http.StatusOK, "reach", tr(l, "reach_title"), d)
+	if form.Published == "" {
+		form.Published = time.Now().In(cs.location(inc)).Format(candor.DateLayout)
+	}
+	d := reachData{ID: inc.ID, Title: localTitle(inc, l), Timezone: cs.location(inc).String(), MayAct: may(c, candor.RoleLegal),
+		Kinds: candor.SubstituteKinds(), Form: form}
+	for _, r := range js {
+		d.Jurisdictions = append(d.Jurisdictions, reachView(r, l))
+	}
+	d.Total = reachView(candor.SumReach(js), l)
+	for _, n := range notices {
+		d.Notices = append(d.Notices, substituteView{SubstituteNotice: n, On: formatDate(l, n.PublishedOn), Until: formatDate(l, n.Until),
+			Where: strings.Join(n.Jurisdictions, ", ")})
+	}
+	cs.render(c, status, "reach", tr(l, "reach_title"), d)
 }
 
 func init() {

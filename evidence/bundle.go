@@ -1,7 +1,8 @@
 // Package evidence builds an incident's evidence bundle: one zip with
 // what Candor knows of how the incident was handled (the timeline, the
 // scope changes, every approved revision, the filings with their receipts,
-// the sends and who they reached, the published versions, the audit entries
+// the sends and who they reached, proof of reach per jurisdiction and the
+// substitute notices, the published versions, the audit entries
 // of the incident and the audit chain's head), a readable PDF report of the
 // same, and a manifest giving each file's SHA-256, so that anyone can check
 // later that nothing in it changed (Verify, `candor evidence verify`).
@@ -35,6 +36,9 @@ type Source interface {
 	IncidentAudit(ctx context.Context, incidentID string) ([]candor.AuditEntry, error)
 	AuditHead(ctx context.Context) (seq int64, hash string, err error)
 	ListDecisions(ctx context.Context, incidentID, obligationID string) ([]candor.Decision, error)
+	// Proof of reach and the substitute notices (issue 22).
+	ReachRows(ctx context.Context, incidentID string) ([]candor.ReachRow, error)
+	ListSubstituteNotices(ctx context.Context, incidentID string) ([]candor.SubstituteNotice, error)
 }
 
 // Printer prints the report; nil leaves report.pdf out (report.html stays).
@@ -108,6 +112,7 @@ func (w *writer) json(path string, v any) error {
 // and forms the obligations and packs are computed with (those in force at
 // discovery); printer prints the report (nil: report.html only).
 func Build(ctx context.Context, src Source, id string, cfg filing.Config, printer Printer, now time.Time) ([]byte, error) {
+	asOf := now.UTC() // reach counts what was decided up to the call, not its second's start
 	now = now.UTC().Truncate(time.Second)
 	in, packs, err := filing.Load(ctx, src, id, cfg, time.Time{}, now)
 	if err != nil {
@@ -137,6 +142,14 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 		return nil, err
 	}
 	decisions, err := src.ListDecisions(ctx, id, "")
+	if err != nil {
+		return nil, err
+	}
+	substitutes, err := src.ListSubstituteNotices(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	reachNow, err := candor.IncidentReach(ctx, src, id, candor.RuleAreas(cfg.Rules), asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +183,8 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 		{"disclosures.json", discl},
 		{"sends.json", map[string]any{"customers_per_country": in.Facts.Countries, "customers_per_region": in.Facts.Regions,
 			"reach_per_jurisdiction": reach, "sends": sendsOf(discl)}},
+		{"reach.json", map[string]any{"jurisdictions": reachNow, "total": candor.SumReach(reachNow)}},
+		{"substitute_notices.json", substitutes},
 		{"publications.json", pubs},
 		{"filing_packs.json", packs},
 		{"filings.json", in.Filed},
