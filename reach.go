@@ -185,7 +185,7 @@ type ReachSource interface {
 // IncidentReach counts the incident's customers per jurisdiction and reach
 // class as of at, the substitute notices covering those not reached in
 // person where an approved substitute_notice decision allows it. areaOf
-// gives a duty's area and whether it is owed to individuals (RuleAreas).
+// gives a duty's area and whether it is owed to individuals (deadline.RuleAreas).
 func IncidentReach(ctx context.Context, src ReachSource, incidentID string, areaOf func(string) (string, bool), at time.Time) ([]JurisdictionReach, error) {
 	rows, err := src.ReachRows(ctx, incidentID)
 	if err != nil {

@@ -89,7 +89,7 @@ func (n *SubstituteNotice) Validate(now time.Time, loc *time.Location, geo GeoCh
 		for _, raw := range n.Jurisdictions {
 			code, ok := ScopeJurisdictionCode(raw, geo)
 			if !ok {
-				v.Add("jurisdictions", "%s is not a jurisdiction: give an ISO 3166-1 country (JP), an ISO 3166-2 region (US-CA) or EU", quoteShort(raw))
+				v.Add("jurisdictions", "%s is not a jurisdiction: give an ISO 3166-1 country (JP), an ISO 3166-2 region (US-CA) or EU", QuoteShort(raw))
 				continue
 			}
 			if !slices.Contains(codes, code) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) reach(ctx context.Context, incidentID string) (reachResponse, e
 	if err != nil {
 		return reachResponse{}, err
 	}
-	js, err := candor.IncidentReach(ctx, s.store, inc.ID, candor.RuleAreas(s.cfg.Rules), time.Now().UTC())
+	js, err := candor.IncidentReach(ctx, s.store, inc.ID, deadline.RuleAreas(s.cfg.Rules), time.Now().UTC())
 	if err != nil {
 		return reachResponse{}, err
 	}

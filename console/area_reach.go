@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -75,7 +76,7 @@ func (cs *Console) renderReach(c *gin.Context, status int, form substituteForm) 
 		cs.fail(c, err)
 		return
 	}
-	js, err := candor.IncidentReach(ctx, cs.store, inc.ID, candor.RuleAreas(cs.cfg.Rules), time.Now().UTC())
+	js, err := candor.IncidentReach(ctx, cs.store, inc.ID, deadline.RuleAreas(cs.cfg.Rules), time.Now().UTC())
 	if err != nil {
 		cs.fail(c, err)
 		return

@@ -149,7 +149,7 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 	if err != nil {
 		return nil, err
 	}
-	reachNow, err := candor.IncidentReach(ctx, src, id, candor.RuleAreas(cfg.Rules), asOf)
+	reachNow, err := candor.IncidentReach(ctx, src, id, deadline.RuleAreas(cfg.Rules), asOf)
 	if err != nil {
 		return nil, err
 	}
