@@ -124,11 +124,13 @@ func (cs *Console) previewPanel(c *gin.Context) {
 		cs.fail(c, err)
 		return
 	}
-	in, err := cs.store.GetIncident(ctx, d.IncidentID)
-	if err != nil {
-		cs.fail(c, err)
-		return
-	}
+	// The incident (for its language) is read while the preview renders:
+	// under a send each round trip waits for a CPU.
+	var in candor.Incident
+	var inErr error
+	read := make(chan struct{})
+	go func() { in, inErr = cs.store.GetIncident(ctx, d.IncidentID); close(read) }()
+	defer func() { <-read }()
 	key, sample, content := c.Query("variant"), c.Query("sample"), d.DisclosureContent
 	if c.Request.Method == http.MethodPost {
 		f := draftTypedForm(c)
@@ -148,6 +150,10 @@ func (cs *Console) previewPanel(c *gin.Context) {
 		locale = lg
 	}
 	p, err := cs.cfg.Drafts.Preview(ctx, d, content, locale, customer)
+	if <-read; inErr != nil {
+		cs.fail(c, inErr)
+		return
+	}
 	if err != nil {
 		if !draftFormError(err) && candor.ErrorCode(err) != candor.ENOTFOUND {
 			cs.cfg.Logger.ErrorContext(ctx, "console preview", "error", err.Error())
