@@ -100,7 +100,7 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.state = newState(s.cfg.rate)
+	s.state = newState(s.cfg.rate, s.cfg.discard)
 	if err := s.Start(); err != nil {
 		return nil, err
 	}

@@ -148,6 +148,22 @@ func TestDiscardCountsOnly(t *testing.T) {
 	if s.Count() != 1 || len(s.Messages()) != 0 || s.CountFor("a@example.com") != 1 {
 		t.Errorf("count %d, messages %d", s.Count(), len(s.Messages()))
 	}
+	// Counts per recipient hold without the addresses: a second message
+	// to the same mailbox (in another case) is a duplicate, another
+	// mailbox is not.
+	for _, to := range []string{"A@Example.com", "b@example.com"} {
+		if err := send(s.Addr(), to, "2@x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Count() != 3 || s.Duplicates() != 1 || s.CountFor("a@example.com") != 2 || s.Attempts("a@example.com") != 2 ||
+		s.CountFor("b@example.com") != 1 || s.CountFor("c@example.com") != 0 {
+		t.Errorf("count %d, duplicates %d, a %d (attempts %d), b %d, c %d", s.Count(), s.Duplicates(),
+			s.CountFor("a@example.com"), s.Attempts("a@example.com"), s.CountFor("b@example.com"), s.CountFor("c@example.com"))
+	}
+	if r := s.Recipients(); r != nil {
+		t.Errorf("discard mode kept addresses: %v", r)
+	}
 }
 
 func TestAuth(t *testing.T) {

@@ -76,8 +76,7 @@ func (ss *session) hangUpOn421(reply error) {
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.s.mu.Lock()
-	ss.s.state.attempts[normal(to)]++
-	n := ss.s.state.attempts[normal(to)]
+	n := ss.s.state.rcpts.attempt(to)
 	decide := ss.s.decider
 	ss.s.mu.Unlock()
 	if decide != nil {
@@ -109,7 +108,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	ss.s.mu.Lock()
 	decide := ss.s.decider
-	n := ss.s.state.attempts[normal(m.To[0])]
+	n := int(ss.s.state.rcpts.get(m.To[0]).attempts)
 	ss.s.mu.Unlock()
 	if decide != nil {
 		a := Attempt{Stage: StageData, From: m.From, Rcpt: m.To[0], MessageID: m.MessageID, N: n}
