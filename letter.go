@@ -39,6 +39,9 @@ type Letter struct {
 	Locale     string
 	Country    string
 	Status     string // generated, returned
+	// FirstPage and Pages place the letter in its part's PDF, as the last
+	// print of the part found it; 0 until the part is printed.
+	FirstPage, Pages int
 }
 
 // LettersPerPart is how many letters one PDF of a batch holds (letters.pdf

@@ -32,6 +32,8 @@ type LetterStore interface {
 	// RecordReturned: EINVALID with every bad line; nothing stored then.
 	RecordReturned(ctx context.Context, id string, lines []store.ReturnedLine) (candor.LetterBatch, int, error)
 	GetRevision(ctx context.Context, disclosureID string, number int) (candor.Revision, error)
+	// RecordLetterPages keeps where a part's letters lie in its PDF.
+	RecordLetterPages(ctx context.Context, batchID string, ps []store.LetterPages) error
 }
 
 type letterBatchResponse struct {
@@ -118,38 +120,51 @@ func (s *Server) listLetterBatches(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
-// batchPart loads part n (1-based) of a batch and its letters.
-func (s *Server) batchPart(ctx context.Context, id string, n int) (candor.LetterBatch, letters.Part, []letters.Recipient, []string, error) {
+// batchPart loads part n (1-based) of a batch and its letters, those of
+// erased customers left out (no address to print).
+func (s *Server) batchPart(ctx context.Context, id string, n int) (candor.LetterBatch, letters.Part, []store.LetterRecipient, error) {
 	b, err := s.store.GetLetterBatch(ctx, id)
 	if err != nil {
-		return b, letters.Part{}, nil, nil, err
+		return b, letters.Part{}, nil, err
 	}
 	a4, us, err := s.store.CountLetters(ctx, b.ID)
 	if err != nil {
-		return b, letters.Part{}, nil, nil, err
+		return b, letters.Part{}, nil, err
 	}
 	parts := letters.Parts(a4, us)
 	if len(parts) == 0 {
-		return b, letters.Part{}, nil, nil, candor.Errorf(candor.ECONFLICT, "the batch has no letters")
+		return b, letters.Part{}, nil, candor.Errorf(candor.ECONFLICT, "the batch has no letters")
 	}
 	if n < 1 || n > len(parts) {
-		return b, letters.Part{}, nil, nil, candor.Invalid(candor.FieldError{Field: "part", Message: "must be a part of this batch, 1 to " + strconv.Itoa(len(parts))})
+		return b, letters.Part{}, nil, candor.Invalid(candor.FieldError{Field: "part", Message: "must be a part of this batch, 1 to " + strconv.Itoa(len(parts))})
 	}
 	p := parts[n-1]
 	rows, err := s.store.BatchLetters(ctx, b.ID, p.Paper == "Letter", p.Offset, p.Letters)
 	if err != nil {
-		return b, p, nil, nil, err
+		return b, p, nil, err
 	}
-	rs := make([]letters.Recipient, 0, len(rows))
-	statuses := make([]string, 0, len(rows))
+	return b, p, printable(rows), nil
+}
+
+// printable leaves out the letters of customers erased since the batch
+// was made.
+func printable(rows []store.LetterRecipient) []store.LetterRecipient {
+	out := rows[:0:0]
 	for _, r := range rows {
-		if r.Customer.Erased() {
-			continue // erased since: no address to print
+		if !r.Customer.Erased() {
+			out = append(out, r)
 		}
-		rs = append(rs, letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer})
-		statuses = append(statuses, r.Letter.Status)
 	}
-	return b, p, rs, statuses, nil
+	return out
+}
+
+// recipients are the letters to print or list, with their pages once known.
+func recipients(rows []store.LetterRecipient) []letters.Recipient {
+	rs := make([]letters.Recipient, len(rows))
+	for i, r := range rows {
+		rs[i] = letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer, FirstPage: r.Letter.FirstPage, Pages: r.Letter.Pages}
+	}
+	return rs
 }
 
 // lettersPDF is GET /letter-batches/{id}/letters.pdf?part=N: the part's
@@ -175,10 +190,11 @@ func (s *Server) lettersPDF(c *gin.Context) {
 // printLetters prints part n of a batch and records the download: the
 // API's letters.pdf and the console's alike.
 func (s *Server) printLetters(ctx context.Context, id string, n int) (string, []byte, error) {
-	b, p, rs, _, err := s.batchPart(ctx, id, n)
+	b, p, rows, err := s.batchPart(ctx, id, n)
 	if err != nil {
 		return "", nil, err
 	}
+	rs := recipients(rows)
 	if s.cfg.Printer == nil {
 		return "", nil, candor.Errorf(candor.EUNAVAILABLE, "PDF printing is not configured (install chromium or set CANDOR_CHROMIUM)")
 	}
@@ -195,6 +211,7 @@ func (s *Server) printLetters(ctx context.Context, id string, n int) (string, []
 	if p.Paper == "Letter" {
 		paper, layout = pdf.Letter, letters.PaperFor("US")
 	}
+	paper.Untagged = true // paper only: see pdf.Page
 	html, _, err := book.DocumentFor(ctx, layout, rs)
 	if err != nil {
 		return "", nil, err
@@ -209,7 +226,35 @@ func (s *Server) printLetters(ctx context.Context, id string, n int) (string, []
 	if err := s.store.MarkLettersDownloaded(ctx, b.ID); err != nil {
 		return "", nil, err
 	}
+	if s.cfg.BaseURL != "" { // else no lookup links to find the letters by
+		if err := s.recordPages(ctx, b.ID, rows, out); err != nil {
+			// The PDF is right; only the manifest's pages are missing.
+			s.cfg.Logger.ErrorContext(ctx, "letters: pages not recorded", "batch", b.ID, "part", p.Part, "error", err.Error())
+		}
+	}
 	return "letters-" + b.ID + "-part" + strconv.Itoa(p.Part) + ".pdf", out, nil
+}
+
+// recordPages finds where each letter lies in the printed PDF and keeps
+// it for the manifest.
+func (s *Server) recordPages(ctx context.Context, batchID string, rows []store.LetterRecipient, doc []byte) error {
+	links, err := pdf.PageLinks(doc)
+	if err != nil {
+		return err
+	}
+	refs := make([]string, len(rows))
+	for i, r := range rows {
+		refs[i] = r.Letter.Reference
+	}
+	spans, err := letters.Spans(links, refs)
+	if err != nil {
+		return err
+	}
+	ps := make([]store.LetterPages, len(rows))
+	for i, r := range rows {
+		ps[i] = store.LetterPages{LetterID: r.Letter.ID, FirstPage: spans[i].FirstPage, Pages: spans[i].Pages}
+	}
+	return s.store.RecordLetterPages(ctx, batchID, ps)
 }
 
 // lettersManifest is GET /letter-batches/{id}/manifest.csv: every letter
@@ -254,15 +299,11 @@ func (s *Server) letterManifest(ctx context.Context, id string) (func(io.Writer)
 			if err != nil {
 				return err
 			}
-			var rs []letters.Recipient
-			var langs, statuses []string
-			for _, r := range rows {
-				if r.Customer.Erased() {
-					continue
-				}
-				rs = append(rs, letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer})
-				langs = append(langs, book.Language(r.Customer))
-				statuses = append(statuses, r.Letter.Status)
+			rows = printable(rows)
+			rs := recipients(rows)
+			langs, statuses := make([]string, len(rows)), make([]string, len(rows))
+			for i, r := range rows {
+				langs[i], statuses[i] = book.Language(r.Customer), r.Letter.Status
 			}
 			if err := letters.WriteManifest(w, p, rs, langs, statuses); err != nil {
 				return err

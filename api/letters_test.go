@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +128,17 @@ func TestLetterBatch(t *testing.T) {
 					t.Fatalf("pdftoppm: %v %s", err, out)
 				}
 			}
+			// The manifest now says where each letter lies: the pages pdftotext
+			// finds its reference on, adding up to pdfinfo's count per part.
+			if rows[1][8] != "" || rows[1][9] != "" {
+				t.Errorf("pages before any print: %q", rows[1])
+			}
+			man = e.do("GET", "/api/v1/letter-batches/"+batch+"/manifest.csv", candor.RoleComms, nil)
+			rows, err = csv.NewReader(strings.NewReader(string(man.Raw))).ReadAll()
+			if err != nil || len(rows) != 5 || strings.Join(rows[0][8:], ",") != "first_page,pages" {
+				t.Fatalf("manifest after printing: %v %q", err, man.Raw)
+			}
+			checkLetterPages(t, dir, rows[1:])
 			if b := e.do("GET", "/api/v1/letter-batches/"+batch, candor.RoleViewer, nil); b.Body["state"] != "downloaded" {
 				t.Errorf("after the download: %s", b.Raw)
 			}
@@ -166,6 +179,49 @@ func TestLetterBatch(t *testing.T) {
 				t.Fatalf("lookup of a letter: %d %s", s, body)
 			}
 		})
+	}
+}
+
+// checkLetterPages checks the manifest's first_page and pages of each
+// letter against the part's PDF in dir (partN.pdf): pdfinfo's page count is
+// the sum of the part's letters' pages, each letter's reference is on its
+// first page (at the top, in the window's corner), and its last page is
+// not the next letter's.
+func checkLetterPages(t *testing.T, dir string, rows [][]string) {
+	t.Helper()
+	total := map[string]int{}
+	for _, r := range rows {
+		ref, part := r[0], r[6]
+		first, err1 := strconv.Atoi(r[8])
+		n, err2 := strconv.Atoi(r[9])
+		if err1 != nil || err2 != nil || first < 1 || n < 1 {
+			t.Fatalf("letter %s: first_page %q pages %q", ref, r[8], r[9])
+		}
+		total[part] += n
+		file := filepath.Join(dir, "part"+part+".pdf")
+		page := func(p int) string {
+			out, err := exec.Command("pdftotext", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), file, "-").Output()
+			if err != nil {
+				t.Fatalf("pdftotext: %v", err)
+			}
+			return string(out)
+		}
+		if !strings.Contains(page(first), ref) {
+			t.Errorf("letter %s: not on its first page %d of part %s", ref, first, part)
+		}
+		if first > 1 && strings.Contains(page(first-1), ref) {
+			t.Errorf("letter %s: already on page %d, before its first", ref, first-1)
+		}
+		t.Logf("letter %s: part %s pages %d-%d", ref, part, first, first+n-1)
+	}
+	for part, n := range total {
+		out, err := exec.Command("pdfinfo", filepath.Join(dir, "part"+part+".pdf")).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo (poppler-utils): %v", err)
+		}
+		if !regexp.MustCompile(`(?m)^Pages:\s+` + strconv.Itoa(n) + `$`).Match(out) {
+			t.Errorf("part %s: the letters' pages add up to %d; pdfinfo says\n%s", part, n, out)
+		}
 	}
 }
 

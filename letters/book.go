@@ -20,10 +20,12 @@ type Source interface {
 	GetRevision(ctx context.Context, disclosureID string, number int) (candor.Revision, error)
 }
 
-// Recipient is one letter to print: its reference and its customer.
+// Recipient is one letter to print: its reference and its customer, and
+// once printed, the pages it took in its part's PDF (0: not known).
 type Recipient struct {
-	Reference string
-	Customer  candor.Customer
+	Reference        string
+	Customer         candor.Customer
+	FirstPage, Pages int
 }
 
 // Book renders the letters of one batch: the notice's approved revision
@@ -33,6 +35,7 @@ type Book struct {
 	facts   compose.Facts
 	org     string
 	byLoc   map[string]*render.Bound
+	check   string // the lookup page, which each letter's reference links to
 }
 
 // Open loads the batch's notice and facts as of now.
@@ -45,7 +48,7 @@ func Open(ctx context.Context, src Source, b candor.LetterBatch, org compose.Org
 	if err != nil {
 		return nil, err
 	}
-	return &Book{content: rev.Content, facts: facts, byLoc: map[string]*render.Bound{}}, nil
+	return &Book{content: rev.Content, facts: facts, byLoc: map[string]*render.Bound{}, check: compose.CheckURL(baseURL)}, nil
 }
 
 // Letter renders one recipient's notice: its variant (the customer's
@@ -112,7 +115,14 @@ a{color:#000;text-decoration:none}
 		for _, l := range AddressLines(r.Customer) {
 			sb.WriteString("<p>" + html.EscapeString(l) + "</p>")
 		}
-		sb.WriteString(`</div><div class="ref">` + html.EscapeString(r.Reference) + `</div><div class="body">`)
+		// The reference links to the lookup page: a reader of the PDF checks
+		// it in a click, and the link, on the letter's first page only, tells
+		// Spans where the letter begins.
+		ref := html.EscapeString(r.Reference)
+		if b.check != "" {
+			ref = `<a href="` + html.EscapeString(b.check+"?ref="+r.Reference) + `">` + ref + `</a>`
+		}
+		sb.WriteString(`</div><div class="ref">` + ref + `</div><div class="body">`)
 		sb.WriteString(body)
 		sb.WriteString("</div></section>\n")
 		locs = append(locs, lang)

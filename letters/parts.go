@@ -31,7 +31,10 @@ func Parts(a4, us int) []Part {
 }
 
 // ManifestHeader names the manifest's columns.
-var ManifestHeader = []string{"reference", "name", "address", "country", "language", "paper", "part", "status"}
+// first_page and pages (the letter's pages in its part's PDF, empty until
+// the part is printed) come last, so that readers of the older columns by
+// position are unaffected.
+var ManifestHeader = []string{"reference", "name", "address", "country", "language", "paper", "part", "status", "first_page", "pages"}
 
 // WriteManifest writes one manifest row per letter: what the print shop
 // checks its envelopes against and the returns desk looks references up
@@ -39,7 +42,7 @@ var ManifestHeader = []string{"reference", "name", "address", "country", "langua
 func WriteManifest(w *csv.Writer, part Part, rs []Recipient, langs []string, statuses []string) error {
 	for i, r := range rs {
 		if err := w.Write([]string{r.Reference, escape(r.Customer.Name), escape(strings.Join(AddressLines(r.Customer), " / ")),
-			r.Customer.Country, langs[i], part.Paper, itoa(part.Part), statuses[i]}); err != nil {
+			r.Customer.Country, langs[i], part.Paper, itoa(part.Part), statuses[i], itoa(r.FirstPage), itoa(r.Pages)}); err != nil {
 			return err
 		}
 	}
@@ -54,9 +57,10 @@ func escape(s string) string {
 	return s
 }
 
+// itoa writes a positive number; 0 (unknown) is an empty cell.
 func itoa(n int) string {
-	if n == 0 {
-		return "0"
+	if n <= 0 {
+		return ""
 	}
 	var b []byte
 	for ; n > 0; n /= 10 {

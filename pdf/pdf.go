@@ -37,9 +37,14 @@ type Options struct {
 	Tabs int
 }
 
-// Page is a sheet of paper and its margin, in millimetres.
+// Page is a sheet of paper and its margin, in millimetres, and how the
+// document is printed on it.
 type Page struct {
 	WidthMM, HeightMM, MarginMM float64
+	// Untagged leaves out the tagged PDF's structure tree, which screen
+	// readers use: for documents only ever printed on paper (letters),
+	// where it costs print time and nearly doubles the file.
+	Untagged bool
 }
 
 // The two paper sizes the reports and filing packs use.
@@ -157,13 +162,13 @@ func (p *Printer) Print(ctx context.Context, html []byte, pg Page) ([]byte, erro
 		if _, err := chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)(ctx, t); err != nil {
 			return nil, err
 		}
-		yes := true
+		yes, tagged := true, !pg.Untagged
 		res, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{
 			PrintBackground: &yes,
 			PaperWidth:      pg.WidthMM / mmPerInch,
 			PaperHeight:     pg.HeightMM / mmPerInch,
 			MarginTop:       &margin, MarginBottom: &margin, MarginLeft: &margin, MarginRight: &margin,
-			GenerateTaggedPDF: &yes,
+			GenerateTaggedPDF: &tagged,
 		})
 		return res.Data, err
 	})

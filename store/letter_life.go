@@ -18,6 +18,7 @@ type LetterRecipient struct {
 
 type letterRow struct {
 	ID, BatchID, CustomerID, Reference, Locale, Country, Status string
+	FirstPage, Pages                                            *int
 }
 
 // BatchLetters returns up to limit letters of a batch printed on one paper
@@ -34,7 +35,7 @@ func (db *DB) BatchLetters(ctx context.Context, batchID string, usLetter bool, o
 	if usLetter {
 		in = "IN"
 	}
-	if err := db.gorm.WithContext(ctx).Raw(`SELECT id, batch_id, customer_id, reference, locale, country, status FROM letters
+	if err := db.gorm.WithContext(ctx).Raw(`SELECT id, batch_id, customer_id, reference, locale, country, status, first_page, pages FROM letters
 		WHERE batch_id = ? AND country `+in+` ('US', 'CA') ORDER BY id LIMIT ? OFFSET ?`, batchID, limit, offset).Scan(&letters).Error; err != nil {
 		return nil, fmt.Errorf("batch letters: %w", err)
 	}
@@ -59,9 +60,43 @@ func (db *DB) BatchLetters(ctx context.Context, batchID string, usLetter bool, o
 			return nil, err
 		}
 		out = append(out, LetterRecipient{Letter: candor.Letter{ID: l.ID, BatchID: l.BatchID, CustomerID: l.CustomerID,
-			Reference: l.Reference, Locale: l.Locale, Country: l.Country, Status: l.Status}, Customer: c})
+			Reference: l.Reference, Locale: l.Locale, Country: l.Country, Status: l.Status,
+			FirstPage: deref(l.FirstPage), Pages: deref(l.Pages)}, Customer: c})
 	}
 	return out, nil
+}
+
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
+
+// LetterPages is where a printed letter lies in its part's PDF.
+type LetterPages struct {
+	LetterID         string
+	FirstPage, Pages int
+}
+
+// RecordLetterPages stores where each letter of a part lies in the PDF
+// just printed (a later print of the part replaces it): the manifest's
+// first_page and pages. The letters are of batch batchID; others are left
+// alone.
+func (db *DB) RecordLetterPages(ctx context.Context, batchID string, ps []LetterPages) error {
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, p := range ps {
+			if err := tx.Exec("UPDATE letters SET first_page = ?, pages = ? WHERE id = ? AND batch_id = ?",
+				p.FirstPage, p.Pages, p.LetterID, batchID).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record letter pages: %w", err)
+	}
+	return nil
 }
 
 // MarkLettersDownloaded records the first download of a batch's letters.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -110,7 +109,6 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 		pages, bytes int
 		firstErr     error
 	)
-	pageRE := regexp.MustCompile(`/Type\s*/Page[^s]`)
 	work := make(chan letters.Part)
 	var wg sync.WaitGroup
 	for range *tabs {
@@ -119,7 +117,7 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 			for p := range work {
 				if err == nil {
 					var np, nb int
-					np, nb, err = printPart(ctx, db, printer, book, batch.ID, p, *dir, mw, &mu, pageRE)
+					np, nb, err = printPart(ctx, db, printer, book, batch.ID, p, *dir, mw, &mu)
 					mu.Lock()
 					pages, bytes = pages+np, bytes+nb
 					mu.Unlock()
@@ -154,7 +152,7 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 }
 
 // printPart prints one part to its PDF and appends its manifest rows.
-func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *letters.Book, batchID string, p letters.Part, dir string, mw *csv.Writer, mu *sync.Mutex, pageRE *regexp.Regexp) (int, int, error) {
+func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *letters.Book, batchID string, p letters.Part, dir string, mw *csv.Writer, mu *sync.Mutex) (int, int, error) {
 	rows, err := db.BatchLetters(ctx, batchID, p.Paper == "Letter", p.Offset, p.Letters)
 	if err != nil {
 		return 0, 0, err
@@ -167,6 +165,7 @@ func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *le
 	if p.Paper == "Letter" {
 		paper, layout = pdf.Letter, letters.PaperFor("US")
 	}
+	paper.Untagged = true // as the API prints letters
 	html, langs, err := book.DocumentFor(ctx, layout, rs)
 	if err != nil {
 		return 0, 0, err
@@ -179,12 +178,26 @@ func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *le
 	if err := os.WriteFile(filepath.Join(dir, name), doc, 0o644); err != nil {
 		return 0, 0, err
 	}
+	// Where each letter lies, for the manifest, as the API finds it.
+	links, err := pdf.PageLinks(doc)
+	if err != nil {
+		return 0, 0, err
+	}
+	refs := make([]string, len(rs))
+	for i, r := range rs {
+		refs[i] = r.Reference
+	}
+	spans, err := letters.Spans(links, refs)
+	if err != nil {
+		return 0, 0, err
+	}
 	statuses := make([]string, len(rs))
 	for i := range statuses {
 		statuses[i] = candor.LettersGenerated
+		rs[i].FirstPage, rs[i].Pages = spans[i].FirstPage, spans[i].Pages
 	}
 	mu.Lock()
 	err = letters.WriteManifest(mw, p, rs, langs, statuses)
 	mu.Unlock()
-	return len(pageRE.FindAll(doc, -1)), len(doc), err
+	return len(links), len(doc), err
 }
