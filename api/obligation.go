@@ -85,6 +85,10 @@ type obligationResponse struct {
 type notifiedResponse struct {
 	EmailCustomers int `json:"email_customers"`
 	Notified       int `json:"notified"`
+	// Customers counts every customer of the area, Letters those a mailed
+	// letter reached and no e-mail did (issue 22).
+	Customers int `json:"customers"`
+	Letters   int `json:"letters"`
 }
 
 type obligationsResponse struct {
@@ -119,7 +123,8 @@ func toObligationResponse(st deadline.ObligationState) obligationResponse {
 		o.DueLocal = st.DueAt.Format(time.RFC3339)
 	}
 	if st.Reach != nil {
-		o.Notified = &notifiedResponse{EmailCustomers: st.Reach.EmailCustomers, Notified: st.Reach.Notified}
+		o.Notified = &notifiedResponse{EmailCustomers: st.Reach.EmailCustomers, Notified: st.Reach.Notified,
+			Customers: st.Reach.Customers, Letters: st.Reach.Letters}
 	}
 	return o
 }

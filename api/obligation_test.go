@@ -13,6 +13,7 @@ import (
 	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/internal/testenv"
 	"github.com/candor-dev/candor/jurisdictions"
+	"github.com/candor-dev/candor/store"
 )
 
 // kawasakiIncident is the seed case as a client would enter it: discovered
@@ -55,6 +56,10 @@ type obligationItem struct {
 		Sends        []struct {
 			SendID string `json:"send_id"`
 		} `json:"sends"`
+		LetterBatches []struct {
+			BatchID  string `json:"batch_id"`
+			MailedOn string `json:"mailed_on"`
+		} `json:"letter_batches"`
 	} `json:"met_by"`
 	Notified *struct {
 		EmailCustomers int `json:"email_customers"`
@@ -109,7 +114,7 @@ func TestObligationsEndToEnd(t *testing.T) {
 				testenv.Customers(t, e.db, id, p.country, p.region, "email", p.n)
 			}
 			texans := testenv.Customers(t, e.db, id, "US", "US-TX", "email", 250)
-			testenv.Customers(t, e.db, id, "US", "US-TX", "postal", 1) // counted, but no email evidence
+			postal := testenv.Customers(t, e.db, id, "US", "US-TX", "postal", 1) // reached only by letter
 
 			// 2020 rules versus today's.
 			then, body := e.obligations(id, "")
@@ -204,8 +209,32 @@ func TestObligationsEndToEnd(t *testing.T) {
 			testenv.Deliveries(t, e.db, testenv.NoticeTo(n2, disc, id, last, texans[249])...)
 			then, _ = e.obligations(id, "")
 			tx := then["us-tx-individuals"]
-			if tx.Status != deadline.StatusMet || tx.MetBy == nil || tx.MetBy.SendID != n2 || !tx.MetBy.At.Equal(last) ||
-				len(tx.MetBy.Sends) != 2 || tx.Notified.Notified != 250 {
+			if tx.Status != deadline.StatusOverdue || tx.MetBy != nil || tx.Notified.Notified != 250 {
+				t.Errorf("every Texan with e-mail reached, the postal one not: %s %+v %+v", tx.Status, tx.MetBy, tx.Notified)
+			}
+			// The postal Texan's letter, mailed on 3 July (the incident's
+			// zone is UTC), completes the duty: met_by names both sends and
+			// the batch, and no send completed it.
+			batch := store.NewID()
+			stamp := time.Now().UTC()
+			paper := testenv.ApprovedDisclosure(t, e.db, id, candor.KindCustomerNotice, nil).ID
+			for _, q := range []string{`INSERT INTO letter_batches (id, disclosure_id, incident_id, revision, state, total, created_at, updated_at, mailed_on)
+				VALUES (?, ?, ?, 1, 'mailed', 1, ?, ?, '2020-07-03')`, `INSERT INTO letters (id, batch_id, disclosure_id, incident_id, customer_id, reference, status, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, 'generated', ?)`} {
+				args := []any{batch, paper, id, stamp, stamp}
+				if strings.Contains(q, "INTO letters") {
+					args = []any{store.NewID(), batch, paper, id, postal[0], candor.NewReference(), stamp}
+				}
+				if err := e.db.Gorm().Exec(q, args...).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			then, _ = e.obligations(id, "")
+			tx = then["us-tx-individuals"]
+			mailed := time.Date(2020, 7, 3, 0, 0, 0, 0, time.UTC)
+			if tx.Status != deadline.StatusMet || tx.MetBy == nil || tx.MetBy.SendID != "" || !tx.MetBy.At.Equal(mailed) ||
+				len(tx.MetBy.Sends) != 2 || len(tx.MetBy.LetterBatches) != 1 || tx.MetBy.LetterBatches[0].BatchID != batch ||
+				tx.MetAt == nil || !tx.MetAt.Equal(mailed) {
 				t.Errorf("every Texan reached: %s %+v %+v", tx.Status, tx.MetBy, tx.Notified)
 			}
 			if ca := then["us-ca-residents-pre2026"]; ca.Status != deadline.StatusOverdue {

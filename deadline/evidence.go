@@ -3,6 +3,7 @@ package deadline
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,12 @@ type Evidence struct {
 	// Filings are filings recorded outside Candor (a regulator's portal),
 	// oldest first; each meets the obligation it names.
 	Filings []FiledReport
+	// Substitutes are the incident's substitute notices, and Decisions its
+	// current approved decisions: a duty to individuals with an approved
+	// substitute_notice decision is met once the notices cover everyone no
+	// e-mail or letter reached (ResolveObligations).
+	Substitutes []candor.SubstituteNotice
+	Decisions   []candor.Decision
 }
 
 // FiledReport is a recorded Filing as evidence: the obligation (rule id)
@@ -46,23 +53,56 @@ type RegulatorReport struct {
 	SentAt       time.Time
 }
 
-// AreaReach says how far customer notices reached the email customers of
-// one area. Erased customers count: they were affected and were (or were
-// not) told; erasure removes their address, not the fact.
+// AreaReach says how far notices reached the customers of one area: by
+// e-mail (EmailCustomers, Notified: the e-mail customers and those a
+// customer notice was sent to) and by letter (Letters: those a mailed
+// letter, not returned, reached and no e-mail did), out of every customer
+// (Customers, whatever their channel). Erased customers count: they were
+// affected and were (or were not) told; erasure removes their address, not
+// the fact.
 type AreaReach struct {
 	EmailCustomers int `json:"email_customers"`
 	Notified       int `json:"notified"`
-	// CompletedAt is when the last of them was first reached: set only
-	// when every one was (Notified == EmailCustomers > 0).
+	// Customers counts every affected customer of the area; Letters those
+	// reached by letter and not by e-mail.
+	Customers int `json:"customers"`
+	Letters   int `json:"letters"`
+	// CompletedAt is when the last of them was first reached in person:
+	// set only when every one was (Notified + Letters == Customers > 0).
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// ReachedAt is when the last customer reached in person so far was
+	// first reached (nil: nobody yet).
+	ReachedAt *time.Time `json:"reached_at,omitempty"`
 	// Sends are the customer-notice sends that reached the area, the one
 	// that finished last first.
 	Sends []SendRef `json:"sends,omitempty"`
+	// LetterBatches are the mailed letter batches that reached the area,
+	// the last mailed first.
+	LetterBatches []LetterBatchRef `json:"letter_batches,omitempty"`
+	// Unreached counts, per reach jurisdiction (candor.ReachJurisdiction),
+	// the customers neither an e-mail nor a letter reached.
+	Unreached map[string]int `json:"unreached,omitempty"`
 }
 
-// Complete reports whether every email customer of the area was reached.
+// Complete reports whether every customer of the area was reached in
+// person. An AreaReach built with e-mail counts only (Customers 0, as
+// before letters were counted) is complete when every e-mail customer was.
 func (r AreaReach) Complete() bool {
-	return r.EmailCustomers > 0 && r.Notified == r.EmailCustomers && r.CompletedAt != nil
+	total := r.Customers
+	if total == 0 {
+		total = r.EmailCustomers
+	}
+	return total > 0 && r.Notified+r.Letters == total && r.CompletedAt != nil
+}
+
+// LetterBatchRef names one mailed letter batch that is evidence for a
+// duty to individuals.
+type LetterBatchRef struct {
+	BatchID      string    `json:"batch_id"`
+	DisclosureID string    `json:"disclosure_id"`
+	MailedOn     string    `json:"mailed_on"`
+	Letters      int       `json:"letters"` // letters to the area that reached someone no e-mail did
+	At           time.Time `json:"at"`      // the first instant of MailedOn in the incident's zone
 }
 
 // SendRef names one send that is evidence for an obligation.
@@ -83,6 +123,11 @@ type MetBy struct {
 	// Filing is the recorded filing that met the duty (POST
 	// .../obligations/{id}/filings); the send fields are empty then.
 	Filing string `json:"filing,omitempty"`
+	// LetterBatches are the mailed letter batches that reached the duty's
+	// people, and SubstituteNotices the substitute notices (ids) that
+	// covered those no e-mail or letter reached.
+	LetterBatches     []LetterBatchRef `json:"letter_batches,omitempty"`
+	SubstituteNotices []string         `json:"substitute_notices,omitempty"`
 }
 
 // ObligationState is an obligation with its status at one instant.
@@ -220,8 +265,8 @@ func EvidenceAreas(obs []Obligation, rules []Rule) []string {
 	return out
 }
 
-// IndividualsNotifiedAt returns, for every area all of whose email
-// customers were reached, when that completed: the clock of duties that
+// IndividualsNotifiedAt returns, for every area all of whose customers
+// were reached in person (by e-mail or letter), when that completed: the clock of duties that
 // follow the customer notice.
 func (ev Evidence) IndividualsNotifiedAt() map[string]time.Time {
 	out := map[string]time.Time{}
@@ -243,10 +288,12 @@ func (ev Evidence) IndividualsNotifiedAt() map[string]time.Time {
 // per stage, so a preliminary report never marks the final one met; a duty
 // without a stage is met by J's first report.
 //
-// A duty to individuals is met when every email customer of its area had a
-// customer notice delivered; met_by lists the sends and dates it by the
-// last customer reached. Postal customers are outside this evidence: their
-// letters are not tracked yet.
+// A duty to individuals is met when every customer of its area was reached
+// in person, by a customer notice delivered or a letter mailed (and not
+// returned), dated by the last customer's first reach; or, under an
+// approved substitute_notice decision on the duty, when substitute notices
+// published by then cover the jurisdictions of everyone left. met_by lists
+// the sends, the letter batches and the substitute notices.
 func ResolveObligations(obs []Obligation, rules []Rule, ev Evidence, at time.Time) []ObligationState {
 	byID := rulesByID(rules)
 	reports := map[string][]RegulatorReport{}
@@ -297,10 +344,7 @@ func ResolveObligations(obs []Obligation, rules []Rule, ev Evidence, at time.Tim
 			}
 			reach := ev.Reach[area]
 			st.Reach = &reach
-			if reach.Complete() && !reach.CompletedAt.After(at) && len(reach.Sends) > 0 {
-				by := completingSend(reach)
-				st.MetBy = &MetBy{At: reach.CompletedAt.UTC(), SendID: by.SendID, DisclosureID: by.DisclosureID, Sends: reach.Sends}
-			}
+			st.MetBy = reachedBy(reach, o.RuleID, area, ev, at)
 		}
 		if f, ok := firstFiling(ev.Filings, o.RuleID, at); ok && FilableAudience(o.Audience) &&
 			(st.MetBy == nil || f.FiledAt.Before(st.MetBy.At)) {
@@ -332,6 +376,69 @@ func firstFiling(fs []FiledReport, id string, at time.Time) (FiledReport, bool) 
 		}
 	}
 	return best, found
+}
+
+// reachedBy is what met a duty to individuals of area, or nil: everyone
+// reached in person (by e-mail or letter), dated by the last of them; or,
+// with an approved substitute_notice decision on the duty, everyone not
+// reached in person covered by substitute notices of their jurisdiction,
+// dated by the later of the last reached in person and the first notice
+// covering each jurisdiction left.
+func reachedBy(reach AreaReach, ruleID, area string, ev Evidence, at time.Time) *MetBy {
+	sends := reach.Sends
+	if sends == nil {
+		sends = []SendRef{}
+	}
+	if reach.Complete() && !reach.CompletedAt.After(at) && (len(reach.Sends) > 0 || len(reach.LetterBatches) > 0) {
+		by := MetBy{At: reach.CompletedAt.UTC(), Sends: sends, LetterBatches: reach.LetterBatches}
+		if len(reach.Sends) > 0 {
+			if s := completingSend(reach); !s.At.Before(*reach.CompletedAt) || len(reach.LetterBatches) == 0 {
+				by.SendID, by.DisclosureID = s.SendID, s.DisclosureID
+			}
+		}
+		return &by
+	}
+	if len(reach.Unreached) == 0 || len(ev.Substitutes) == 0 {
+		return nil
+	}
+	areas := candor.SubstituteAreas(ev.Decisions, func(id string) (string, bool) { return area, id == ruleID }, at)
+	if len(areas) == 0 {
+		return nil
+	}
+	cover := candor.SubstituteCoverage(ev.Substitutes, areas, at)
+	var last time.Time
+	if reach.ReachedAt != nil {
+		last = *reach.ReachedAt
+	}
+	var used []string
+	for _, r := range slices.Sorted(maps.Keys(reach.Unreached)) {
+		if reach.Unreached[r] == 0 {
+			continue
+		}
+		from, ok := cover(r)
+		if !ok {
+			return nil
+		}
+		last = maxTime(last, from)
+		for _, n := range ev.Substitutes {
+			if n.PublishedAt.Equal(from) && slices.ContainsFunc(n.Jurisdictions, func(j string) bool { return candor.NoticeCovers(j, r) }) &&
+				!slices.Contains(used, n.ID) {
+				used = append(used, n.ID)
+				break
+			}
+		}
+	}
+	if last.After(at) {
+		return nil
+	}
+	return &MetBy{At: last.UTC(), Sends: sends, LetterBatches: reach.LetterBatches, SubstituteNotices: used}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // completingSend picks the send that reached the area's last customer: the

@@ -107,6 +107,7 @@ func AssessObligations(ctx context.Context, src ObligationSource, id string, rul
 	if err != nil {
 		return ObligationReport{}, err
 	}
+	ev.Decisions = decisions
 	rep := ObligationReport{Incident: inc, RulesAsOf: asOf, At: at,
 		Items: ApplyDecisions(ResolveObligations(obs, rules, ev, at), decisions, at), Countries: countries, Regions: regions, Scope: in.Scope}
 	if rep.RulesAsOf.IsZero() {

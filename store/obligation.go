@@ -64,7 +64,10 @@ func (db *DB) CustomerPlaceCounts(ctx context.Context, incidentID string) (count
 //     deliveries_send_order (one delivery each);
 //   - for each of areas (a region "US-TX", a country "JP", or "EU" for the
 //     EEA), how many email customers it has and how many had a customer
-//     notice delivered, with the sends that did it.
+//     notice delivered, with the sends that did it; then how many
+//     customers it has in all, how many a mailed letter reached instead,
+//     and who is left per jurisdiction (inPerson, obligation_reach.go);
+//   - the incident's substitute notices.
 //
 // The send ids are read first (an incident has a handful), so the planner
 // sees literal ids rather than guessing how many deliveries a join to
@@ -112,6 +115,7 @@ func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas [
 	if err != nil {
 		return ev, err
 	}
+	anyMulti := false
 	for _, area := range areas {
 		r, multi := reachOf(strings.ToUpper(area), groups)
 		if multi {
@@ -121,7 +125,18 @@ func (db *DB) ObligationEvidence(ctx context.Context, incidentID string, areas [
 				return ev, err
 			}
 		}
+		anyMulti = anyMulti || multi
 		ev.Reach[area] = r
+	}
+	email, err := db.emailPlaces(ctx, incidentID, areas, notices, until, groups, anyMulti)
+	if err != nil {
+		return ev, err
+	}
+	if err := db.inPerson(ctx, incidentID, areas, notices, until, email, &ev); err != nil {
+		return ev, err
+	}
+	if ev.Substitutes, err = db.ListSubstituteNotices(ctx, incidentID); err != nil {
+		return ev, err
 	}
 	return ev, nil
 }
@@ -287,6 +302,9 @@ func reachOf(area string, groups []placeGroup) (r deadline.AreaReach, multi bool
 	// One disclosure reaches a customer at most once (deliveries_once), so
 	// then the groups count customers exactly and the last delivery
 	// completed the area.
+	if r.Notified > 0 {
+		r.ReachedAt = &last
+	}
 	if r.EmailCustomers > 0 && r.Notified == r.EmailCustomers {
 		r.CompletedAt = &last
 	}
@@ -311,9 +329,12 @@ func (db *DB) areaReachExact(ctx context.Context, incidentID, area string, notic
 		return deadline.AreaReach{}, fmt.Errorf("obligation evidence: reach of %s: %w", area, err)
 	}
 	r := deadline.AreaReach{EmailCustomers: row.N, Notified: row.Notified, Sends: sends}
-	if r.EmailCustomers > 0 && r.Notified == r.EmailCustomers && !row.LastAt.T.IsZero() {
+	if !row.LastAt.T.IsZero() {
 		at := row.LastAt.T
-		r.CompletedAt = &at
+		r.ReachedAt = &at
+		if r.EmailCustomers > 0 && r.Notified == r.EmailCustomers {
+			r.CompletedAt = &at
+		}
 	}
 	return r, nil
 }

@@ -1,12 +1,14 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/deadline"
 	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/store"
 )
 
 func TestCustomerPlaceCounts(t *testing.T) {
@@ -58,7 +60,7 @@ func TestObligationEvidence(t *testing.T) {
 			}
 			id := in.ID
 			tx := testenv.Customers(t, db, id, "US", "US-TX", "email", 3)
-			testenv.Customers(t, db, id, "US", "US-TX", "postal", 2) // no email: outside the evidence
+			tp := testenv.Customers(t, db, id, "US", "US-TX", "postal", 3) // no e-mail: reached by letter
 			ca := testenv.Customers(t, db, id, "US", "US-CA", "email", 2)
 			de := testenv.Customers(t, db, id, "DE", "", "email", 1)
 			fr := testenv.Customers(t, db, id, "FR", "", "email", 1)
@@ -96,6 +98,31 @@ func TestObligationEvidence(t *testing.T) {
 			testenv.Deliveries(t, db, testenv.NoticeTo(n2, d2, id, at(30), ca[0])...)
 			_ = fr
 			_ = gb
+			// The postal Texans' letters, mailed on 2 March (the incident's
+			// zone is UTC); the third comes back at hour 50.
+			batch, paper := store.NewID(), testenv.ApprovedDisclosure(t, db, id, candor.KindCustomerNotice, nil).ID
+			now := time.Now().UTC()
+			for _, q := range []struct {
+				sql  string
+				args []any
+			}{
+				{`INSERT INTO letter_batches (id, disclosure_id, incident_id, revision, state, total, created_at, updated_at, mailed_on)
+					VALUES (?, ?, ?, 1, 'mailed', 3, ?, ?, '2026-03-02')`, []any{batch, paper, id, now, now}},
+			} {
+				if err := db.Gorm().Exec(q.sql, q.args...).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, c := range tp {
+				var returned any
+				if i == 2 {
+					returned = at(50)
+				}
+				if err := db.Gorm().Exec(`INSERT INTO letters (id, batch_id, disclosure_id, incident_id, customer_id, reference, status, returned_at, created_at)
+					VALUES (?, ?, ?, ?, ?, ?, 'generated', ?, ?)`, store.NewID(), batch, paper, id, c, candor.NewReference(), returned, now).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
 
 			tests := []struct {
 				name      string
@@ -103,15 +130,18 @@ func TestObligationEvidence(t *testing.T) {
 				area      string
 				emails    int
 				notified  int
+				letters   int
 				completed time.Time // zero: not complete
 				sends     []string
+				unreached map[string]int
 			}{
-				{"every Texan reached by one notice", at(100), "US-TX", 3, 3, at(12), []string{n1}},
-				{"before the last Texan", at(11), "US-TX", 3, 2, time.Time{}, []string{n1}},
-				{"Californians by two disclosures: each counted once, at their first notice", at(100), "US-CA", 2, 2, at(20), []string{n2, n1}},
-				{"the country holds its regions", at(100), "US", 5, 5, at(20), []string{n2, n1}},
-				{"EU: one of two EEA customers (GB is not in the EEA)", at(100), "EU", 2, 1, time.Time{}, []string{n2}},
-				{"area with no customers", at(100), "JP", 0, 0, time.Time{}, nil},
+				{"every Texan reached by one notice or a letter", at(40), "US-TX", 3, 3, 3, at(12), []string{n1}, nil},
+				{"a letter came back since", at(100), "US-TX", 3, 3, 2, time.Time{}, []string{n1}, map[string]int{"US-TX": 1}},
+				{"before the last Texan", at(11), "US-TX", 3, 2, 3, time.Time{}, []string{n1}, map[string]int{"US-TX": 1}},
+				{"Californians by two disclosures: each counted once, at their first notice", at(100), "US-CA", 2, 2, 0, at(20), []string{n2, n1}, nil},
+				{"the country holds its regions", at(40), "US", 5, 5, 3, at(20), []string{n2, n1}, nil},
+				{"EU: one of two EEA customers (GB is not in the EEA)", at(100), "EU", 2, 1, 0, time.Time{}, []string{n2}, map[string]int{"FR": 1}},
+				{"area with no customers", at(100), "JP", 0, 0, 0, time.Time{}, nil, nil},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -120,8 +150,14 @@ func TestObligationEvidence(t *testing.T) {
 						t.Fatal(err)
 					}
 					r := ev.Reach[tt.area]
-					if r.EmailCustomers != tt.emails || r.Notified != tt.notified {
-						t.Errorf("reach %d of %d, want %d of %d", r.Notified, r.EmailCustomers, tt.notified, tt.emails)
+					if r.EmailCustomers != tt.emails || r.Notified != tt.notified || r.Letters != tt.letters {
+						t.Errorf("reach %d of %d and %d letters, want %d of %d and %d", r.Notified, r.EmailCustomers, r.Letters, tt.notified, tt.emails, tt.letters)
+					}
+					if len(r.Unreached) != len(tt.unreached) || fmt.Sprint(r.Unreached) != fmt.Sprint(tt.unreached) {
+						t.Errorf("unreached %v, want %v", r.Unreached, tt.unreached)
+					}
+					if tt.letters > 0 && (len(r.LetterBatches) != 1 || r.LetterBatches[0].BatchID != batch || r.LetterBatches[0].MailedOn != "2026-03-02") {
+						t.Errorf("letter batches %+v", r.LetterBatches)
 					}
 					switch {
 					case tt.completed.IsZero() && (r.CompletedAt != nil || r.Complete()):
