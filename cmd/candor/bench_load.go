@@ -164,6 +164,7 @@ func seedLoad(ctx context.Context, db *store.DB, n int) (loadSeed, error) {
 type loadTarget struct {
 	name, path string
 	auth       bool
+	want       int // the status that is an answer; 0: 200 (bench lookup's unknown references: 404)
 }
 
 // loadResult is one target's requests: lat from when each was due (an open
@@ -202,7 +203,7 @@ func runLoad(ctx context.Context, c *apiClient, targets []loadTarget, clients in
 					t0 = due
 					due = due.Add(every)
 				}
-				if c.fetch(targets[k].path, targets[k].auth) {
+				if c.fetchStatus(targets[k].path, targets[k].auth, targets[k].want) {
 					local[k].lat = append(local[k].lat, time.Since(t0))
 					local[k].service = append(local[k].service, time.Since(sent))
 				} else if ctx.Err() == nil {
