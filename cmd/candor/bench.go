@@ -44,6 +44,7 @@ func cmdBench(ctx context.Context, cfg Config, args []string, out io.Writer) err
 var benches = map[string]command{
 	"send":    benchSend,
 	"letters": benchLetters,
+	"sink":    benchSinkChild, // started by bench send --sink process
 }
 
 func benchImport(ctx context.Context, cfg Config, args []string, out io.Writer) error {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/candor-dev/candor/internal/smtptest"
 	"github.com/candor-dev/candor/jobs"
 	"github.com/candor-dev/candor/mail"
 	"github.com/hibiken/asynq"
@@ -58,12 +57,13 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	seed := fs.Uint64("seed", 1, "seed of the synthetic customers")
 	withCeiling := fs.Bool("ceiling", true, "also measure go-mail alone in each run (false: the pipeline only, e.g. for a send to 1,000,000)")
 	order := fs.String("order", "pipeline-first", "the parts' order in each run: pipeline-first, ceiling-first, or alternate (odd runs pipeline first)")
+	sinkWhere := fs.String("sink", "inline", "where the SMTP sink runs: inline (this process) or process (a child, so peak RSS is Candor's alone)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	validOrder := *order == "pipeline-first" || *order == "ceiling-first" || *order == "alternate"
 	if *n < 1 || *conns < 1 || *runs < 1 || *chunk < 1 || *parallel < 1 || *concurrency < 0 || !validOrder || fs.NArg() != 0 {
-		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--ceiling=false] [--chunk N] [--concurrency N] [--parallel N] [--order pipeline-first|ceiling-first|alternate]")
+		return errors.New("usage: candor bench send [--recipients N] [--conns N] [--runs N] [--ceiling=false] [--chunk N] [--concurrency N] [--parallel N] [--order pipeline-first|ceiling-first|alternate] [--sink inline|process]")
 	}
 	if *concurrency == 0 {
 		*concurrency = 2 * *conns
@@ -81,7 +81,7 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	}
 	defer rc.Close()
 
-	sink, err := smtptest.New(smtptest.WithDiscard())
+	sink, err := openSink(ctx, *sinkWhere)
 	if err != nil {
 		return err
 	}
@@ -123,8 +123,8 @@ func benchSend(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	}
 	defer w.Shutdown()
 
-	fmt.Fprintf(out, "bench send: db=%s recipients=%d conns=%d chunk=%d concurrency=%d parallel=%d runs=%d cpus=%d MALLOC_ARENA_MAX=%s\n",
-		db.Dialect(), *n, *conns, *chunk, *concurrency, *parallel, *runs, runtime.NumCPU(), os.Getenv("MALLOC_ARENA_MAX"))
+	fmt.Fprintf(out, "bench send: db=%s recipients=%d conns=%d chunk=%d concurrency=%d parallel=%d runs=%d cpus=%d MALLOC_ARENA_MAX=%s sink=%s\n",
+		db.Dialect(), *n, *conns, *chunk, *concurrency, *parallel, *runs, runtime.NumCPU(), os.Getenv("MALLOC_ARENA_MAX"), *sinkWhere)
 	var pipe, ceil, ratios, pipeRSS, ceilRSS []float64
 	for run := 1; run <= *runs; run++ {
 		fx, err := prepareSendRun(ctx, cfg, db, *n, *seed)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/compose"
-	"github.com/candor-dev/candor/internal/smtptest"
 	"github.com/candor-dev/candor/internal/synth"
 	"github.com/candor-dev/candor/jobs"
 	"github.com/candor-dev/candor/mail"
@@ -223,7 +222,7 @@ wait:
 
 // verifySink checks the sink accepted exactly n messages (and, for the
 // pipeline, each recipient once).
-func verifySink(sink *smtptest.Server, n int, once bool) error {
+func verifySink(sink benchSink, n int, once bool) error {
 	if got := sink.Count(); got != n {
 		return fmt.Errorf("the sink accepted %d messages, want %d", got, n)
 	}

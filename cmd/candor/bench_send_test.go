@@ -30,7 +30,7 @@ func TestBenchSend(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	num := `[0-9]+(\.[0-9]+)?`
 	want := []*regexp.Regexp{
-		regexp.MustCompile(`^bench send: db=sqlite recipients=300 conns=2 chunk=50 concurrency=4 parallel=8 runs=2 cpus=[0-9]+ MALLOC_ARENA_MAX=\S*$`),
+		regexp.MustCompile(`^bench send: db=sqlite recipients=300 conns=2 chunk=50 concurrency=4 parallel=8 runs=2 cpus=[0-9]+ MALLOC_ARENA_MAX=\S* sink=inline$`),
 	}
 	dur := `[0-9.]+(ms|s)`
 	for _, r := range []string{"1", "2"} {
@@ -86,5 +86,31 @@ func TestBenchSend(t *testing.T) {
 		(SELECT count(*) FROM customers WHERE channel = 'email' AND status = 'sent') AS customers`).Scan(&counts)
 	if counts.Sends != 2 || counts.Completed != 2 || counts.Sent != 600 || counts.Customers != 600 {
 		t.Errorf("database: %+v, want 2 sends completed with 300 each, 600 deliveries and customers sent", counts)
+	}
+}
+
+// With --sink process the sink is a child process: the send still has to
+// reach it exactly once per recipient (the command checks the child's
+// counts and fails otherwise), and a wrong --sink is refused.
+func TestBenchSendSinkProcess(t *testing.T) {
+	redis := testenv.StartRedis(t)
+	d := testenv.SQLite(t)
+	env := []string{"CANDOR_DATABASE_URL=" + d.URL, "CANDOR_REDIS_URL=" + redis.URL(), "CANDOR_LOG_LEVEL=warn"}
+	if _, stderr, err := runCLI(t, env, "bench", "send", "--recipients", "50", "--sink", "elsewhere"); err == nil || !strings.Contains(stderr, "inline or process") {
+		t.Fatalf("bench send --sink elsewhere: %v\n%s", err, stderr)
+	}
+	out, stderr, err := runCLI(t, env, "bench", "send", "--recipients", "200", "--conns", "2", "--runs", "1", "--chunk", "50", "--sink", "process")
+	if err != nil {
+		t.Fatalf("bench send --sink process: %v\nstdout:\n%s\nstderr:\n%s", err, out, stderr)
+	}
+	for _, want := range []string{" sink=process\n", "part=pipeline db=sqlite msgs=200 ", "part=ceiling db=sqlite msgs=200 ", "bench send: run=1 ratio="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The messages were counted by the child, not by a sink in this
+	// process: bytes per message are the notice's size, as inline.
+	if m := regexp.MustCompile(`part=pipeline .* bytes/msg=([0-9]+)`).FindStringSubmatch(out); m == nil || len(m[1]) < 4 {
+		t.Errorf("pipeline bytes/msg missing or under 1,000:\n%s", out)
 	}
 }
