@@ -218,11 +218,7 @@ func (cs *Console) deadlines(c *gin.Context) {
 			}
 		}
 		if st.MetBy != nil {
-			r.MetBy = tr(l, "send") + " " + st.MetBy.SendID
-			if st.MetBy.SendID == "" {
-				r.MetBy = tr(l, "disclosure") + " " + st.MetBy.DisclosureID
-			}
-			r.MetBy += " · " + formatTime(l, st.MetBy.At, loc)
+			r.MetBy = metByText(l, st.MetBy) + " · " + formatTime(l, st.MetBy.At, loc)
 		}
 		d.Items = append(d.Items, r)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/deadline"
 	"github.com/gin-gonic/gin"
 )
 
@@ -36,6 +37,24 @@ func (cs *Console) recordSubstitute(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/console/incidents/"+c.Param("id")+"/reach#substitute")
 }
 
+// metByText says what met a duty on the deadline board: the send that
+// completed it; else the filing, the letter batches or the substitute
+// notices that did (issue 22: a duty to individuals may be completed by a
+// letter or covered by a substitute notice, with no send of its own).
+func metByText(l string, mb *deadline.MetBy) string {
+	switch {
+	case mb.SendID != "":
+		return tr(l, "send") + " " + mb.SendID
+	case mb.Filing != "":
+		return tr(l, "reach_met_filing") + " " + mb.Filing
+	case len(mb.SubstituteNotices) > 0:
+		return tr(l, "reach_met_substitute")
+	case len(mb.LetterBatches) > 0:
+		return tr(l, "reach_met_letters") + " " + mb.LetterBatches[0].MailedOn
+	}
+	return tr(l, "disclosure") + " " + mb.DisclosureID
+}
+
 // splitCodes reads jurisdiction codes typed with commas or spaces.
 func splitCodes(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '、' })
@@ -51,6 +70,7 @@ func init() {
 		"reach_sub_legal_only":     "Only legal can record substitute notices.",
 		"reach_sub_kind_statement": "The public statement", "reach_sub_kind_lookup_page": "The reference lookup page",
 		"reach_sub_kind_media": "Press or broadcast", "reach_sub_kind_website": "Website notice", "reach_sub_kind_other": "Other",
+		"reach_met_filing": "filing", "reach_met_substitute": "substitute notice", "reach_met_letters": "letters mailed on",
 	}, map[string]string{
 		"reach_sub_title": "代替措置（公表）", "reach_sub_intro": "メールや郵便で通知できない方について、公表による代替措置を認める規定があります（米国各州の代替通知、日本の問合せ窓口を設けた公表）。代替措置が対象法域の未到達の顧客をカバーするのは、その法域の本人通知義務について代替措置の決定が承認されている場合に限ります。",
 		"reach_sub_none": "記録された代替措置はありません。", "reach_sub_kind": "種類", "reach_sub_where": "法域",
@@ -60,5 +80,6 @@ func init() {
 		"reach_sub_legal_only":     "代替措置を記録できるのは法務担当者のみです。",
 		"reach_sub_kind_statement": "公表文", "reach_sub_kind_lookup_page": "通知番号照会ページ",
 		"reach_sub_kind_media": "報道・放送", "reach_sub_kind_website": "ウェブサイトでの掲載", "reach_sub_kind_other": "その他",
+		"reach_met_filing": "届出", "reach_met_substitute": "代替措置（公表）", "reach_met_letters": "郵送日",
 	})
 }

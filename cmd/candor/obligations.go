@@ -89,6 +89,10 @@ func printObligations(out io.Writer, rep deadline.ObligationReport) error {
 		}
 		note := st.Missing
 		switch {
+		case st.MetBy != nil && st.MetBy.SendID == "" && len(st.MetBy.LetterBatches)+len(st.MetBy.SubstituteNotices) > 0:
+			// Completed by a letter (or covered by a substitute notice) after the sends.
+			note = fmt.Sprintf("letters (%d batches), substitute notices %d, at %s", len(st.MetBy.LetterBatches),
+				len(st.MetBy.SubstituteNotices), st.MetBy.At.In(loc).Format("2006-01-02 15:04"))
 		case st.MetBy != nil:
 			note = fmt.Sprintf("send %s at %s", st.MetBy.SendID, st.MetBy.At.In(loc).Format("2006-01-02 15:04"))
 		case st.Reach != nil && st.Reach.EmailCustomers > 0:
