@@ -17,14 +17,18 @@ type Part struct {
 }
 
 // Parts divides a batch of a4 letters on A4 and us on US Letter.
-func Parts(a4, us int) []Part {
+func Parts(a4, us int) []Part { return PartsOf(a4, us, candor.LettersPerPart) }
+
+// PartsOf divides a batch into parts of up to per letters (candor bench
+// letters prints smaller ones, to print them side by side).
+func PartsOf(a4, us, per int) []Part {
 	var out []Part
 	for _, g := range []struct {
 		paper string
 		n     int
 	}{{"A4", a4}, {"Letter", us}} {
-		for off := 0; off < g.n; off += candor.LettersPerPart {
-			out = append(out, Part{Part: len(out) + 1, Paper: g.paper, Offset: off, Letters: min(candor.LettersPerPart, g.n-off)})
+		for off := 0; off < g.n; off += per {
+			out = append(out, Part{Part: len(out) + 1, Paper: g.paper, Offset: off, Letters: min(per, g.n-off)})
 		}
 	}
 	return out

@@ -3,8 +3,8 @@
 // with the system's fonts (fonts-noto-cjk, fonts-thai-tlwg), which the pure-Go
 // PDF libraries cannot; see the README's "Dependencies".
 //
-// One Printer owns one browser process; each Print opens its own tab, so a
-// Printer is safe for concurrent use. The page never reaches the network: the
+// One Printer owns one browser process; each Print uses a tab of its own
+// (kept open for later prints), so a Printer is safe for concurrent use. The page never reaches the network: the
 // browser is started behind a proxy that does not exist, so an <img src> or
 // stylesheet pointing anywhere fails instead of leaking the document's
 // existence to a third party.
@@ -59,7 +59,37 @@ type Printer struct {
 	stop      context.CancelFunc
 	stopAlloc context.CancelFunc
 	tabs      chan struct{}
+	idle      chan *tab // tabs kept open between prints, up to Tabs
 	closeOnce sync.Once
+}
+
+// tab is a browser tab a Print uses. It is kept for the next Print: a new
+// tab is a new renderer process that loads and parses the system's fonts
+// again (the CJK ones are tens of megabytes), which a long run of prints
+// (candor bench letters) pays on every part otherwise.
+type tab struct {
+	ctx   context.Context
+	close context.CancelFunc
+}
+
+// take returns an idle tab or opens one.
+func (p *Printer) take() *tab {
+	select {
+	case t := <-p.idle:
+		return t
+	default:
+		ctx, cancel := chromedp.NewContext(p.browser)
+		return &tab{ctx: ctx, close: cancel}
+	}
+}
+
+// give keeps a tab that printed well for the next Print.
+func (p *Printer) give(t *tab) {
+	select {
+	case p.idle <- t:
+	default:
+		t.close()
+	}
 }
 
 // Find returns the Chromium binary that New would use for path.
@@ -100,6 +130,10 @@ func New(ctx context.Context, opts Options) (*Printer, error) {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
+		// chromedp's own, and the omnibox's WebUI popup, a renderer process
+		// the headless browser keeps that used about a tenth of the CPU of a
+		// long run of prints (candor bench letters) for nothing.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 		// Every request, loopback included, goes to a closed port: no fetches.
 		chromedp.ProxyServer("socks5://127.0.0.1:9"),
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
@@ -118,7 +152,7 @@ func New(ctx context.Context, opts Options) (*Printer, error) {
 		stopAlloc()
 		return nil, fmt.Errorf("pdf: start chromium %s: %w", bin, err)
 	}
-	return &Printer{browser: bctx, stop: stop, stopAlloc: stopAlloc, tabs: make(chan struct{}, tabs)}, nil
+	return &Printer{browser: bctx, stop: stop, stopAlloc: stopAlloc, tabs: make(chan struct{}, tabs), idle: make(chan *tab, tabs)}, nil
 }
 
 // Print lays out the HTML document on pages of the given size and returns
@@ -134,20 +168,26 @@ func (p *Printer) Print(ctx context.Context, html []byte, pg Page) ([]byte, erro
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	tab, closeTab := chromedp.NewContext(p.browser)
-	defer closeTab()
+	tb := p.take()
 	// The tab's context descends from the browser's, not from ctx: stop the
-	// tab when the caller gives up.
+	// tab when the caller gives up (and never use it again).
+	printed := make(chan struct{})
+	gaveUp := make(chan bool, 1)
 	go func() {
 		select {
 		case <-ctx.Done():
-			closeTab()
-		case <-tab.Done():
+			tb.close()
+			gaveUp <- true
+		case <-printed:
+			gaveUp <- false
+		case <-tb.ctx.Done():
+			gaveUp <- true
 		}
 	}()
+	tabCtx := tb.ctx
 	const mmPerInch = 25.4
 	margin := pg.MarginMM / mmPerInch
-	out, err := chromedp.Run(tab, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+	out, err := chromedp.Run(tabCtx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
 		tree, err := cdp.Call(ctx, t, page.GetFrameTree, cdp.Empty{})
 		if err != nil {
 			return nil, err
@@ -170,8 +210,19 @@ func (p *Printer) Print(ctx context.Context, html []byte, pg Page) ([]byte, erro
 			MarginTop:       &margin, MarginBottom: &margin, MarginLeft: &margin, MarginRight: &margin,
 			GenerateTaggedPDF: &tagged,
 		})
+		if err != nil {
+			return nil, err
+		}
+		// An idle tab holds nothing of the document it printed.
+		_, err = cdp.Call(ctx, t, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: "<!DOCTYPE html>"})
 		return res.Data, err
 	})
+	close(printed)
+	if broken := <-gaveUp; err != nil || broken {
+		tb.close() // a tab that failed may be in any state
+	} else {
+		p.give(tb)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

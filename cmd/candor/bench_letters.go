@@ -9,9 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -25,14 +26,16 @@ import (
 // Japan, Thailand and the US (ja, th, en), one batch of the approved
 // default notice, every part printed to PDF by Chromium and the manifest
 // written, into --out. It reports the time of the batch and of the
-// printing, pages, letters/s, this process's peak RSS and Chromium's
-// largest process's (RUSAGE_CHILDREN once it has exited).
+// printing, pages, letters/s, this process's peak RSS and the peak of
+// Chromium's processes' summed PSS (their memory, shared pages counted
+// once), and the CPU time Chromium used, by kind of process.
 //
 //	candor bench letters --letters 100000 --tabs 2 --out var/bench-letters
 func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench letters", flag.ContinueOnError)
 	n := fs.Int("letters", 100_000, "postal customers (letters)")
-	tabs := fs.Int("tabs", 2, "parts printed at once (Chromium tabs)")
+	tabs := fs.Int("tabs", runtime.NumCPU(), "parts printed at once (Chromium tabs, each its own renderer process)")
+	per := fs.Int("per-file", candor.LettersPerPart, "letters per PDF file (a print job), up to the API's part")
 	dir := fs.String("out", "var/bench-letters", "directory for the PDFs and manifest.csv")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,6 +85,7 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 	}
 
 	resetPeakRSS()
+	tree := watchTree(250 * time.Millisecond)
 	start := time.Now()
 	batch, err := db.CreateLetterBatch(legal, d.ID, candor.SendFilter{})
 	if err != nil {
@@ -96,7 +100,10 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 	if err != nil {
 		return err
 	}
-	parts := letters.Parts(a4, us)
+	if *per < 1 || *per > candor.LettersPerPart {
+		return fmt.Errorf("--per-file: 1 to %d", candor.LettersPerPart)
+	}
+	parts := letters.PartsOf(a4, us, *per)
 	mf, err := os.Create(filepath.Join(*dir, "manifest.csv"))
 	if err != nil {
 		return err
@@ -139,15 +146,15 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 	wg.Wait()
 	mw.Flush()
 	el := time.Since(start)
+	chromeRSS, chromeCPU, byKind := tree.Stop()
 	printer.Close()
 	if firstErr != nil {
 		return firstErr
 	}
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru) //nolint:errcheck // reported as 0 then
-	fmt.Fprintf(out, "bench letters: db=%s letters=%d parts=%d pages=%d pdf_mb=%.1f batch=%s total=%s letters/s=%.0f peak_rss_mb=%.1f chromium_peak_rss_mb=%.1f out=%s\n",
-		db.Dialect(), batch.Total, len(parts), pages, float64(bytes)/(1<<20), made.Round(time.Millisecond), el.Round(time.Second),
-		float64(batch.Total)/el.Seconds(), peakRSSMB(), float64(ru.Maxrss)/1024, *dir)
+	fmt.Fprintf(out, "bench letters: db=%s letters=%d files=%d per_file=%d tabs=%d pages=%d pdf_mb=%.1f batch=%s total=%s letters/s=%.0f "+
+		"peak_rss_mb=%.1f chromium_peak_pss_mb=%.1f chromium_cpu_s=%.0f chromium_cpu_ms_per_letter=%.1f chromium_cpu_s_by_process=%s out=%s\n",
+		db.Dialect(), batch.Total, len(parts), *per, *tabs, pages, float64(bytes)/(1<<20), made.Round(time.Millisecond), el.Round(time.Second),
+		float64(batch.Total)/el.Seconds(), peakRSSMB(), chromeRSS, chromeCPU, 1000*chromeCPU/float64(batch.Total), kinds(byKind), *dir)
 	return nil
 }
 
@@ -200,4 +207,18 @@ func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *le
 	err = letters.WriteManifest(mw, p, rs, langs, statuses)
 	mu.Unlock()
 	return len(links), len(doc), err
+}
+
+// kinds is CPU seconds by kind of process: "renderer:40,browser:3".
+func kinds(m map[string]float64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s:%.1f", k, m[k]))
+	}
+	return strings.Join(parts, ",")
 }
