@@ -107,6 +107,33 @@ func TestScopeThroughTheAPI(t *testing.T) {
 			if !seen["PH"] || !seen["TH"] || !seen["US"] {
 				t.Errorf("duties seen %v", seen)
 			}
+
+			// A customer moved to a country the incident had not reached
+			// brings it into the scope at the edit, once.
+			list := e.do("GET", "/api/v1/incidents/"+id+"/customers?q=jun%40example.com", candor.RoleViewer, nil)
+			items, _ := list.Body["items"].([]any)
+			if len(items) != 1 {
+				t.Fatalf("customers: %d %s", list.Status, list.Raw)
+			}
+			cid := items[0].(map[string]any)["id"].(string)
+			for i := 0; i < 2; i++ {
+				if r := e.do("PATCH", "/api/v1/customers/"+cid, candor.RoleComms, map[string]any{"country": "KR"}); r.Status != 200 {
+					t.Fatalf("patch country: %d %s", r.Status, r.Raw)
+				}
+			}
+			res = e.do("GET", "/api/v1/incidents/"+id+"/obligations?as_of=today", candor.RoleViewer, nil)
+			kr := 0
+			for _, it := range res.Body["scope"].([]any) {
+				if sc := it.(map[string]any); sc["code"] == "KR" {
+					kr++
+					if sc["source"] != candor.ScopeFromImport {
+						t.Errorf("KR entered the scope from %v", sc["source"])
+					}
+				}
+			}
+			if kr != 1 {
+				t.Errorf("scope %v, want KR once after the edit", res.Body["scope"])
+			}
 		})
 	}
 }

@@ -159,8 +159,20 @@ func (db *DB) updateCustomer(ctx context.Context, id string, change func(*candor
 			return audit{}, errErasedMeanwhile
 		}
 		out = c
+		summary := diffSummary(customerSummary(old), customerSummary(c))
+		if c.Country != old.Country {
+			// A customer moved to a country the incident had not reached
+			// brings it into the scope now, as an import would.
+			scope, err := customerScope(tx, old.IncidentID, c.Country, db.now())
+			if err != nil {
+				return audit{}, err
+			}
+			if len(scope) > 0 {
+				summary["scope_added"] = candor.Change{After: scope}
+			}
+		}
 		return audit{Action: "customer.update", Resource: "customer", ResourceID: id, IncidentID: old.IncidentID,
-			Summary: diffSummary(customerSummary(old), customerSummary(c))}, nil
+			Summary: summary}, nil
 	})
 	return out, translate("update customer", "customer (with that external_id or email)", err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/candor-dev/candor"
@@ -88,4 +89,19 @@ func importScope(tx *gorm.DB, incidentID, entity string, countries []string, now
 		added = append(added, candor.ScopeAddition{Jurisdiction: c, At: now.UTC()})
 	}
 	return added, insertScope(tx, changes, now)
+}
+
+// customerScope adds country to the incident's scope at now when no event,
+// import or earlier edit put it there (the reporting entity's own country
+// is in scope from discovery).
+func customerScope(tx *gorm.DB, incidentID, country string, now time.Time) ([]candor.ScopeAddition, error) {
+	var inc incidentRow
+	if err := tx.Select("entity").Where("id = ?", incidentID).Take(&inc).Error; err != nil {
+		return nil, fmt.Errorf("read incident: %w", err)
+	}
+	entity := ""
+	if inc.Entity.V != nil {
+		entity = strings.ToUpper(inc.Entity.V.Country)
+	}
+	return importScope(tx, incidentID, entity, []string{country}, now)
 }
