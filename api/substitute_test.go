@@ -147,6 +147,9 @@ func TestSubstituteNotices(t *testing.T) {
 					t.Errorf("bundle's reach %+v", j)
 				}
 			}
+			if html := string(unzip(t, bundle.Raw, "report.html")); !strings.Contains(html, "Nikkei · Notice on page 3") || !strings.Contains(html, "substitute notice 3") {
+				t.Errorf("the report lacks the notices or Japan's reach")
+			}
 			var action string
 			e.db.Gorm().Raw("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&action)
 			if action != "substitute_notice.create" {

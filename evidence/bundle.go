@@ -205,7 +205,7 @@ func Build(ctx context.Context, src Source, id string, cfg filing.Config, printe
 		}
 	}
 	head := Head{Seq: seq, Hash: hash}
-	html, err := reportHTML(report{In: in, Scope: scope, Disclosures: discl, Publications: pubs, Head: head, Now: now})
+	html, err := reportHTML(report{In: in, Scope: scope, Disclosures: discl, Publications: pubs, Reach: reachNow, Substitutes: substitutes, Head: head, Now: now})
 	if err != nil {
 		return nil, err
 	}

@@ -20,8 +20,12 @@ type report struct {
 	Scope        []candor.ScopeChange
 	Disclosures  []disclosureRecord
 	Publications []candor.Publication
-	Head         Head
-	Now          time.Time
+	// Reach is proof of reach per jurisdiction, Substitutes the substitute
+	// notices (issue 22).
+	Reach       []candor.JurisdictionReach
+	Substitutes []candor.SubstituteNotice
+	Head        Head
+	Now         time.Time
 }
 
 // reportWords are the report's headings, in the incident's language
@@ -32,13 +36,17 @@ var reportWords = map[string]map[string]string{
 		"approved": "approved", "revision": "revision", "sent": "sent", "of": "of", "published": "published", "reference": "reference",
 		"receipt": "receipt SHA-256", "due": "due", "met": "met", "overdue": "overdue, not met", "late_by": "late by",
 		"why": "No decision with the reasons for the delay is recorded.", "reasons": "Reasons for the delay", "head": "Audit chain head", "made": "Made",
-		"discovered": "Discovered", "customers": "Affected people per country", "channel": "channel", "pack": "pack version"},
+		"discovered": "Discovered", "customers": "Affected people per country", "channel": "channel", "pack": "pack version",
+		"reach": "Who was reached, and how", "reach_row": "customers", "email": "e-mail", "letter": "letter", "substitute": "substitute notice",
+		"pending": "not yet", "unreachable": "not at all", "substitutes": "Substitute notices"},
 	"ja": {"title": "証跡報告書", "knew": "把握した事実とその時期", "scope": "範囲: 各法域・データ項目を把握した時期",
 		"did": "実施した対応", "filed": "行った報告・届出", "late": "期限を過ぎたものとその理由", "nothing": "なし。",
 		"approved": "承認", "revision": "版", "sent": "送信", "of": "/", "published": "公表", "reference": "受付番号",
 		"receipt": "受付証の SHA-256", "due": "期限", "met": "履行", "overdue": "期限超過・未履行", "late_by": "遅延",
 		"why": "遅延の理由を含む判断は記録されていません。", "reasons": "遅延の理由", "head": "監査ログの最新ハッシュ", "made": "作成日時",
-		"discovered": "発覚日時", "customers": "国別の本人の数", "channel": "方法", "pack": "パック版"},
+		"discovered": "発覚日時", "customers": "国別の本人の数", "channel": "方法", "pack": "パック版",
+		"reach": "本人への到達状況", "reach_row": "人", "email": "メール", "letter": "郵便", "substitute": "代替措置（公表）",
+		"pending": "未到達（対応中）", "unreachable": "到達不能", "substitutes": "代替措置（公表）"},
 }
 
 func words(lang string) map[string]string {
