@@ -114,11 +114,20 @@ func (db *DB) inPerson(ctx context.Context, incidentID string, areas []string, n
 // mailed batch, not returned (by until), each customer at their first
 // mailed batch, grouped by place and batch.
 func (db *DB) letterGroups(ctx context.Context, incidentID, where string, whereArgs []any, notices noticeSends, until time.Time) ([]letterGroup, error) {
+	// Most incidents have no mailed batch: then there is nothing to read.
+	var mailed int64
+	if err := db.gorm.WithContext(ctx).Raw(`SELECT COUNT(*) FROM letter_batches WHERE incident_id = ? AND mailed_on IS NOT NULL`,
+		incidentID).Scan(&mailed).Error; err != nil || mailed == 0 {
+		return nil, err
+	}
+	// CROSS JOIN keeps SQLite's join order (batches, their letters, their
+	// customers) rather than every customer of the areas probing letters;
+	// PostgreSQL plans it as the inner join it is.
 	q := `SELECT country, region, batch_id, disclosure_id, mailed_on, COUNT(*) AS n FROM (
 		SELECT c.country, c.region, b.id AS batch_id, b.disclosure_id, b.mailed_on,
 			ROW_NUMBER() OVER (PARTITION BY c.id ORDER BY b.mailed_on, b.id) AS k
-		FROM letter_batches b JOIN letters l ON l.batch_id = b.id JOIN customers c ON c.id = l.customer_id
-		WHERE b.incident_id = ? AND b.mailed_on IS NOT NULL AND `
+		FROM letter_batches b CROSS JOIN letters l CROSS JOIN customers c
+		WHERE l.batch_id = b.id AND c.id = l.customer_id AND b.incident_id = ? AND b.mailed_on IS NOT NULL AND `
 	args := []any{incidentID}
 	if until.IsZero() {
 		q += `l.returned_at IS NULL`
