@@ -30,11 +30,13 @@ import (
 // Chromium's processes' summed PSS (their memory, shared pages counted
 // once), and the CPU time Chromium used, by kind of process.
 //
-//	candor bench letters --letters 100000 --tabs 2 --out var/bench-letters
+//	candor bench letters --letters 100000 --out var/bench-letters
 func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench letters", flag.ContinueOnError)
 	n := fs.Int("letters", 100_000, "postal customers (letters)")
-	tabs := fs.Int("tabs", runtime.NumCPU(), "parts printed at once (Chromium tabs, each its own renderer process)")
+	// One more tab than CPUs: a renderer waits on the print compositor
+	// (another process) for part of each print, which another tab fills.
+	tabs := fs.Int("tabs", runtime.NumCPU()+1, "files printed at once (Chromium tabs, each its own renderer process)")
 	per := fs.Int("per-file", candor.LettersPerPart, "letters per PDF file (a print job): the API's part, or up to 1000 to compare")
 	dir := fs.String("out", "var/bench-letters", "directory for the PDFs and manifest.csv")
 	if err := fs.Parse(args); err != nil {
