@@ -153,7 +153,7 @@ func TestLettersPage(t *testing.T) {
 			first, second := bs[1], bs[0]
 			body = page(t, comms, path, "<code>"+first.ID+"</code>", "JP, TH", "generated",
 				`href="/console/letter-batches/`+first.ID+`/letters.pdf?part=1"`, "Part 1 · A4 · 2 letters (PDF)",
-				`href="/console/letter-batches/`+second.ID+`/letters.pdf?part=1"`, "Part 1 · Letter · 1 letters (PDF)",
+				`href="/console/letter-batches/`+second.ID+`/letters.pdf?part=1"`, "Part 1 · Letter · 1 letter (PDF)",
 				`href="/console/letter-batches/`+first.ID+`/manifest.csv"`)
 			if strings.Contains(body, `action="/console/letter-batches/`) {
 				t.Error("comms is offered legal's forms")

@@ -120,7 +120,7 @@ func TestConsoleLettersInBrowser(t *testing.T) {
 	p.eval(`document.getElementById("l-countries-` + notice + `").value = ""`)
 	p.click(form+` button`, letters+"#batch-")
 	html = p.text()
-	for _, w := range []string{"generated", "Part 1 · A4 · 2 letters (PDF)", "Part 2 · Letter · 1 letters (PDF)", "manifest.csv"} {
+	for _, w := range []string{"generated", "Part 1 · A4 · 2 letters (PDF)", "Part 2 · Letter · 1 letter (PDF)", "manifest.csv"} {
 		if !strings.Contains(html, w) {
 			t.Errorf("the batch lacks %q", w)
 		}
