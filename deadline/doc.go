@@ -15,8 +15,9 @@
 //   - counting.go: how a deadline is counted (hours, calendar or business
 //     days, months) in the incident's zone and the rule's holiday calendar;
 //   - engine.go, obligation.go: the obligations and their status;
-//   - evidence.go, decision.go: what met each duty (sends, letters, filings)
-//     and the decisions legal approved about it;
+//   - evidence.go, reach.go, decision.go: what met each duty (sends,
+//     letters, substitute notices, filings) and the decisions legal
+//     approved about it;
 //   - report.go: the assessment the API, console, calendar and evidence
 //     bundle show; reminder.go: when to remind whom.
 //
