@@ -22,7 +22,7 @@ func (s *Server) newConsole(st Store) *console.Console {
 		Sends: consoleActions{s}, Statements: consoleActions{s},
 		Drafts:         consoleDrafts{s},
 		MaxImportBytes: s.cfg.MaxImportBytes, StreamBody: streamBody(s.cfg.BodyStallTimeout),
-		Filings: consoleFilings{s}, Letters: consoleLetters{s},
+		Filings: consoleFilings{s}, Letters: consoleLetters{s}, CallCentre: consoleCallCentre{s},
 		BaseURL: s.cfg.BaseURL, OpenAPI: OpenAPI},
 		cst, consoleLimiter{s})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -55,107 +56,122 @@ func (s *Server) faqToPublish(ctx context.Context, id, incidentID string, facts 
 	return &out, nil
 }
 
-// approvedFAQ renders the approved revision of the FAQ in the path for
-// the call centre, with the incident's facts as they are now.
-func (s *Server) approvedFAQ(c *gin.Context) (candor.PublishedFAQ, candor.Disclosure, bool) {
-	ctx := c.Request.Context()
-	d, err := s.store.GetDisclosure(ctx, c.Param("id"))
+// callCentreFAQ renders the approved revision of FAQ id for the call
+// centre, with the incident's facts as they are now. The API's handlers
+// and the console (consoleCallCentre) both start here.
+func (s *Server) callCentreFAQ(ctx context.Context, id string) (candor.PublishedFAQ, candor.Disclosure, error) {
+	d, err := s.store.GetDisclosure(ctx, id)
 	if err != nil {
-		writeError(c, err)
-		return candor.PublishedFAQ{}, d, false
+		return candor.PublishedFAQ{}, d, err
 	}
 	if err := candor.CheckFAQPublishable(d, d.IncidentID); err != nil {
-		writeError(c, err)
-		return candor.PublishedFAQ{}, d, false
+		return candor.PublishedFAQ{}, d, err
 	}
 	_, rev, err := s.store.ApprovedRevision(ctx, d.ID)
 	if err != nil {
-		writeError(c, err)
-		return candor.PublishedFAQ{}, d, false
+		return candor.PublishedFAQ{}, d, err
 	}
 	facts, err := s.facts(ctx, d.IncidentID, nil)
 	if err != nil {
-		writeError(c, err)
-		return candor.PublishedFAQ{}, d, false
+		return candor.PublishedFAQ{}, d, err
 	}
 	out, err := pages.RenderFAQ(ctx, rev, &facts)
+	return out, d, err
+}
+
+// callCentreSheet is the CSV of FAQ id's questions and answers, and its
+// file name.
+func (s *Server) callCentreSheet(ctx context.Context, id string) (string, []byte, error) {
+	f, d, err := s.callCentreFAQ(ctx, id)
 	if err != nil {
-		writeError(c, err)
-		return candor.PublishedFAQ{}, d, false
+		return "", nil, err
 	}
-	return out, d, true
+	var b bytes.Buffer
+	if err := faq.WriteCSV(&b, f); err != nil {
+		return "", nil, err
+	}
+	return "faq-" + d.ID + "-r" + strconv.Itoa(f.Revision) + ".csv", b.Bytes(), nil
 }
 
 // callCentreCSV: GET /disclosures/{id}/call-centre.csv.
 func (s *Server) callCentreCSV(c *gin.Context) {
-	f, d, ok := s.approvedFAQ(c)
-	if !ok {
-		return
-	}
-	var b bytes.Buffer
-	if err := faq.WriteCSV(&b, f); err != nil {
+	name, b, err := s.callCentreSheet(c.Request.Context(), c.Param("id"))
+	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="faq-`+d.ID+`-r`+strconv.Itoa(f.Revision)+`.csv"`)
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", b)
 }
 
 // callCentrePDF: GET /disclosures/{id}/call-centre.pdf, the pack to hand
 // to a call centre: the expected calls, then the questions and answers in
-// every language.
+// every language. The FAQ is checked before the query's model.
 func (s *Server) callCentrePDF(c *gin.Context) {
-	f, d, ok := s.approvedFAQ(c)
-	if !ok {
-		return
-	}
-	vol, err := s.expectedCalls(c, d.IncidentID)
+	ctx := c.Request.Context()
+	f, d, err := s.callCentreFAQ(ctx, c.Param("id"))
 	if err != nil {
 		writeError(c, err)
 		return
+	}
+	m, err := volumeModel(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	name, out, err := s.printCallCentre(ctx, f, d, m)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "application/pdf", out)
+}
+
+// printCallCentre prints the pack of the rendered FAQ f (disclosure d)
+// with the calls expected under m, and names its file.
+func (s *Server) printCallCentre(ctx context.Context, f candor.PublishedFAQ, d candor.Disclosure, m faq.Model) (string, []byte, error) {
+	vol, err := s.expectedCalls(ctx, d.IncidentID, m)
+	if err != nil {
+		return "", nil, err
 	}
 	if s.cfg.Printer == nil {
-		writeError(c, candor.Errorf(candor.EUNAVAILABLE, "PDF printing is not configured (install chromium or set CANDOR_CHROMIUM)"))
-		return
+		return "", nil, candor.Errorf(candor.EUNAVAILABLE, "PDF printing is not configured (install chromium or set CANDOR_CHROMIUM)")
 	}
-	html, err := faq.PackHTML(d.Title, f, faq.Volume{TimeZone: vol.TimeZone, Model: faq.Model{Rate: vol.Model.Rate,
-		Profile: vol.Model.Profile, PostDays: vol.Model.PostDays}, Days: vol.Days, Total: vol.Total}, time.Now())
+	html, err := faq.PackHTML(d.Title, f, vol, time.Now())
 	if err != nil {
-		writeError(c, err)
-		return
+		return "", nil, err
 	}
-	out, err := s.cfg.Printer.Print(c.Request.Context(), html, pdf.A4)
+	out, err := s.cfg.Printer.Print(ctx, html, pdf.A4)
 	if errors.Is(err, pdf.ErrNoChromium) {
 		err = candor.Errorf(candor.EUNAVAILABLE, "%v", err)
 	}
 	if err != nil {
-		writeError(c, err)
-		return
+		return "", nil, err
 	}
-	c.Header("Content-Disposition", `attachment; filename="call-centre-`+d.ID+`-r`+strconv.Itoa(f.Revision)+`.pdf"`)
-	c.Data(http.StatusOK, "application/pdf", out)
+	return "call-centre-" + d.ID + "-r" + strconv.Itoa(f.Revision) + ".pdf", out, nil
 }
 
 // volumeModel reads the estimate's assumptions from the query: rate (a
-// share, 0–1) and post_days; the defaults otherwise.
+// share, 0–1) and post_days; the defaults otherwise. A value that does not
+// parse is out of bounds for faq.Model.Validate, which names the field.
 func volumeModel(c *gin.Context) (faq.Model, error) {
 	m := faq.DefaultModel
-	var v candor.Validation
 	if q, ok := c.GetQuery("rate"); ok {
 		r, err := strconv.ParseFloat(q, 64)
-		if err != nil || r < 0 || r > 1 {
-			v.Add("rate", "must be a share between 0 and 1, such as 0.03 for 3 in 100")
+		if err != nil {
+			r = math.NaN()
 		}
 		m.Rate = r
 	}
 	if q, ok := c.GetQuery("post_days"); ok {
 		n, err := strconv.Atoi(q)
-		if err != nil || n < 0 || n > 60 {
-			v.Add("post_days", "must be a whole number of days from 0 to 60")
+		if err != nil {
+			n = -1
 		}
 		m.PostDays = n
 	}
-	return m, v.Err()
+	return m, m.Validate()
 }
 
 type callVolumeResponse struct {
@@ -171,29 +187,36 @@ type modelView struct {
 	PostDays int       `json:"post_days"`
 }
 
+func toCallVolumeResponse(v faq.Volume) callVolumeResponse {
+	return callVolumeResponse{TimeZone: v.TimeZone, Model: modelView{Rate: v.Model.Rate, Profile: v.Model.Profile, PostDays: v.Model.PostDays},
+		Days: v.Days, Total: v.Total}
+}
+
 // callVolume: GET /incidents/{id}/call-volume.
 func (s *Server) callVolume(c *gin.Context) {
-	out, err := s.expectedCalls(c, c.Param("id"))
+	m, err := volumeModel(c)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	out, err := s.expectedCalls(c.Request.Context(), c.Param("id"), m)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toCallVolumeResponse(out))
 }
 
-func (s *Server) expectedCalls(c *gin.Context, incidentID string) (callVolumeResponse, error) {
-	m, err := volumeModel(c)
-	if err != nil {
-		return callVolumeResponse{}, err
-	}
+// expectedCalls estimates the incident's calls day by day under m (which
+// the caller has validated), in the incident's zone.
+func (s *Server) expectedCalls(ctx context.Context, incidentID string, m faq.Model) (faq.Volume, error) {
 	fs, ok := s.store.(faqStore)
 	if !ok {
-		return callVolumeResponse{}, candor.Errorf(candor.EUNAVAILABLE, "the store cannot estimate calls")
+		return faq.Volume{}, candor.Errorf(candor.EUNAVAILABLE, "the store cannot estimate calls")
 	}
-	ctx := c.Request.Context()
 	inc, err := s.store.GetIncident(ctx, incidentID)
 	if err != nil {
-		return callVolumeResponse{}, err
+		return faq.Volume{}, err
 	}
 	loc := time.UTC
 	if inc.Timezone != "" {
@@ -203,10 +226,9 @@ func (s *Server) expectedCalls(c *gin.Context, incidentID string) (callVolumeRes
 	}
 	arrivals, err := fs.NoticeArrivals(ctx, inc.ID, m.PostDays, time.Now())
 	if err != nil {
-		return callVolumeResponse{}, err
+		return faq.Volume{}, err
 	}
-	out := callVolumeResponse{TimeZone: loc.String(), Model: modelView{Rate: m.Rate, Profile: m.Profile, PostDays: m.PostDays},
-		Days: faq.Expected(arrivals, m, loc)}
+	out := faq.Volume{TimeZone: loc.String(), Model: m, Days: faq.Expected(arrivals, m, loc)}
 	for _, d := range out.Days {
 		out.Total += d.Calls
 	}

@@ -47,6 +47,7 @@ type Store interface {
 	filingStore
 	reachStore
 	lettersStore
+	callCentreStore
 	ListIncidents(ctx context.Context, f candor.IncidentFilter) (store.Page[candor.Incident], error)
 	ListEvents(ctx context.Context, incidentID string, publicOnly bool) ([]candor.Event, error)
 	CountCustomers(ctx context.Context, incidentID string) (map[string]int64, error)
@@ -98,6 +99,9 @@ type Config struct {
 	// Letters are the API's letter batch, PDF and manifest (area_letters.go);
 	// nil leaves the letters pages unavailable (503).
 	Letters LetterActions
+	// CallCentre is the API's call-centre pack and call volume
+	// (area_callcentre.go); nil leaves the page unavailable (503).
+	CallCentre CallCentreActions
 	// BaseURL (CANDOR_BASE_URL) starts the links the console shows to be
 	// used elsewhere: set-password links, calendar URLs. "" is the
 	// request's own scheme and host.
@@ -163,6 +167,7 @@ func (cs *Console) Routes(e *gin.Engine, login gin.HandlerFunc) {
 	cs.filingRoutes(in)
 	cs.reachRoutes(in)
 	cs.lettersRoutes(in)
+	cs.callCentreRoutes(in)
 }
 
 // headers keep the pages out of frames and caches, and allow nothing but

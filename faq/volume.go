@@ -1,9 +1,10 @@
 package faq
 
 import (
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/candor-dev/candor"
 )
 
 // Arrival is how many notices reach people at a moment: e-mails when they
@@ -34,15 +35,19 @@ type Model struct {
 // sensitive data); adjust Rate to the incident.
 var DefaultModel = Model{Rate: 0.03, Profile: []float64{0.40, 0.25, 0.15, 0.10, 0.05, 0.03, 0.02}, PostDays: 3}
 
-// Check says what is wrong with m, or nil.
-func (m Model) Check() error {
-	if m.Rate < 0 || m.Rate > 1 {
-		return fmt.Errorf("rate must be between 0 and 1")
+// Validate says which of m's assumptions is out of bounds, as the API and
+// the console both refuse it: an EINVALID error naming rate or post_days,
+// or nil. A rate that is not a number (NaN) is out of bounds, so that a
+// caller can pass what failed to parse as NaN and get the same message.
+func (m Model) Validate() error {
+	var v candor.Validation
+	if !(m.Rate >= 0 && m.Rate <= 1) {
+		v.Add("rate", "must be a share between 0 and 1, such as 0.03 for 3 in 100")
 	}
 	if m.PostDays < 0 || m.PostDays > 60 {
-		return fmt.Errorf("post_days must be between 0 and 60")
+		v.Add("post_days", "must be a whole number of days from 0 to 60")
 	}
-	return nil
+	return v.Err()
 }
 
 // Day is one day of the estimate, in the incident's zone.
