@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -293,6 +295,9 @@ func TestCallCentrePagePDF(t *testing.T) {
 				if res.Header.Get(h) != apiRes.Header.Get(h) {
 					t.Errorf("%s: console %q, API %q", h, res.Header.Get(h), apiRes.Header.Get(h))
 				}
+			}
+			if dir := os.Getenv("CANDOR_PDF_ARTIFACTS"); dir != "" {
+				os.WriteFile(filepath.Join(dir, "console-call-centre-"+d.Name+".pdf"), []byte(doc), 0o644)
 			}
 			text := strings.ReplaceAll(pdfToText(t, doc), " ", "")
 			for _, w := range []string{"Expectedcalls(Asia/Tokyo)", "10%ofthepeoplereached", "lettersarrive5daysaftermailing", "2020-12-29",
