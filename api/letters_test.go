@@ -239,7 +239,7 @@ func sendOutcomes(t *testing.T, db *store.DB, incidentID, disclosureID string, o
 		t.Fatalf("dispatch: %v %v", ok, err)
 	}
 	chunks, _ := db.Chunks(ctx, s.ID, 100)
-	claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], false)
+	claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], store.Claimant{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func sentReference(t *testing.T, db *store.DB, incidentID, disclosureID string, 
 		t.Fatalf("dispatch: %v %v", ok, err)
 	}
 	chunks, _ := db.Chunks(ctx, s.ID, 10)
-	claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], false)
+	claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], store.Claimant{})
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}

@@ -152,7 +152,7 @@ func consoleSend(t *testing.T, e *env) {
 	if err != nil || len(chunks) != 1 {
 		t.Fatalf("chunks %v %v", chunks, err)
 	}
-	claimed, err := e.db.Claim(ctx, sendID, chunks[0][0], chunks[0][1], false)
+	claimed, err := e.db.Claim(ctx, sendID, chunks[0][0], chunks[0][1], store.Claimant{})
 	if err != nil || len(claimed) != 3 {
 		t.Fatalf("claimed %d: %v", len(claimed), err)
 	}

@@ -43,7 +43,7 @@ type SendStore interface {
 	DispatchFirst(ctx context.Context, sendID, regulatorJurisdiction, msgDomain string, limit int) (bool, error)
 	DispatchRest(ctx context.Context, sendID, msgDomain, afterCustomer string, limit int) (store.DispatchStep, error)
 	ChunksAfter(ctx context.Context, sendID string, size int, after string) ([][2]string, error)
-	Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]store.Claimed, error)
+	Claim(ctx context.Context, sendID, from, to string, c store.Claimant) ([]store.Claimed, error)
 	RecipientsOf(ctx context.Context, claimed []store.Claimed) (map[string]candor.Customer, error)
 	Record(ctx context.Context, outcomes []store.Outcome) error
 	FinishIfDone(ctx context.Context, sendID string) (bool, error)

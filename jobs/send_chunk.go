@@ -38,7 +38,17 @@ func (s *Sender) handleChunk(ctx context.Context, t *asynq.Task) error {
 	case candor.SendCompleted:
 		return nil
 	}
-	claimed, err := s.store.Claim(ctx, send.ID, p.From, p.To, retry > 0 || p.Reclaim)
+	// A retry takes back only what this task claimed (its id is the same
+	// on every retry); the reconciler's tasks take back anything.
+	claimant := store.Claimant{}
+	claimant.Task, _ = asynq.GetTaskID(ctx)
+	switch {
+	case p.Reclaim:
+		claimant.Reclaim = store.ReclaimAll
+	case retry > 0:
+		claimant.Reclaim = store.ReclaimOwn
+	}
+	claimed, err := s.store.Claim(ctx, send.ID, p.From, p.To, claimant)
 	if err != nil {
 		return err
 	}

@@ -310,8 +310,9 @@ func TestSendPauseResumeCancel(t *testing.T) {
 	if _, err := p.db.ChangeSendState(ctx, p2.ID, "cancel"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second)
-	c, _ := p.db.GetSend(ctx, p2.ID)
+	// The messages in flight finish (however long a loaded machine
+	// takes); nothing else goes out.
+	c := p.wait(p2.ID, 30*time.Second, "nothing in flight", func(s candor.Send) bool { return s.Sending == 0 })
 	if c.State != candor.SendCancelled || c.Pending != 0 || c.Sending != 0 || c.Sent+c.Cancelled != c.Total || c.Cancelled == 0 {
 		t.Fatalf("cancelled send: %+v", c)
 	}

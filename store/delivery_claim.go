@@ -56,30 +56,60 @@ type Claimed struct {
 	Reference    string // the notice's reference (reference.go); "" for a regulator's
 }
 
+// Reclaim says which deliveries left in sending a claim takes again.
+type Reclaim int
+
+const (
+	// ReclaimNone takes pending deliveries only: a task's first run.
+	ReclaimNone Reclaim = iota
+	// ReclaimOwn also takes those the same task claimed before it was
+	// interrupted (an Asynq retry after a crash, a lost lease or a pause).
+	// What another task claimed is left alone: after a pause and resume,
+	// the resumed send's tasks claim the chunk's rows while the paused
+	// task's retry may still be due, and taking theirs would send twice.
+	ReclaimOwn
+	// ReclaimAll takes any left in sending: the reconciler's tasks for a
+	// send whose own tasks were lost.
+	ReclaimAll
+)
+
+// Claimant is who claims a chunk: the task (kept on each row it claims,
+// "" for none) and what it may take back.
+type Claimant struct {
+	Task    string
+	Reclaim Reclaim
+}
+
 // Claim moves the chunk's pending deliveries (and, on a retry after a crash,
-// those left in sending) to sending, and returns them. The condition on
-// status makes a second worker's claim of the same rows return nothing.
-func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending bool) ([]Claimed, error) {
+// those left in sending, as c.Reclaim allows) to sending, and returns them.
+// The condition on status makes a second worker's claim of the same rows
+// return nothing.
+func (db *DB) Claim(ctx context.Context, sendID, from, to string, c Claimant) ([]Claimed, error) {
 	ctx = db.sendPath(ctx)
 	now := db.now()
-	if db.dialect == Postgres && !reclaimSending {
-		return db.claimAtOnce(ctx, sendID, from, to, now)
+	if db.dialect == Postgres && c.Reclaim == ReclaimNone {
+		return db.claimAtOnce(ctx, sendID, from, to, c.Task, now)
 	}
-	q := rebind(db.dialect, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
-		WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-		RETURNING id, customer_id, recipient_key, locale, message_id, attempts, COALESCE(reference, '')`)
+	const update = `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?, claim_task = NULLIF(?, '')
+		WHERE send_id = ? AND id >= ? AND id <= ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)`
+	const returning = ` RETURNING id, customer_id, recipient_key, locale, message_id, attempts, COALESCE(reference, '')`
+	claimPending := rebind(db.dialect, update+returning)
+	claimSending := rebind(db.dialect, update+c.owned()+returning)
 	claim := func(tx *gorm.DB, status string) ([]Claimed, error) {
 		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
 			return nil, fmt.Errorf("not in a transaction")
 		}
-		return scanClaimed(sqlTx.QueryContext(ctx, q, now, sendID, from, to, status, now))
+		if status == candor.DeliverySending {
+			return scanClaimed(sqlTx.QueryContext(ctx, claimSending, append([]any{now, c.Task, sendID, from, to, status, now}, c.ownedArgs()...)...))
+		}
+		return scanClaimed(sqlTx.QueryContext(ctx, claimPending, now, c.Task, sendID, from, to, status, now))
 	}
 	var out []Claimed
 	err := db.transaction(ctx, func(tx *gorm.DB) error {
 		flagged := 0
-		if reclaimSending { // already counted as sending
-			n, err := flagRepeats(tx, sendID, from, to, now)
+		if c.Reclaim != ReclaimNone { // already counted as sending
+			n, err := flagRepeats(tx, sendID, from, to, c, now)
 			if err != nil {
 				return err
 			}
@@ -120,11 +150,28 @@ func (db *DB) Claim(ctx context.Context, sendID, from, to string, reclaimSending
 // some that did not. A row flagged by an earlier crash is not counted
 // again. On PostgreSQL the update locks the rows it marks, so two
 // reclaims racing for a row count it once.
-func flagRepeats(tx *gorm.DB, sendID, from, to string, now time.Time) (int, error) {
+func flagRepeats(tx *gorm.DB, sendID, from, to string, c Claimant, now time.Time) (int, error) {
 	res := tx.Exec(`UPDATE deliveries SET possible_duplicate = TRUE
 		WHERE send_id = ? AND id >= ? AND id <= ? AND status = 'sending' AND NOT possible_duplicate
-		AND (next_attempt_at IS NULL OR next_attempt_at <= ?)`, sendID, from, to, now)
+		AND (next_attempt_at IS NULL OR next_attempt_at <= ?)`+c.owned(), append([]any{sendID, from, to, now}, c.ownedArgs()...)...)
 	return int(res.RowsAffected), res.Error
+}
+
+// owned is the condition on a row in sending that c may take back, with
+// its arguments (ownedArgs): its own rows for ReclaimOwn (and rows claimed
+// before tasks were recorded), any for ReclaimAll.
+func (c Claimant) owned() string {
+	if c.Reclaim == ReclaimOwn {
+		return " AND (claim_task IS NULL OR claim_task = ?)"
+	}
+	return ""
+}
+
+func (c Claimant) ownedArgs() []any {
+	if c.Reclaim == ReclaimOwn {
+		return []any{c.Task}
+	}
+	return nil
 }
 
 // claimAtOnce is Claim on PostgreSQL of a chunk's pending deliveries (a
@@ -134,19 +181,19 @@ func flagRepeats(tx *gorm.DB, sendID, from, to string, now time.Time) (int, erro
 // after the main query, so the send's row is locked last (see
 // send_counts.go). Being one statement, it is as atomic as the transaction
 // was, without its BEGIN and COMMIT.
-func (db *DB) claimAtOnce(ctx context.Context, sendID, from, to string, now time.Time) ([]Claimed, error) {
+func (db *DB) claimAtOnce(ctx context.Context, sendID, from, to, task string, now time.Time) ([]Claimed, error) {
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return nil, err
 	}
 	rows, err := sqlDB.QueryContext(ctx, `WITH d AS (
-			UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $1
+			UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $1, claim_task = NULLIF($5, '')
 			WHERE send_id = $2 AND id >= $3 AND id <= $4 AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
 			RETURNING id, customer_id, recipient_key, locale, message_id, attempts, COALESCE(reference, '') AS reference),
 		n AS (SELECT count(*) AS claimed FROM d),
 		s AS (UPDATE sends SET n_pending = n_pending - n.claimed, n_sending = n_sending + n.claimed, progressed_at = $1
 			FROM n WHERE sends.id = $2 AND n.claimed > 0)
-		SELECT id, customer_id, recipient_key, locale, message_id, attempts, reference FROM d`, now, sendID, from, to)
+		SELECT id, customer_id, recipient_key, locale, message_id, attempts, reference FROM d`, now, sendID, from, to, task)
 	out, err := scanClaimed(rows, err)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)

@@ -20,7 +20,7 @@ func TestReclaimFlagsPossibleDuplicates(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
 			s, chunks := dispatchedChunks(t, db, 30, 10)
 			c := chunks[0]
-			claimed, err := db.Claim(ctx, s.ID, c[0], c[1], false)
+			claimed, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{})
 			if err != nil || len(claimed) != 10 {
 				t.Fatalf("claim: %d %v", len(claimed), err)
 			}
@@ -34,12 +34,12 @@ func TestReclaimFlagsPossibleDuplicates(t *testing.T) {
 				t.Fatal(err)
 			}
 			// A temporary failure's retry of another chunk: nothing sending.
-			other, err := db.Claim(ctx, s.ID, chunks[1][0], chunks[1][1], true)
+			other, err := db.Claim(ctx, s.ID, chunks[1][0], chunks[1][1], store.Claimant{Reclaim: store.ReclaimAll})
 			if err != nil || len(other) != 10 {
 				t.Fatalf("retry of a fresh chunk: %d %v", len(other), err)
 			}
 			for range 2 { // killed twice: the rows are reclaimed twice
-				again, err := db.Claim(ctx, s.ID, c[0], c[1], true)
+				again, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{Reclaim: store.ReclaimAll})
 				if err != nil || len(again) != 6 {
 					t.Fatalf("reclaim: %d %v", len(again), err)
 				}
@@ -82,6 +82,50 @@ func TestReclaimFlagsPossibleDuplicates(t *testing.T) {
 					t.Errorf("customer %s not flagged for the export", id)
 				}
 			}
+		})
+	}
+}
+
+// A retried task takes back only the rows it claimed itself: after a
+// pause and resume, the resumed send's task holds the chunk's rows while
+// the paused task's retry may still be due, and taking them would send
+// them twice. The reconciler's claim (ReclaimAll) takes any.
+func TestRetryReclaimsOnlyItsOwn(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			s, chunks := dispatchedChunks(t, db, 20, 10)
+			c := chunks[0]
+			live, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{Task: "chunk:gen2"})
+			if err != nil || len(live) != 10 {
+				t.Fatalf("claim by the resumed send's task: %d %v", len(live), err)
+			}
+			// The paused task's retry: nothing of its own is left sending.
+			stale, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{Task: "chunk:gen1", Reclaim: store.ReclaimOwn})
+			if err != nil || len(stale) != 0 {
+				t.Fatalf("the old task's retry took %d rows of a live task (%v)", len(stale), err)
+			}
+			if got, _ := db.GetSend(ctx, s.ID); got.PossibleDuplicates != 0 {
+				t.Fatalf("possible_duplicates = %d after another task's retry, want 0", got.PossibleDuplicates)
+			}
+			// The live task crashes; its own retry takes its rows back,
+			// flagged, each once.
+			again, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{Task: "chunk:gen2", Reclaim: store.ReclaimOwn})
+			if err != nil || len(again) != 10 || again[0].Attempts != 2 {
+				t.Fatalf("own retry: %d rows %v", len(again), err)
+			}
+			if got, _ := db.GetSend(ctx, s.ID); got.PossibleDuplicates != 10 {
+				t.Fatalf("possible_duplicates = %d, want 10", got.PossibleDuplicates)
+			}
+			// The reconciler takes rows whoever claimed them.
+			other := chunks[1]
+			if cl, err := db.Claim(ctx, s.ID, other[0], other[1], store.Claimant{Task: "chunk:x"}); err != nil || len(cl) != 10 {
+				t.Fatalf("claim: %d %v", len(cl), err)
+			}
+			if cl, err := db.Claim(ctx, s.ID, other[0], other[1], store.Claimant{Task: "reconcile", Reclaim: store.ReclaimAll}); err != nil || len(cl) != 10 {
+				t.Fatalf("reconciler: %d %v", len(cl), err)
+			}
+			checkCounts(t, db, s.ID)
 		})
 	}
 }

@@ -25,7 +25,7 @@ func claimAll(t *testing.T, db *store.DB, n int) (candor.Incident, candor.Send, 
 	if err != nil || len(chunks) != 1 {
 		t.Fatalf("chunks: %v %v", chunks, err)
 	}
-	claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], false)
+	claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], store.Claimant{})
 	if err != nil || len(claimed) != n {
 		t.Fatalf("claim: %d %v", len(claimed), err)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/store"
 )
 
 // TestDeliveriesGetReferences checks that every customer delivery is made
@@ -17,7 +18,7 @@ func TestDeliveriesGetReferences(t *testing.T) {
 			s, chunks := dispatchedChunks(t, db, 300, 100)
 			seen := map[string]bool{}
 			for _, ch := range chunks {
-				claimed, err := db.Claim(ctx, s.ID, ch[0], ch[1], false)
+				claimed, err := db.Claim(ctx, s.ID, ch[0], ch[1], store.Claimant{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -82,7 +82,7 @@ func sendPath(b *testing.B, db *store.DB, sendID string, n int) {
 	}
 	var pending []store.Outcome
 	for _, c := range chunks {
-		claimed, err := db.Claim(ctx, sendID, c[0], c[1], false)
+		claimed, err := db.Claim(ctx, sendID, c[0], c[1], store.Claimant{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -74,17 +74,17 @@ func TestSendLifecycle(t *testing.T) {
 			if err != nil || len(chunks) != 3 {
 				t.Fatalf("chunks: %v %v", chunks, err)
 			}
-			claimed, err := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], false)
+			claimed, err := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], store.Claimant{})
 			if err != nil || len(claimed) != 100 {
 				t.Fatalf("claim: %d %v", len(claimed), err)
 			}
 			if mail.MessageID(claimed[0].ID, "notify.example.com") != claimed[0].MessageID {
 				t.Fatalf("message id %q is not mail.MessageID of %q", claimed[0].MessageID, claimed[0].ID)
 			}
-			if again, _ := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], false); len(again) != 0 {
+			if again, _ := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], store.Claimant{}); len(again) != 0 {
 				t.Fatalf("second claim got %d rows", len(again))
 			}
-			if again, _ := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], true); len(again) != 100 || again[0].Attempts != 2 {
+			if again, _ := db.Claim(ctx, s1.ID, chunks[0][0], chunks[0][1], store.Claimant{Reclaim: store.ReclaimAll}); len(again) != 100 || again[0].Attempts != 2 {
 				t.Fatalf("reclaim after a crash got %d rows", len(again))
 			}
 			var outs []store.Outcome
@@ -268,7 +268,7 @@ func TestDispatchInTwoSteps(t *testing.T) {
 			sendAll := func(sendID string, chunks [][2]string) {
 				t.Helper()
 				for _, c := range chunks {
-					claimed, err := db.Claim(ctx, sendID, c[0], c[1], false)
+					claimed, err := db.Claim(ctx, sendID, c[0], c[1], store.Claimant{})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -394,13 +394,13 @@ func TestSendCountsUnderConcurrency(t *testing.T) {
 						// Half the workers claim each chunk twice, the second
 						// time as a crashed worker's retry that reclaims what
 						// is sending.
-						claimed, err := db.Claim(ctx, s.ID, c[0], c[1], false)
+						claimed, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{})
 						if err != nil {
 							t.Error(err)
 							return
 						}
 						if w%2 == 0 {
-							again, err := db.Claim(ctx, s.ID, c[0], c[1], true)
+							again, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{Reclaim: store.ReclaimAll})
 							if err != nil {
 								t.Error(err)
 								return
@@ -463,7 +463,7 @@ func TestRecipientsOfClaimedDeliveries(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
 			s, chunks := dispatchedChunks(t, db, 250, 200)
 			for _, c := range chunks {
-				claimed, err := db.Claim(ctx, s.ID, c[0], c[1], false)
+				claimed, err := db.Claim(ctx, s.ID, c[0], c[1], store.Claimant{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -580,7 +580,7 @@ func TestRecordSentBatch(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
 			s, chunks := dispatchedChunks(t, db, 30, 20)
-			claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], false)
+			claimed, err := db.Claim(ctx, s.ID, chunks[0][0], chunks[0][1], store.Claimant{})
 			if err != nil || len(claimed) != 20 {
 				t.Fatalf("claim: %d %v", len(claimed), err)
 			}
