@@ -11,14 +11,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/candor-dev/candor"
-	"github.com/candor-dev/candor/internal/smtptest"
 )
 
 func init() { benches["console"] = benchConsole }
@@ -52,11 +49,6 @@ func benchConsole(ctx context.Context, cfg Config, args []string, out io.Writer)
 	if *recipients < 1 || *clients < 1 || *rate < 0 || fs.NArg() != 0 {
 		return errors.New("usage: candor bench console [--recipients N] [--clients N] [--rate R] [--duration D]")
 	}
-	sink, err := smtptest.New(smtptest.WithDiscard())
-	if err != nil {
-		return err
-	}
-	defer sink.Close()
 	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -83,27 +75,12 @@ func benchConsole(ctx context.Context, cfg Config, args []string, out io.Writer)
 		return err
 	}
 
-	addr, err := freeLoopback()
+	srv, err := startBenchServer(ctx)
 	if err != nil {
 		return err
 	}
-	base := "http://" + addr
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	run := exec.CommandContext(ctx, self, "run")
-	run.Env = append(os.Environ(), "CANDOR_LISTEN="+addr, "CANDOR_BASE_URL="+base, "CANDOR_LOG_LEVEL=warn",
-		"CANDOR_SMTP_URL="+sink.URL()+"&pool=8", "CANDOR_MAIL_RATE=1000000",
-		"CANDOR_RATE_API=0", "CANDOR_RATE_PUBLIC=0") // measure the server, not its limits
-	run.Stderr = os.Stderr
-	if err := run.Start(); err != nil {
-		return err
-	}
-	defer func() { run.Process.Signal(os.Interrupt); run.Wait() }()
-	if err := waitReady(ctx, base+"/readyz"); err != nil {
-		return err
-	}
+	defer srv.Close()
+	base := srv.base
 
 	jar, _ := cookiejar.New(nil)
 	c := &apiClient{base: base, token: seed.token}

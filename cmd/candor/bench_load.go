@@ -43,11 +43,6 @@ func benchLoad(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	sink, err := smtptest.New(smtptest.WithDiscard())
-	if err != nil {
-		return err
-	}
-	defer sink.Close()
 	db, err := openCustomerDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -57,27 +52,12 @@ func benchLoad(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	addr, err := freeLoopback()
+	srv, err := startBenchServer(ctx)
 	if err != nil {
 		return err
 	}
-	base := "http://" + addr
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	run := exec.CommandContext(ctx, self, "run")
-	run.Env = append(os.Environ(), "CANDOR_LISTEN="+addr, "CANDOR_BASE_URL="+base, "CANDOR_LOG_LEVEL=warn",
-		"CANDOR_SMTP_URL="+sink.URL()+"&pool=8", "CANDOR_MAIL_RATE=1000000",
-		"CANDOR_RATE_API=0", "CANDOR_RATE_PUBLIC=0") // measure the server, not its limits
-	run.Stderr = os.Stderr
-	if err := run.Start(); err != nil {
-		return err
-	}
-	defer func() { run.Process.Signal(os.Interrupt); run.Wait() }()
-	if err := waitReady(ctx, base+"/readyz"); err != nil {
-		return err
-	}
+	defer srv.Close()
+	base := srv.base
 	c := &apiClient{base: base, token: seed.token}
 	var pub struct{ ID string }
 	if err := c.post("/api/v1/disclosures/"+seed.statement+"/publications", `{"slug":"bench-statement"}`, &pub); err != nil {
@@ -308,4 +288,53 @@ func freeLoopback() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// benchServer is `candor run` as a child process for the load benchmarks,
+// on the configured database: its mail goes to an SMTP sink in this
+// process and its rate limits are off, so the figures are the server's,
+// not its limits'.
+type benchServer struct {
+	base string
+	sink *smtptest.Server
+	run  *exec.Cmd
+}
+
+// startBenchServer starts the child and waits until it is ready.
+func startBenchServer(ctx context.Context) (*benchServer, error) {
+	sink, err := smtptest.New(smtptest.WithDiscard())
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeLoopback()
+	if err != nil {
+		sink.Close()
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		sink.Close()
+		return nil, err
+	}
+	s := &benchServer{base: "http://" + addr, sink: sink, run: exec.CommandContext(ctx, self, "run")}
+	s.run.Env = append(os.Environ(), "CANDOR_LISTEN="+addr, "CANDOR_BASE_URL="+s.base, "CANDOR_LOG_LEVEL=warn",
+		"CANDOR_SMTP_URL="+sink.URL()+"&pool=8", "CANDOR_MAIL_RATE=1000000",
+		"CANDOR_RATE_API=0", "CANDOR_RATE_PUBLIC=0") // measure the server, not its limits
+	s.run.Stderr = os.Stderr
+	if err := s.run.Start(); err != nil {
+		sink.Close()
+		return nil, err
+	}
+	if err := waitReady(ctx, s.base+"/readyz"); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the child, then the sink.
+func (s *benchServer) Close() {
+	s.run.Process.Signal(os.Interrupt)
+	s.run.Wait()
+	s.sink.Close()
 }
