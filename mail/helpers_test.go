@@ -3,6 +3,7 @@ package mail_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -99,8 +100,11 @@ func parse(t testing.TB, raw []byte) parsed {
 
 func readPart(t testing.TB, r io.Reader, cte string) string {
 	t.Helper()
-	if strings.EqualFold(cte, "quoted-printable") {
+	switch strings.ToLower(cte) {
+	case "quoted-printable":
 		r = quotedPrintable(r)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, r)
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {

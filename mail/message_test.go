@@ -1,6 +1,8 @@
 package mail_test
 
 import (
+	"io"
+	"mime/quotedprintable"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +169,46 @@ func TestValidate(t *testing.T) {
 			}
 			if c := cmail.Classify(err); c != cmail.Permanent {
 				t.Errorf("class %v", c)
+			}
+		})
+	}
+}
+
+// A part goes as base64 when that is shorter than quoted-printable (a
+// Japanese or Thai notice) and as quoted-printable otherwise (English);
+// either way a reader decodes the same text.
+func TestBodyEncodingIsTheShorter(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv, "")
+	tests := []struct{ locale, body, cte string }{
+		{"en", strings.Repeat("We are writing to tell you about a personal data breach. ", 20), "quoted-printable"},
+		{"ja", strings.Repeat("2020年6月11日、当社のサーバーへの不正アクセスを確認しました。", 20), "base64"},
+		{"th", strings.Repeat("เราขอแจ้งให้ท่านทราบถึงเหตุการณ์ข้อมูลส่วนบุคคลรั่วไหล ", 20), "base64"},
+		// Mostly English with a name in another script stays readable.
+		{"en-name", "Dear 山田 花子, " + strings.Repeat("we are writing to tell you about a breach. ", 20), "quoted-printable"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.locale, func(t *testing.T) {
+			m := notice("cte-"+tt.locale, "c@example.org")
+			m.Text, m.HTML = tt.body, "<p>"+tt.body+"</p>"
+			if _, err := s.Send(ctx(t), m); err != nil {
+				t.Fatal(err)
+			}
+			raw := srv.Messages()[i].Data
+			if n := strings.Count(string(raw), "Content-Transfer-Encoding: "+tt.cte); n != 2 {
+				t.Errorf("%d parts in %s, want 2:\n%s", n, tt.cte, raw)
+			}
+			p := parse(t, raw)
+			if p.parts["text/plain"] != tt.body || p.parts["text/html"] != "<p>"+tt.body+"</p>" {
+				t.Errorf("decoded parts %q / %q", p.parts["text/plain"], p.parts["text/html"])
+			}
+			// Never longer than the body in quoted-printable would be.
+			var qp strings.Builder
+			w := quotedprintable.NewWriter(&qp)
+			io.WriteString(w, tt.body+"<p>"+tt.body+"</p>")
+			w.Close()
+			if len(raw) > qp.Len()+2000 {
+				t.Errorf("message %d bytes; the bodies alone in quoted-printable are %d", len(raw), qp.Len())
 			}
 		})
 	}
