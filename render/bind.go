@@ -54,6 +54,8 @@ type Bound struct {
 	baseSteps int // the steps of the parts rendered once
 
 	memos []*memo // the body's customer parts rendered once per value (memo.go)
+
+	shapes variants // the text of messages whose customer parts hold markup (bind_variant.go)
 }
 
 // plainText reports whether s reads the same to html2text alone as in its
@@ -114,7 +116,8 @@ func (b *Bound) ExecuteNotice(ctx context.Context, c CustomerView, reference str
 	}
 	var derive func(string, []span) string
 	if b.skelText != "" {
-		derive = b.derive
+		ref := data.Notice.Reference
+		derive = func(html string, spans []span) string { return b.derive(html, spans, ref) }
 	}
 	if len(b.memos) == 0 {
 		return b.t.run(ctx, in, &b.pool, data, derive)

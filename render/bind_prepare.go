@@ -186,29 +186,53 @@ func (b *Bound) openMark(i int) string { return "\x00" + b.token + "<" + strconv
 func (b *Bound) closeMark() string     { return "\x00" + b.token + ">\x00" }
 
 // derive returns the plain text of the body html, whose dynamic nodes'
-// outputs lie at spans: the shared text with each placeholder replaced by
-// the conversion of that node's output.
-func (b *Bound) derive(html string, spans []span) string {
+// outputs lie at spans, for a message whose reference is ref: the shared
+// text with each placeholder replaced by the conversion of that node's
+// output, and when some outputs hold markup, the text of their shape
+// (bind_variant.go) filled in the same way.
+func (b *Bound) derive(html string, spans []span, ref string) string {
 	conv := make([]string, len(b.dynamic["body"]))
+	var marked map[int]string // the outputs that are not plain text
 	for _, s := range spans {
 		if s.end < s.start || s.node >= len(conv) {
 			return htmlToText(html) // cannot happen: the markers are ours
 		}
 		out := html[s.start:s.end]
-		if !plainText(out) {
-			// Markup or an entity converts differently alone than in
-			// its place (html2text keeps state: paragraph breaks, open
-			// links, skipped elements): convert the whole body.
+		if plainText(out) {
+			conv[s.node] = out
+			continue
+		}
+		// Markup or an entity converts differently alone than in its
+		// place (html2text keeps state: paragraph breaks, open links,
+		// skipped elements): it is converted in its place, once per shape.
+		if ref != "" {
+			if !refWord(ref) {
+				return htmlToText(html)
+			}
+			out = strings.ReplaceAll(out, ref, b.refPlaceholder())
+		}
+		if marked == nil {
+			marked = map[int]string{}
+		}
+		marked[s.node] = out
+	}
+	parts, slots, lines := b.textParts, b.textSlots, b.textLines
+	if marked != nil {
+		v := b.variantFor(marked)
+		if v == nil {
 			return htmlToText(html)
 		}
-		conv[s.node] = out
+		parts, slots, lines = v.parts, v.slots, v.lines
 	}
 	buf := getScratch() // the joined text is only read by finishTextBytes
 	text := *buf
-	next := b.textParts[0]
-	for k, n := range b.textSlots {
-		part, c := next, conv[n]
-		next = b.textParts[k+1]
+	next := parts[0]
+	for k, n := range slots {
+		part, c := next, ref
+		if n >= 0 {
+			c = conv[n]
+		}
+		next = parts[k+1]
 		if c == "" && strings.HasSuffix(part, " ") && strings.HasPrefix(next, " ") {
 			next = next[1:] // html2text would have collapsed the spaces around it
 		}
@@ -217,8 +241,8 @@ func (b *Bound) derive(html string, spans []span) string {
 	}
 	text = append(text, next...)
 	out, ok := "", false
-	if b.textLines != nil {
-		out, ok = b.textLines.finish(text)
+	if lines != nil {
+		out, ok = lines.finish(text)
 	}
 	if !ok {
 		out = finishTextBytes(text)

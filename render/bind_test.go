@@ -144,6 +144,39 @@ func TestBoundMatchesExecute(t *testing.T) {
 					if got != want {
 						t.Fatalf("round %d customer %d: bound rendered\n%+v\nExecute rendered\n%+v", round, i, got, want)
 					}
+					// Each notice with its own reference: the text of a
+					// shape is filled with it (bind_variant.go); one that
+					// is not a word is converted whole.
+					for _, ref := range []string{"K7QM4-XR2TD-9HWPA", "23456-789AB-CDEFG", "R&D <1>"} {
+						data.Notice.Reference = ref
+						want, wantErr := tpl.executeFull(context.Background(), data)
+						got, gotErr := bound.ExecuteNotice(context.Background(), cu, ref)
+						if (wantErr == nil) != (gotErr == nil) {
+							t.Fatalf("reference %q customer %d: Execute error %v, bound error %v", ref, i, wantErr, gotErr)
+						}
+						if !c.exactText {
+							got.Text, want.Text = squeeze(got.Text), squeeze(want.Text)
+						}
+						if got != want {
+							t.Fatalf("reference %q customer %d: bound rendered\n%+v\nExecute rendered\n%+v", ref, i, got, want)
+						}
+					}
+				}
+			}
+			// The shipped notices print markup around the reference and
+			// for US readers: their text comes from a few shapes, never
+			// from converting the whole body per message.
+			if strings.HasPrefix(c.name, string(candor.KindCustomerNotice)+"/") {
+				bound.shapes.mu.RLock()
+				n, whole := len(bound.shapes.m), 0
+				for _, v := range bound.shapes.m {
+					if v == nil {
+						whole++
+					}
+				}
+				bound.shapes.mu.RUnlock()
+				if n == 0 || n > 12 || whole > 0 {
+					t.Errorf("%d shapes, %d of them converted whole; want 1 to 12 (the test's customers with markup in their names make their own), none whole", n, whole)
 				}
 			}
 			// The shipped templates must split; others may fall back to
@@ -300,6 +333,16 @@ func BenchmarkNotice(b *testing.B) {
 		bd := tpl.Bind(testData())
 		for b.Loop() {
 			if _, err := bd.Execute(context.Background(), cu); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// As a send renders: each notice with its own reference, which the
+	// notice prints in a paragraph of its own (a shape, bind_variant.go).
+	b.Run("bound with reference", func(b *testing.B) {
+		bd := tpl.Bind(testData())
+		for b.Loop() {
+			if _, err := bd.ExecuteNotice(context.Background(), cu, "K7QM4-XR2TD-9HWPA"); err != nil {
 				b.Fatal(err)
 			}
 		}
