@@ -22,19 +22,20 @@ const idleCheck = 2 * time.Second
 
 // SMTPSender sends over a pool of at most cfg.Pool reused SMTP connections:
 // each is dialled once (EHLO, STARTTLS, AUTH once) and then carries message
-// after message (MAIL, RCPT, DATA, RSET), and is replaced after an error
-// that leaves it unusable. Safe for concurrent use: callers beyond the pool
+// after message (MAIL, RCPT, DATA; RSET only after a failure), and is
+// replaced after an error that leaves it unusable. Safe for concurrent use: callers beyond the pool
 // size wait for a connection (or their context).
 type SMTPSender struct {
 	cfg    SMTPConfig
 	domain string
-	// client holds go-mail's configuration (TLS, auth, timeouts, DKIM). It
-	// is never dialled itself: the connections are *smtp.Client values
-	// from DialToSMTPClientWithContext, used with SendWithSMTPClient,
-	// which go-mail provides for this kind of concurrent use.
+	// client holds go-mail's configuration (TLS, auth, timeouts). It is
+	// never dialled itself: the connections are *smtp.Client values from
+	// DialToSMTPClientWithContext, which go-mail provides for this kind of
+	// concurrent use; each message goes out through transact.
 	client *gomail.Client
-	idle   chan *conn    // idle connections, FIFO: use spreads over all, none idles long
-	slots  chan struct{} // one token per open (or opening) connection
+	dkim   *gomail.DKIMSigner // nil: no signing
+	idle   chan *conn         // idle connections, FIFO: use spreads over all, none idles long
+	slots  chan struct{}      // one token per open (or opening) connection
 
 	mu     sync.RWMutex // closed, against release racing with Close
 	closed bool
@@ -71,9 +72,7 @@ func NewSMTPSender(cfg SMTPConfig, domain string, dk DKIMConfig) (*SMTPSender, e
 	if err != nil {
 		return nil, err
 	}
-	if signer != nil {
-		opts = append(opts, gomail.WithAlwaysDKIMSign(signer))
-	}
+	s.dkim = signer
 	if s.client, err = gomail.NewClient(cfg.Host, opts...); err != nil {
 		return nil, fmt.Errorf("mail: smtp client: %w", err)
 	}
@@ -99,9 +98,10 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) (Result, error) {
 			return Result{}, err
 		}
 		reused := c.sent > 0
-		e := s.sendOn(ctx, c, msg)
+		var reply string
+		e := s.sendOn(ctx, c, msg, &reply)
 		if e == nil {
-			res.Response = redactReply("250 "+msg.ServerResponse(), m.To.Email)
+			res.Response = redactReply("250 "+reply, m.To.Email)
 			return res, nil
 		}
 		if reused && try < 2 && stale(e) && ctx.Err() == nil {
@@ -121,25 +121,29 @@ func stale(e *Error) bool {
 
 // sendOn sends msg on c and gives c back to the pool, or closes it if the
 // error left it unusable.
-func (s *SMTPSender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) *Error {
+func (s *SMTPSender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg, response *string) *Error {
 	// go-mail takes no context once connected: a past deadline on the
 	// socket makes its blocked read or write return at once.
+	// The deadline for this message is set first, so that a cancellation
+	// arriving meanwhile is not overwritten by it.
+	if err := c.sc.UpdateDeadline(s.cfg.Timeout); err != nil {
+		s.release(c, false)
+		return explain("connect", err)
+	}
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetDeadline(time.Now()) })
-	err := s.client.SendWithSMTPClient(c.sc, msg)
+	reply, delivered, e := transact(c.sc, msg, s.dkim)
 	cancelled := !stop()
 	c.sent++
 	c.used = time.Now()
-	if msg.IsDelivered() {
-		// Also when only the RSET after the accepted message failed: the
-		// relay has the message, so this is a success.
-		s.release(c, err == nil && !cancelled)
+	if delivered {
+		*response = reply
+		s.release(c, !cancelled)
 		return nil
 	}
 	if cancelled {
 		s.release(c, false)
 		return explain("send", ctx.Err())
 	}
-	e := explain("send", err)
 	// After a reply (not a network error) the connection still works, but
 	// go-mail leaves the transaction open after some failures (a rejected
 	// DATA): RSET it, and drop it if even that fails.
