@@ -27,6 +27,7 @@ ensure_pdf() {
   command -v chromium >/dev/null 2>&1 || apt_install chromium
   [ -n "$(fc-list 'Noto Sans CJK JP' 2>/dev/null || true)" ] || apt_install fonts-noto-cjk
   [ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || apt_install fonts-thai-tlwg
+  [ -n "$(fc-list 'Liberation Sans' 2>/dev/null || true)" ] || apt_install fonts-liberation
 }
 
 # pg_bindir prints the directory of PostgreSQL's server programs, installing
