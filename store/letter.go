@@ -103,6 +103,13 @@ func (db *DB) CreateLetterBatch(ctx context.Context, disclosureID string, f cand
 			return audit{}, candor.Errorf(candor.ECONFLICT, "no letters to make: every customer with a postal address who has no e-mail, or whose e-mail failed or bounced, already has a letter of this notice")
 		}
 		out.Total = int(res.RowsAffected)
+		// Each letter's place on its paper, in id order: a part of the
+		// batch is a range of it (BatchLetters, letters_batch_seq).
+		if err := tx.Exec(`UPDATE letters SET seq = r.n FROM (
+			SELECT id, ROW_NUMBER() OVER (PARTITION BY country IN ('US', 'CA') ORDER BY id) - 1 AS n FROM letters WHERE batch_id = ?
+			) AS r WHERE letters.id = r.id`, out.ID).Error; err != nil {
+			return audit{}, err
+		}
 		if err := tx.Model(&letterBatchRow{}).Where("id = ?", out.ID).Update("total", out.Total).Error; err != nil {
 			return audit{}, err
 		}

@@ -23,7 +23,8 @@ type letterRow struct {
 
 // BatchLetters returns up to limit letters of a batch printed on one paper
 // (US Letter for US and CA, else A4), from offset in id order, each with
-// its customer decrypted: a printing run reads a batch a part at a time. An erased customer's letter comes with the customer's
+// its customer decrypted: a printing run reads a batch a part at a time,
+// each part in the same time wherever it lies in the batch. An erased customer's letter comes with the customer's
 // erased record (no address): the printer leaves it out.
 func (db *DB) BatchLetters(ctx context.Context, batchID string, usLetter bool, offset, limit int) ([]LetterRecipient, error) {
 	kr, err := db.keyring()
@@ -35,8 +36,11 @@ func (db *DB) BatchLetters(ctx context.Context, batchID string, usLetter bool, o
 	if usLetter {
 		in = "IN"
 	}
+	// A range of seq (the letter's place on its paper in id order, set
+	// when the batch was made), not OFFSET: that walked every letter before
+	// the part, so printing a batch was quadratic in its size.
 	if err := db.gorm.WithContext(ctx).Raw(`SELECT id, batch_id, customer_id, reference, locale, country, status, first_page, pages FROM letters
-		WHERE batch_id = ? AND country `+in+` ('US', 'CA') ORDER BY id LIMIT ? OFFSET ?`, batchID, limit, offset).Scan(&letters).Error; err != nil {
+		WHERE batch_id = ? AND seq >= ? AND seq < ? AND country `+in+` ('US', 'CA') ORDER BY id`, batchID, offset, offset+limit).Scan(&letters).Error; err != nil {
 		return nil, fmt.Errorf("batch letters: %w", err)
 	}
 	ids := make([]string, len(letters))

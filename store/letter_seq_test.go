@@ -1,0 +1,85 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/candor-dev/candor"
+	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/store"
+)
+
+// TestBatchLettersParts reads a batch a part at a time, on both papers,
+// and holds the parts to what OFFSET in id order gave: every letter once,
+// in id order, the parts of each paper one after another. Then the same
+// after migration 0027 (0028 on PostgreSQL) numbered a batch made before
+// it.
+func TestBatchLettersParts(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in, _ := db.CreateIncident(ctx, newIncident("letters by part"))
+			var csv strings.Builder
+			csv.WriteString("external_id,name,email,country,region,locale,address_lines,city,postal_code\n")
+			for i := range 37 {
+				place := []string{"JP,JP-13,en,%d Main St,Chiyoda,100-0001", "US,US-CA,en,%d Market St,San Francisco,94105",
+					"TH,TH-10,en,%d Rama 1 Rd,Pathum Wan,10330", "CA,CA-ON,en,%d King St,Toronto,M5V 2T6"}[i%4]
+				fmt.Fprintf(&csv, "p%d,Name %d,,"+place+"\n", i, i, i+1)
+			}
+			if rep := testenv.ImportCSV(t, db, in.ID, csv.String()); rep.Accepted != 37 {
+				t.Fatalf("import: %+v", rep)
+			}
+			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil)
+			b, err := db.CreateLetterBatch(ctx, d.ID, candor.SendFilter{})
+			if err != nil || b.Total != 37 {
+				t.Fatalf("batch %+v: %v", b, err)
+			}
+			check := func(when string) {
+				t.Helper()
+				for _, us := range []bool{false, true} {
+					var want []string
+					in := map[bool]string{false: "NOT IN", true: "IN"}[us]
+					if err := db.Gorm().Raw("SELECT id FROM letters WHERE batch_id = ? AND country "+in+" ('US', 'CA') ORDER BY id", b.ID).Scan(&want).Error; err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for off := 0; off < len(want)+8; off += 4 {
+						rows, err := db.BatchLetters(context.Background(), b.ID, us, off, 4)
+						if err != nil {
+							t.Fatalf("%s: part at %d: %v", when, off, err)
+						}
+						if n := min(4, max(0, len(want)-off)); len(rows) != n {
+							t.Fatalf("%s: part at %d of %d: %d letters, want %d", when, off, len(want), len(rows), n)
+						}
+						for _, r := range rows {
+							got = append(got, r.Letter.ID)
+							if (r.Letter.Country == "US" || r.Letter.Country == "CA") != us {
+								t.Errorf("%s: a %s letter on the other paper", when, r.Letter.Country)
+							}
+						}
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("%s (US Letter %v): parts give\n%v\nwant, in id order\n%v", when, us, got, want)
+					}
+				}
+			}
+			check("a new batch")
+
+			version := map[string]string{store.SQLite: "0027_letter_seq", store.Postgres: "0028_letter_seq"}[name]
+			for _, q := range []string{"DROP INDEX letters_batch_seq", "ALTER TABLE letters DROP COLUMN seq",
+				"DELETE FROM schema_migrations WHERE version = '" + version + "'"} {
+				if err := db.Gorm().Exec(q).Error; err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			applied, err := db.Migrate(context.Background())
+			if err != nil || len(applied) != 1 || applied[0] != version {
+				t.Fatalf("migrate: %v %v", applied, err)
+			}
+			check("a batch made before the migration")
+		})
+	}
+}
