@@ -34,9 +34,11 @@ import (
 func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench letters", flag.ContinueOnError)
 	n := fs.Int("letters", 100_000, "postal customers (letters)")
-	// One more tab than CPUs: a renderer waits on the print compositor
-	// (another process) for part of each print, which another tab fills.
-	tabs := fs.Int("tabs", runtime.NumCPU()+1, "files printed at once (Chromium tabs, each its own renderer process)")
+	// As many tabs as CPUs: with the fonts chosen by language the print
+	// compositor's share is small, and a third renderer on two cores cost
+	// more CPU a letter than the waits it filled (3,000 letters: 150-161
+	// letters/s with 2 tabs, 138-149 with 3, 144 with 4).
+	tabs := fs.Int("tabs", runtime.NumCPU(), "files printed at once (Chromium tabs, each its own renderer process)")
 	per := fs.Int("per-file", candor.LettersPerPart, "letters per PDF file (a print job): the API's part, or up to 1000 to compare")
 	dir := fs.String("out", "var/bench-letters", "directory for the PDFs and manifest.csv")
 	if err := fs.Parse(args); err != nil {
@@ -87,7 +89,8 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 	}
 
 	resetPeakRSS()
-	tree := watchTree(250 * time.Millisecond)
+	tree := watchTree(250 * time.Millisecond) // memory every 2 s (pssEvery)
+	stopProfile := startProfile()             // CANDOR_CPUPROFILE: candor's side of the printing
 	start := time.Now()
 	batch, err := db.CreateLetterBatch(legal, d.ID, candor.SendFilter{})
 	if err != nil {
@@ -148,6 +151,7 @@ func benchLetters(ctx context.Context, cfg Config, args []string, out io.Writer)
 	wg.Wait()
 	mw.Flush()
 	el := time.Since(start)
+	stopProfile()
 	chromeRSS, chromeCPU, byKind := tree.Stop()
 	printer.Close()
 	if firstErr != nil {
