@@ -19,7 +19,7 @@ RUN CGO_ENABLED=1 go build -trimpath \
 # Japanese and Thai fonts; candor finds it as `chromium` on PATH.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-thai-tlwg fonts-liberation ca-certificates \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-thai-tlwg fonts-liberation fonts-ipafont-gothic ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 65532 --create-home --home-dir /home/nonroot nonroot
 COPY --from=build /out/candor /usr/local/bin/candor

@@ -91,15 +91,17 @@ func (b *Book) DocumentFor(ctx context.Context, paper Paper, rs []Recipient) ([]
 	mm := func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) + "mm" }
 	// Fonts by language, so that a letter's text finds its glyphs in the
 	// first font it tries: Latin in a Latin font (Noto Sans where installed,
-	// else Liberation Sans, which Debian's Chromium brings), Japanese in Noto
-	// Sans CJK JP (its Latin too, as Japanese is set), Thai in a Thai font.
-	// Printing is Chromium's CPU, and the fonts were most of it: English
-	// set in the CJK collection's Latin, 16-19 ms a letter, is 11 ms in
-	// Liberation Sans, the print compositor's share halved (the collection
-	// is tens of megabytes to look glyphs up in and subset). optimizeSpeed
-	// drops kerning and optional ligatures only: Thai marks and Japanese
-	// punctuation are still shaped (checked on the printed pages), another
-	// tenth off. candor bench letters, docs/benchmarks.md.
+	// else Liberation Sans, which Debian's Chromium brings), Japanese in IPA
+	// P Gothic (its Latin too, as Japanese is set), Noto Sans CJK JP for
+	// what it lacks, Thai in a Thai font. Printing is Chromium's CPU, and
+	// the fonts were much of it: English set in the CJK collection's Latin
+	// cost 16-19 ms a letter, 11 in Liberation Sans. Chromium embeds the
+	// CFF outlines of the Noto CJK collection as Type 3 fonts, glyph by
+	// glyph, where IPA P Gothic (TrueType) goes in as a subset font, as
+	// print shops' preflight prefers, at half the print compositor's
+	// time. optimizeSpeed drops kerning and optional ligatures only: Thai
+	// marks and Japanese punctuation are still shaped (checked on the
+	// printed pages). candor bench letters, docs/benchmarks.md.
 	sb.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>letters</title><style>
 body{margin:0;text-rendering:optimizeSpeed;font:10.5pt/1.55 "Noto Sans","Liberation Sans","Noto Sans CJK JP","Noto Sans Thai","Loma","DejaVu Sans",sans-serif;color:#000}
 section.letter{position:relative;break-before:page}
@@ -110,7 +112,7 @@ section.letter:first-child{break-before:auto}
 .body{padding-top:` + mm(paper.Top-margin+paper.Height+8) + `}
 .body h1{font-size:14pt}.body h2{font-size:11.5pt;margin:1em 0 .3em}
 :lang(ja) .body,:lang(th) .body{line-height:1.75}
-section:lang(ja){font-family:"Noto Sans CJK JP",sans-serif}
+section:lang(ja){font-family:"IPAPGothic","Noto Sans CJK JP",sans-serif}
 section:lang(th){font-family:"Noto Sans Thai","Loma","Noto Sans CJK JP",sans-serif}
 a{color:#000;text-decoration:none}
 </style></head><body>`)

@@ -127,6 +127,9 @@ func New(ctx context.Context, opts Options) (*Printer, error) {
 		chromedp.ExecPath(bin),
 		chromedp.NoSandbox, // candor may run as root in a container, where the sandbox cannot start
 		chromedp.DisableGPU,
+		// Software compositing in the browser process: no GPU process to
+		// start and talk to (a few percent of a long run of prints).
+		chromedp.Flag("in-process-gpu", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),

@@ -28,6 +28,7 @@ ensure_pdf() {
   [ -n "$(fc-list 'Noto Sans CJK JP' 2>/dev/null || true)" ] || apt_install fonts-noto-cjk
   [ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || apt_install fonts-thai-tlwg
   [ -n "$(fc-list 'Liberation Sans' 2>/dev/null || true)" ] || apt_install fonts-liberation
+  [ -n "$(fc-list 'IPAPGothic' 2>/dev/null || true)" ] || apt_install fonts-ipafont-gothic
 }
 
 # pg_bindir prints the directory of PostgreSQL's server programs, installing

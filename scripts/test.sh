@@ -18,6 +18,7 @@ command -v chromium >/dev/null 2>&1 || apt_install chromium
 [ -n "$(fc-list 'Noto Sans CJK JP' 2>/dev/null || true)" ] || apt_install fonts-noto-cjk
 [ -n "$(fc-list :lang=th 2>/dev/null || true)" ] || apt_install fonts-thai-tlwg
 [ -n "$(fc-list 'Liberation Sans' 2>/dev/null || true)" ] || apt_install fonts-liberation
+[ -n "$(fc-list 'IPAPGothic' 2>/dev/null || true)" ] || apt_install fonts-ipafont-gothic
 bindir=$(pg_bindir)
 
 pgdir=$(mktemp -d /tmp/candor-pg.XXXXXX)

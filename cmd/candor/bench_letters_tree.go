@@ -79,13 +79,13 @@ func processKind(pid int) string {
 
 var clockTicks = 100.0 // USER_HZ on Linux
 
-// pssEvery: memory is read at every pssEvery-th sample only. Reading
+// pssEvery: memory is read at every pssEvery-th sample only (8 s). Reading
 // smaps_rollup walks a process's mappings: about 55 ms of CPU for all of
 // Chromium's processes with three renderers, which at every sample (4 a
 // second) took a tenth of the machine from the printing it measures. CPU
 // times (/proc/pid/stat) are cheap, and are read at every sample so that
 // short-lived processes (the print compositors) are seen.
-const pssEvery = 8
+const pssEvery = 32
 
 func (w *treeWatch) sample(pss bool) {
 	ents, err := os.ReadDir("/proc")
