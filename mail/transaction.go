@@ -3,11 +3,12 @@ package mail
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"net/textproto"
 
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/candor-dev/candor"
 )
 
 // transact sends msg on sc: MAIL, RCPT, DATA and the message. It is
@@ -24,7 +25,8 @@ func transact(sc *smtp.Client, msg *gomail.Msg, dkim *gomail.DKIMSigner) (reply 
 	from, ferr := msg.GetSender(false)
 	rcpts, rerr := msg.GetRecipients()
 	if ferr != nil || rerr != nil || len(rcpts) == 0 {
-		return "", false, explain("message", fmt.Errorf("sender %v, recipients %v", ferr, rerr))
+		// Never retried: the same message would fail the same way.
+		return "", false, explain("message", candor.Errorf(candor.EINVALID, "no sender or recipient: %v, %v", ferr, rerr))
 	}
 	if err := sc.Mail(from); err != nil {
 		return "", false, explain("mail", err)
