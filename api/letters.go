@@ -207,12 +207,11 @@ func (s *Server) printLetters(ctx context.Context, id string, n int) (string, []
 		return "", nil, err
 	}
 	paper := pdf.A4
-	layout := letters.PaperFor("")
 	if p.Paper == "Letter" {
-		paper, layout = pdf.Letter, letters.PaperFor("US")
+		paper = pdf.Letter
 	}
 	paper.Untagged = true // paper only: see pdf.Page
-	html, _, err := book.DocumentFor(ctx, layout, rs)
+	html, _, err := book.DocumentFor(ctx, p.Paper, rs)
 	if err != nil {
 		return "", nil, err
 	}

@@ -14,9 +14,12 @@ import (
 	"time"
 
 	"github.com/candor-dev/candor"
+	"math"
+
 	"github.com/candor-dev/candor/api"
 	"github.com/candor-dev/candor/compose"
 	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/letters"
 	"github.com/candor-dev/candor/pdf"
 	"github.com/candor-dev/candor/roster"
 	"github.com/candor-dev/candor/store"
@@ -212,6 +215,7 @@ func checkLetterPages(t *testing.T, dir string, rows [][]string) {
 		if first > 1 && strings.Contains(page(first-1), ref) {
 			t.Errorf("letter %s: already on page %d, before its first", ref, first-1)
 		}
+		checkWindow(t, file, first, letters.PaperFor(r[3]), strings.Split(r[2], " / ")[0], ref)
 		t.Logf("letter %s: part %s pages %d-%d", ref, part, first, first+n-1)
 	}
 	for part, n := range total {
@@ -222,6 +226,58 @@ func checkLetterPages(t *testing.T, dir string, rows [][]string) {
 		if !regexp.MustCompile(`(?m)^Pages:\s+` + strconv.Itoa(n) + `$`).Match(out) {
 			t.Errorf("part %s: the letters' pages add up to %d; pdfinfo says\n%s", part, n, out)
 		}
+	}
+}
+
+// checkWindow checks where a letter's first page puts its address block and
+// reference, by the words' boxes pdftotext -bbox finds: the address's first
+// line (its first word) starts at the top left corner of the envelope's
+// window and lies inside it, and the reference is beside the window, at
+// its top, where the folded letter does not show it through the window.
+func checkWindow(t *testing.T, file string, page int, paper letters.Paper, firstLine, ref string) {
+	t.Helper()
+	p := strconv.Itoa(page)
+	out, err := exec.Command("pdftotext", "-bbox", "-f", p, "-l", p, file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox (poppler-utils): %v", err)
+	}
+	const ptPerMM = 72 / 25.4
+	words := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`).FindAllStringSubmatch(string(out), -1)
+	// box finds the top-most word that starts with w, in millimetres.
+	box := func(w string) (x0, y0, x1, y1 float64, ok bool) {
+		y0 = 1e9
+		for _, m := range words {
+			if !strings.HasPrefix(m[5], w) && !strings.HasPrefix(w, m[5]) || m[5] == "" {
+				continue
+			}
+			if y, _ := strconv.ParseFloat(m[2], 64); y/ptPerMM < y0 {
+				a, _ := strconv.ParseFloat(m[1], 64)
+				c, _ := strconv.ParseFloat(m[3], 64)
+				d, _ := strconv.ParseFloat(m[4], 64)
+				x0, y0, x1, y1, ok = a/ptPerMM, y/ptPerMM, c/ptPerMM, d/ptPerMM, true
+			}
+		}
+		return
+	}
+	first := strings.Fields(firstLine)[0]
+	x0, y0, x1, y1, ok := box(first)
+	if !ok {
+		t.Fatalf("%s page %d: no word %q in\n%s", file, page, first, out)
+	}
+	// pdftotext's boxes run from the font's ascent to its descent, which in
+	// Thai fonts reach above the line: 1.5 mm of slack (an envelope's
+	// window is larger than the block, DIN 5008's 45 mm to our 38).
+	const slack = 1.5
+	if math.Abs(x0-paper.Left) > slack || math.Abs(y0-paper.Top) > slack || x1 > paper.Left+paper.Width || y1 > paper.Top+paper.Height {
+		t.Errorf("%s page %d: the address's %q at (%.1f,%.1f)-(%.1f,%.1f) mm, outside the window at (%.1f,%.1f) %.1f × %.1f mm",
+			file, page, first, x0, y0, x1, y1, paper.Left, paper.Top, paper.Width, paper.Height)
+	}
+	rx0, ry0, _, _, ok := box(ref)
+	if !ok {
+		t.Fatalf("%s page %d: no reference %s", file, page, ref)
+	}
+	if rx0 < paper.Left+paper.Width || math.Abs(ry0-paper.Top) > slack {
+		t.Errorf("%s page %d: the reference at (%.1f,%.1f) mm, not beside the window's top", file, page, rx0, ry0)
 	}
 }
 

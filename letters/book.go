@@ -75,18 +75,20 @@ func (b *Book) Letter(ctx context.Context, r Recipient) (string, string, error) 
 	return out.HTML, loc, nil
 }
 
-// Document is the HTML of the letters, one after another, each starting on
-// a new sheet with its address block in the envelope's window. All the
-// letters must share a paper (PaperFor). Fonts are the system's, chosen by
-// each letter's lang; nothing is loaded from anywhere.
-// It returns the document and each letter's language.
-func (b *Book) DocumentFor(ctx context.Context, paper Paper, rs []Recipient) ([]byte, []string, error) {
+// DocumentFor is the HTML of the letters printed on one sheet ("A4" or
+// "Letter"), one after another, each starting on a new sheet with its
+// address block in the window of the envelope its country's post uses
+// (PaperFor: on A4, the Japanese 長形3号's window near the top, the DL's
+// lower down). Fonts are the system's, chosen by each letter's lang;
+// nothing is loaded from anywhere. It returns the document and each
+// letter's language.
+func (b *Book) DocumentFor(ctx context.Context, sheet string, rs []Recipient) ([]byte, []string, error) {
 	var sb strings.Builder
 	// The printer's margin is 15 mm on A4 and 19.05 mm on Letter
 	// (pdf.A4, pdf.Letter): the block is placed from the content box.
-	margin := 15.0
-	if paper.Name == "Letter" {
-		margin = 19.05
+	margin, fallback := 15.0, PaperFor("")
+	if sheet == "Letter" {
+		margin, fallback = 19.05, PaperFor("US")
 	}
 	mm := func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) + "mm" }
 	// Fonts by language, so that a letter's text finds its glyphs in the
@@ -101,23 +103,62 @@ func (b *Book) DocumentFor(ctx context.Context, paper Paper, rs []Recipient) ([]
 	// print shops' preflight prefers, at half the print compositor's
 	// time. optimizeSpeed drops kerning and optional ligatures only: Thai
 	// marks and Japanese punctuation are still shaped (checked on the
-	// printed pages). candor bench letters, docs/benchmarks.md.
+	// printed pages). Japanese is set solid (text-spacing-trim:
+	// space-all: full-width punctuation keeps its full width, as business
+	// letters and word processors set it): trimming its spacing cost a
+	// fifth of a Japanese letter's printing.
+	//
+	// The address block and the reference are in the flow, not positioned:
+	// an absolutely positioned box in a paginated document is laid out
+	// apart, at a fifth of the printing's CPU. In the flow, the window's
+	// top margin is kept after the forced page break, and the reference,
+	// one line of no height, is pulled up beside the block (the pages print
+	// the same to the pixel as positioned).
+	//
+	// The document is only ever printed, but a tab lays it out for its
+	// screen too, before printing and again after (Chromium's trace: the
+	// two screen layouts were two fifths of a letter's printing). On screen
+	// its content is hidden (content-visibility keeps the boxes, so the
+	// print layout is not rebuilt, and skips their layout and paint).
+	// candor bench letters, docs/benchmarks.md.
 	sb.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>letters</title><style>
 body{margin:0;text-rendering:optimizeSpeed;font:10.5pt/1.55 "Noto Sans","Liberation Sans","Noto Sans CJK JP","Noto Sans Thai","Loma","DejaVu Sans",sans-serif;color:#000}
-section.letter{position:relative;break-before:page}
+section.letter{break-before:page}
 section.letter:first-child{break-before:auto}
-.window{position:absolute;top:` + mm(paper.Top-margin) + `;left:` + mm(paper.Left-margin) + `;width:` + mm(paper.Width) + `;height:` + mm(paper.Height) + `;overflow:hidden;font-size:10.5pt;line-height:1.35}
+.window{overflow:hidden;font-size:10.5pt;line-height:1.35}
 .window p{margin:0}
-.ref{position:absolute;top:` + mm(paper.Top-margin) + `;right:0;font-size:9pt;text-align:right}
-.body{padding-top:` + mm(paper.Top-margin+paper.Height+8) + `}
+.ref{height:0;font-size:9pt;text-align:right}
 .body h1{font-size:14pt}.body h2{font-size:11.5pt;margin:1em 0 .3em}
 :lang(ja) .body,:lang(th) .body{line-height:1.75}
-section:lang(ja){font-family:"IPAPGothic","Noto Sans CJK JP",sans-serif}
+section:lang(ja){font-family:"IPAPGothic","Noto Sans CJK JP",sans-serif;text-spacing-trim:space-all}
 section:lang(th){font-family:"Noto Sans Thai","Loma","Noto Sans CJK JP",sans-serif}
 a{color:#000;text-decoration:none}
-</style></head><body>`)
+@media screen{body{content-visibility:hidden}}
+`)
+	// A class per envelope the part's letters use.
+	windows := map[Paper]string{}
+	window := func(country string) string {
+		p := PaperFor(country)
+		if p.Name != sheet { // a part holds one sheet: its default window
+			p = fallback
+		}
+		if c, ok := windows[p]; ok {
+			return c
+		}
+		c := "w" + strconv.Itoa(len(windows))
+		windows[p] = c
+		sb.WriteString(`.` + c + ` .window{margin:` + mm(p.Top-margin) + ` 0 0 ` + mm(p.Left-margin) + `;width:` + mm(p.Width) + `;height:` + mm(p.Height) + "}\n" +
+			`.` + c + ` .ref{margin-top:-` + mm(p.Height) + "}\n" +
+			`.` + c + ` .body{padding-top:` + mm(p.Height+8) + "}\n")
+		return c
+	}
+	classes := make([]string, len(rs))
+	for i, r := range rs {
+		classes[i] = window(r.Customer.Country)
+	}
+	sb.WriteString("</style></head><body>")
 	locs := make([]string, 0, len(rs))
-	for _, r := range rs {
+	for i, r := range rs {
 		body, loc, err := b.Letter(ctx, r)
 		if err != nil {
 			return nil, nil, fmt.Errorf("letter %s: %w", r.Reference, err)
@@ -126,7 +167,7 @@ a{color:#000;text-decoration:none}
 		if i := strings.IndexByte(lang, '@'); i >= 0 {
 			lang = lang[:i]
 		}
-		sb.WriteString(`<section class="letter" lang="` + html.EscapeString(lang) + `"><div class="window">`)
+		sb.WriteString(`<section class="letter ` + classes[i] + `" lang="` + html.EscapeString(lang) + `"><div class="window">`)
 		for _, l := range AddressLines(r.Customer) {
 			sb.WriteString("<p>" + html.EscapeString(l) + "</p>")
 		}

@@ -174,12 +174,12 @@ func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *le
 	for i, r := range rows {
 		rs[i] = letters.Recipient{Reference: r.Letter.Reference, Customer: r.Customer}
 	}
-	paper, layout := pdf.A4, letters.PaperFor("")
+	paper := pdf.A4
 	if p.Paper == "Letter" {
-		paper, layout = pdf.Letter, letters.PaperFor("US")
+		paper = pdf.Letter
 	}
 	paper.Untagged = true // as the API prints letters
-	html, langs, err := book.DocumentFor(ctx, layout, rs)
+	html, langs, err := book.DocumentFor(ctx, p.Paper, rs)
 	if err != nil {
 		return 0, 0, err
 	}
