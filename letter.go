@@ -26,6 +26,7 @@ type LetterBatch struct {
 	CreatedBy    string
 	DownloadedAt *time.Time
 	MailedOn     string // YYYY-MM-DD, the day the batch was posted; "" until then
+	PartSize     int    // letters a PDF part holds: LettersPerPart when the batch was made
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -44,10 +45,14 @@ type Letter struct {
 	FirstPage, Pages int
 }
 
-// LettersPerPart is how many letters one PDF of a batch holds (letters.pdf
-// ?part=N): a file a print shop takes, and a print job Chromium finishes
-// quickly. Printing slows with the document's size (candor bench letters,
-// 2,000 letters on this machine: 12.3 ms of Chromium's CPU a letter in
-// parts of 250, 34 ms in parts of 1,000, which also need half again the
-// memory), so parts are 250 letters (1,000 until 2026-12-07).
-const LettersPerPart = 250
+// LettersPerPart is how many letters one PDF of a new batch holds
+// (letters.pdf?part=N): a file a print shop takes, and a print job Chromium
+// finishes quickly. Printing a page costs Chromium time in proportion to
+// the whole document (each page is painted from the document's paint
+// tree), so a letter costs more in a longer part: candor bench letters,
+// 9,000 letters on this machine, 8.7-8.8 ms of Chromium's CPU a letter in
+// parts of 100 against 9.5-11.1 in parts of 250, at 700 MB of Chromium's
+// memory against 1.1-1.3 GB (34 ms a letter in parts of 1,000). A batch
+// keeps the part size it was made with (LetterBatch.PartSize): 1,000 until
+// 2026-12-07, 250 until batches kept theirs.
+const LettersPerPart = 100

@@ -48,12 +48,13 @@ type letterBatchResponse struct {
 	MailedOn     *string           `json:"mailed_on"`
 	DownloadedAt *time.Time        `json:"downloaded_at"`
 	CreatedAt    time.Time         `json:"created_at"`
+	PartSize     int               `json:"part_size"`
 	Parts        []letters.Part    `json:"parts,omitempty"`
 }
 
 func toLetterBatchResponse(b candor.LetterBatch, parts []letters.Part) letterBatchResponse {
 	r := letterBatchResponse{ID: b.ID, DisclosureID: b.DisclosureID, IncidentID: b.IncidentID, Revision: b.Revision,
-		State: b.State, Filter: b.Filter, Total: b.Total, Returned: b.Returned, DownloadedAt: b.DownloadedAt, CreatedAt: b.CreatedAt, Parts: parts}
+		State: b.State, Filter: b.Filter, Total: b.Total, Returned: b.Returned, DownloadedAt: b.DownloadedAt, CreatedAt: b.CreatedAt, PartSize: b.PartSize, Parts: parts}
 	if b.MailedOn != "" {
 		r.MailedOn = &b.MailedOn
 	}
@@ -95,7 +96,7 @@ func (s *Server) respondBatch(c *gin.Context, status int, b candor.LetterBatch) 
 		writeError(c, err)
 		return
 	}
-	c.JSON(status, toLetterBatchResponse(b, letters.Parts(a4, us)))
+	c.JSON(status, toLetterBatchResponse(b, letters.Parts(b, a4, us)))
 }
 
 func (s *Server) getLetterBatch(c *gin.Context) {
@@ -131,7 +132,7 @@ func (s *Server) batchPart(ctx context.Context, id string, n int) (candor.Letter
 	if err != nil {
 		return b, letters.Part{}, nil, err
 	}
-	parts := letters.Parts(a4, us)
+	parts := letters.Parts(b, a4, us)
 	if len(parts) == 0 {
 		return b, letters.Part{}, nil, candor.Errorf(candor.ECONFLICT, "the batch has no letters")
 	}
@@ -293,7 +294,7 @@ func (s *Server) letterManifest(ctx context.Context, id string) (func(io.Writer)
 	write := func(out io.Writer) error {
 		w := csv.NewWriter(out)
 		w.Write(letters.ManifestHeader) //nolint:errcheck // flushed below
-		for _, p := range letters.Parts(a4, us) {
+		for _, p := range letters.Parts(b, a4, us) {
 			rows, err := s.store.BatchLetters(ctx, b.ID, p.Paper == "Letter", p.Offset, p.Letters)
 			if err != nil {
 				return err
@@ -348,5 +349,5 @@ func (s *Server) lettersReturned(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"batch": toLetterBatchResponse(b, letters.Parts(a4, us)), "newly_returned": n})
+	c.JSON(http.StatusOK, gin.H{"batch": toLetterBatchResponse(b, letters.Parts(b, a4, us)), "newly_returned": n})
 }

@@ -176,7 +176,7 @@ func (cs *Console) renderLetters(c *gin.Context, status int, incidentID string, 
 				cs.fail(c, err)
 				return
 			}
-			v.Parts = letters.Parts(a4, us)
+			v.Parts = letters.Parts(b, a4, us)
 		}
 		d.Batches = append(d.Batches, v)
 	}

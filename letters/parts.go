@@ -7,8 +7,8 @@ import (
 	"github.com/candor-dev/candor"
 )
 
-// Part is one PDF of a batch: up to candor.LettersPerPart letters on one
-// paper, A4 parts first.
+// Part is one PDF of a batch: up to the batch's part size of letters on
+// one paper, A4 parts first.
 type Part struct {
 	Part    int    `json:"part"`
 	Paper   string `json:"paper"` // A4 or Letter
@@ -16,8 +16,15 @@ type Part struct {
 	Letters int    `json:"letters"`
 }
 
-// Parts divides a batch of a4 letters on A4 and us on US Letter.
-func Parts(a4, us int) []Part { return PartsOf(a4, us, candor.LettersPerPart) }
+// Parts divides a batch of a4 letters on A4 and us on US Letter in parts
+// of the size it was made with.
+func Parts(b candor.LetterBatch, a4, us int) []Part {
+	per := b.PartSize
+	if per <= 0 {
+		per = candor.LettersPerPart
+	}
+	return PartsOf(a4, us, per)
+}
 
 // PartsOf divides a batch into parts of up to per letters (candor bench
 // letters prints smaller ones, to print them side by side).

@@ -23,6 +23,7 @@ type letterBatchRow struct {
 	DownloadedAt *time.Time
 	MailedOn     *string
 	MailedAt     *time.Time
+	PartSize     int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -31,7 +32,7 @@ func (letterBatchRow) TableName() string { return "letter_batches" }
 
 func (r letterBatchRow) batch() candor.LetterBatch {
 	b := candor.LetterBatch{ID: r.ID, DisclosureID: r.DisclosureID, IncidentID: r.IncidentID, Revision: r.Revision,
-		State: r.State, Total: r.Total, Returned: r.Returned, CreatedBy: r.CreatedBy, DownloadedAt: utcPtr(r.DownloadedAt),
+		State: r.State, Total: r.Total, Returned: r.Returned, CreatedBy: r.CreatedBy, DownloadedAt: utcPtr(r.DownloadedAt), PartSize: r.PartSize,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if r.MailedOn != nil {
 		b.MailedOn = *r.MailedOn
@@ -83,7 +84,7 @@ func (db *DB) CreateLetterBatch(ctx context.Context, disclosureID string, f cand
 		actor, _ := candor.ActorFromContext(ctx)
 		now := db.now()
 		out = letterBatchRow{ID: NewID(), DisclosureID: disclosureID, IncidentID: d.IncidentID, Revision: d.ApprovedRevision,
-			State: candor.LettersGenerated, Filter: string(filter), CreatedBy: actor.TokenID, CreatedAt: now, UpdatedAt: now}
+			State: candor.LettersGenerated, Filter: string(filter), CreatedBy: actor.TokenID, PartSize: candor.LettersPerPart, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&out).Error; err != nil {
 			return audit{}, err
 		}

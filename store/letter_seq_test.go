@@ -9,6 +9,7 @@ import (
 
 	"github.com/candor-dev/candor"
 	"github.com/candor-dev/candor/internal/testenv"
+	"github.com/candor-dev/candor/letters"
 	"github.com/candor-dev/candor/store"
 )
 
@@ -80,6 +81,52 @@ func TestBatchLettersParts(t *testing.T) {
 				t.Fatalf("migrate: %v %v", applied, err)
 			}
 			check("a batch made before the migration")
+		})
+	}
+}
+
+// TestLetterBatchKeepsPartSize: a batch keeps the part size it was made
+// with, so that its letters' pages (places in a part's PDF) stay true when
+// the product's part size changes; a batch made before migration 0028
+// (0029 on PostgreSQL) keeps the 250 it was cut in.
+func TestLetterBatchKeepsPartSize(t *testing.T) {
+	for name, db := range customerStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testenv.Actor(candor.RoleLegal)
+			in, _ := db.CreateIncident(ctx, newIncident("part size"))
+			var csv strings.Builder
+			csv.WriteString("external_id,name,email,country,region,locale,address_lines,city,postal_code\n")
+			for i := range 3 {
+				fmt.Fprintf(&csv, "p%d,Name %d,,JP,JP-13,ja,%d Main St,Chiyoda,100-0001\n", i, i, i+1)
+			}
+			if rep := testenv.ImportCSV(t, db, in.ID, csv.String()); rep.Accepted != 3 {
+				t.Fatalf("import: %+v", rep)
+			}
+			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil)
+			b, err := db.CreateLetterBatch(ctx, d.ID, candor.SendFilter{})
+			if err != nil || b.PartSize != candor.LettersPerPart {
+				t.Fatalf("batch %+v: %v", b, err)
+			}
+			if got, err := db.GetLetterBatch(ctx, b.ID); err != nil || got.PartSize != candor.LettersPerPart {
+				t.Fatalf("read back: %+v %v", got, err)
+			}
+			version := map[string]string{store.SQLite: "0028_letter_part_size", store.Postgres: "0029_letter_part_size"}[name]
+			for _, q := range []string{"ALTER TABLE letter_batches DROP COLUMN part_size",
+				"DELETE FROM schema_migrations WHERE version = '" + version + "'"} {
+				if err := db.Gorm().Exec(q).Error; err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			if applied, err := db.Migrate(context.Background()); err != nil || len(applied) != 1 || applied[0] != version {
+				t.Fatalf("migrate: %v %v", applied, err)
+			}
+			old, err := db.GetLetterBatch(ctx, b.ID)
+			if err != nil || old.PartSize != 250 {
+				t.Fatalf("a batch made before the migration: %+v %v", old, err)
+			}
+			if parts := letters.Parts(old, 300, 0); len(parts) != 2 || parts[0].Letters != 250 || parts[1].Offset != 250 {
+				t.Errorf("parts of a batch of 250s: %+v", parts)
+			}
 		})
 	}
 }
