@@ -164,8 +164,8 @@ a{color:#000;text-decoration:none}
 			return nil, nil, fmt.Errorf("letter %s: %w", r.Reference, err)
 		}
 		lang := loc
-		if i := strings.IndexByte(lang, '@'); i >= 0 {
-			lang = lang[:i]
+		if at := strings.IndexByte(lang, '@'); at >= 0 {
+			lang = lang[:at]
 		}
 		sb.WriteString(`<section class="letter ` + classes[i] + `" lang="` + html.EscapeString(lang) + `"><div class="window">`)
 		for _, l := range AddressLines(r.Customer) {
