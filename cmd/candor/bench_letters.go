@@ -187,7 +187,7 @@ func printPart(ctx context.Context, db *store.DB, printer *pdf.Printer, book *le
 	if err != nil {
 		return 0, 0, err
 	}
-	name := fmt.Sprintf("letters-part%03d-%s.pdf", p.Part, strings.ToLower(p.Paper))
+	name := fmt.Sprintf("letters-part%04d-%s.pdf", p.Part, strings.ToLower(p.Paper))
 	if err := os.WriteFile(filepath.Join(dir, name), doc, 0o644); err != nil {
 		return 0, 0, err
 	}

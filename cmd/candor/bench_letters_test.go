@@ -81,7 +81,7 @@ func TestBenchLetters(t *testing.T) {
 
 func leftPad(n int) string {
 	s := strconv.Itoa(n)
-	for len(s) < 3 {
+	for len(s) < 4 {
 		s = "0" + s
 	}
 	return s
