@@ -21,23 +21,8 @@ import (
 func TestBatchLettersParts(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
-			ctx := testenv.Actor(candor.RoleLegal)
-			in, _ := db.CreateIncident(ctx, newIncident("letters by part"))
-			var csv strings.Builder
-			csv.WriteString("external_id,name,email,country,region,locale,address_lines,city,postal_code\n")
-			for i := range 37 {
-				place := []string{"JP,JP-13,en,%d Main St,Chiyoda,100-0001", "US,US-CA,en,%d Market St,San Francisco,94105",
-					"TH,TH-10,en,%d Rama 1 Rd,Pathum Wan,10330", "CA,CA-ON,en,%d King St,Toronto,M5V 2T6"}[i%4]
-				fmt.Fprintf(&csv, "p%d,Name %d,,"+place+"\n", i, i, i+1)
-			}
-			if rep := testenv.ImportCSV(t, db, in.ID, csv.String()); rep.Accepted != 37 {
-				t.Fatalf("import: %+v", rep)
-			}
-			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil)
-			b, err := db.CreateLetterBatch(ctx, d.ID, candor.SendFilter{})
-			if err != nil || b.Total != 37 {
-				t.Fatalf("batch %+v: %v", b, err)
-			}
+			b := postalBatch(t, db, 37, "JP,JP-13,en,%d Main St,Chiyoda,100-0001", "US,US-CA,en,%d Market St,San Francisco,94105",
+				"TH,TH-10,en,%d Rama 1 Rd,Pathum Wan,10330", "CA,CA-ON,en,%d King St,Toronto,M5V 2T6")
 			check := func(when string) {
 				t.Helper()
 				for _, us := range []bool{false, true} {
@@ -93,19 +78,9 @@ func TestLetterBatchKeepsPartSize(t *testing.T) {
 	for name, db := range customerStores(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := testenv.Actor(candor.RoleLegal)
-			in, _ := db.CreateIncident(ctx, newIncident("part size"))
-			var csv strings.Builder
-			csv.WriteString("external_id,name,email,country,region,locale,address_lines,city,postal_code\n")
-			for i := range 3 {
-				fmt.Fprintf(&csv, "p%d,Name %d,,JP,JP-13,ja,%d Main St,Chiyoda,100-0001\n", i, i, i+1)
-			}
-			if rep := testenv.ImportCSV(t, db, in.ID, csv.String()); rep.Accepted != 3 {
-				t.Fatalf("import: %+v", rep)
-			}
-			d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil)
-			b, err := db.CreateLetterBatch(ctx, d.ID, candor.SendFilter{})
-			if err != nil || b.PartSize != candor.LettersPerPart {
-				t.Fatalf("batch %+v: %v", b, err)
+			b := postalBatch(t, db, 3, "JP,JP-13,ja,%d Main St,Chiyoda,100-0001")
+			if b.PartSize != candor.LettersPerPart {
+				t.Fatalf("batch %+v", b)
 			}
 			if got, err := db.GetLetterBatch(ctx, b.ID); err != nil || got.PartSize != candor.LettersPerPart {
 				t.Fatalf("read back: %+v %v", got, err)
@@ -129,4 +104,28 @@ func TestLetterBatchKeepsPartSize(t *testing.T) {
 			}
 		})
 	}
+}
+
+// postalBatch imports n customers with a postal address and no e-mail, the
+// i-th at places[i%len(places)] (a roster's country to postal code, with
+// %d for the street's number), and makes a batch of the approved default
+// notice: a letter each.
+func postalBatch(t *testing.T, db *store.DB, n int, places ...string) candor.LetterBatch {
+	t.Helper()
+	ctx := testenv.Actor(candor.RoleLegal)
+	in, _ := db.CreateIncident(ctx, newIncident("letters"))
+	var csv strings.Builder
+	csv.WriteString("external_id,name,email,country,region,locale,address_lines,city,postal_code\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "p%d,Name %d,,"+places[i%len(places)]+"\n", i, i, i+1)
+	}
+	if rep := testenv.ImportCSV(t, db, in.ID, csv.String()); rep.Accepted != n {
+		t.Fatalf("import: %+v", rep)
+	}
+	d := testenv.ApprovedDisclosure(t, db, in.ID, candor.KindCustomerNotice, nil)
+	b, err := db.CreateLetterBatch(ctx, d.ID, candor.SendFilter{})
+	if err != nil || b.Total != n {
+		t.Fatalf("batch %+v: %v", b, err)
+	}
+	return b
 }
